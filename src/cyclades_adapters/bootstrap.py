@@ -1,0 +1,105 @@
+"""The one composition root: builds the ports, injects them into the use cases, returns the :class:`Portal`.
+
+Nothing is built at import time. Storage is chosen by URL: the ``storage_url`` argument first, then the
+environment variable ``CYCLADES_DATABASE_URL``, then the embedded default ``memory://``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from attrs import frozen
+
+from cyclades_core.errors import ConfigurationError
+from cyclades_core.ports.clock import Clock
+from cyclades_core.ports.reference import BirthplaceDirectory
+from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter
+from cyclades_core.ports.storage import UnitOfWorkFactory
+from cyclades_core.usecases.accounts import AccountService, AccountSettings
+from cyclades_core.usecases.mail import OutboxService
+
+__all__ = ["DATABASE_URL_ENV", "DEFAULT_STORAGE_URL", "Portal", "build_portal", "default_hasher"]
+
+DATABASE_URL_ENV = "CYCLADES_DATABASE_URL"
+DEFAULT_STORAGE_URL = "memory://"
+
+
+@frozen
+class Portal:
+    """The facade integrators use: one attribute per family of use cases."""
+
+    accounts: AccountService
+    outbox: OutboxService
+    unit_of_work: UnitOfWorkFactory
+    clock: Clock
+    storage_url: str
+
+
+def default_hasher() -> PasswordHasher:
+    """Argon2id when the ``argon2`` extra is installed, else the standard library's scrypt."""
+    try:
+        from cyclades_adapters.security import Argon2idHasher
+
+        return Argon2idHasher()
+    except ImportError:
+        from cyclades_adapters.security import ScryptHasher
+
+        return ScryptHasher()
+
+
+def _storage(url: str) -> tuple[UnitOfWorkFactory, CandidateNumberAllocator, RateLimiter]:
+    scheme = urlsplit(url).scheme
+    if scheme == "memory":
+        from cyclades_adapters.memory import MemoryCandidateNumberAllocator, MemoryDatabase, MemoryRateLimiter
+
+        database = MemoryDatabase()
+        return database.unit_of_work, MemoryCandidateNumberAllocator(), MemoryRateLimiter()
+    raise ConfigurationError(
+        f"storage_url / {DATABASE_URL_ENV} : schéma de stockage non pris en charge {scheme!r} dans {url!r} "
+        "(pris en charge : 'memory://')."
+    )
+
+
+def build_portal(
+    storage_url: str | None = None,
+    *,
+    settings: AccountSettings | None = None,
+    clock: Clock | None = None,
+    hasher: PasswordHasher | None = None,
+    birthplaces: BirthplaceDirectory | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Portal:
+    """Build a portal. Every argument is optional; ``None`` means the embedded default.
+
+    ``storage_url``: ``memory://`` (default). ``environ`` defaults to ``os.environ`` and is read for
+    ``CYCLADES_DATABASE_URL`` only when ``storage_url`` is not given.
+    """
+    env = os.environ if environ is None else environ
+    url = storage_url or env.get(DATABASE_URL_ENV) or DEFAULT_STORAGE_URL
+    uow, numbers, limiter = _storage(url)
+    if clock is None:
+        from cyclades_adapters.system import SystemClock
+
+        clock = SystemClock()
+    if birthplaces is None:
+        from cyclades_adapters.memory import MemoryBirthplaceDirectory
+
+        birthplaces = MemoryBirthplaceDirectory()
+    accounts = AccountService(
+        uow=uow,
+        clock=clock,
+        hasher=hasher or default_hasher(),
+        numbers=numbers,
+        limiter=limiter,
+        birthplaces=birthplaces,
+        settings=settings,
+    )
+    return Portal(
+        accounts=accounts,
+        outbox=OutboxService(uow=uow, clock=clock),
+        unit_of_work=uow,
+        clock=clock,
+        storage_url=url,
+    )

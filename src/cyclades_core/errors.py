@@ -1,0 +1,223 @@
+"""The one exception tree of cyclades.
+
+Every error carries a stable ``code`` for programs (never renamed once released) and a French ``message`` for the
+person in front of the screen, taken word for word from the candidate guide where it gives one. Adapters translate
+driver errors into this tree; nothing else escapes a use case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "AccountHasCandidatures",
+    "AccountNotFound",
+    "ActivationExpired",
+    "AuthenticationError",
+    "ConcurrencyConflict",
+    "ConfigurationError",
+    "ConflictError",
+    "CycladesError",
+    "DuplicateAccount",
+    "EmailAlreadyUsed",
+    "FieldError",
+    "ForbiddenError",
+    "IdentityFrozen",
+    "InvalidCredentials",
+    "InvalidLink",
+    "LinkExpired",
+    "NotFoundError",
+    "PasswordChangeRequired",
+    "SessionExpired",
+    "TooManyRequests",
+    "ValidationError",
+]
+
+
+class CycladesError(Exception):
+    """Root of every error the library raises on purpose.
+
+    ``code`` is stable and meant for programs; ``message`` is French and meant for people.
+    """
+
+    code: str = "cyclades_error"
+    default_message: str = "Une erreur est survenue."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message if message is not None else self.default_message
+        super().__init__(self.message)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+
+class FieldError:
+    """One refused field: its name in the command (``birth_date``), a stable code and the French message."""
+
+    __slots__ = ("code", "field", "message")
+
+    def __init__(self, field: str, code: str, message: str) -> None:
+        self.field = field
+        self.code = code
+        self.message = message
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FieldError):
+            return NotImplemented
+        return (self.field, self.code, self.message) == (other.field, other.code, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.field, self.code, self.message))
+
+    def __repr__(self) -> str:
+        return f"FieldError({self.field!r}, {self.code!r}, {self.message!r})"
+
+
+class ValidationError(CycladesError):
+    """Input refused. ``errors`` names every wrong field; nothing was persisted."""
+
+    code = "validation_error"
+    default_message = "Le formulaire comporte des erreurs."
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+        if not self.errors:
+            raise ValueError("a ValidationError needs at least one FieldError")
+        details = " ; ".join(f"{e.field} : {e.message}" for e in self.errors)
+        super().__init__(f"{self.default_message} {details}")
+
+    @classmethod
+    def single(cls, field: str, code: str, message: str) -> ValidationError:
+        return cls([FieldError(field, code, message)])
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The names of the refused fields, in the order they were checked."""
+        return tuple(e.field for e in self.errors)
+
+    def for_field(self, field: str) -> FieldError | None:
+        return next((e for e in self.errors if e.field == field), None)
+
+
+class NotFoundError(CycladesError):
+    code = "not_found"
+    default_message = "L'élément demandé est introuvable."
+
+
+class AccountNotFound(NotFoundError):
+    code = "account_not_found"
+    default_message = "Compte introuvable."
+
+
+class ConflictError(CycladesError):
+    code = "conflict"
+    default_message = "L'opération est en conflit avec l'état actuel des données."
+
+
+class ConcurrencyConflict(ConflictError):
+    """The object was changed by someone else since it was read (optimistic concurrency)."""
+
+    code = "concurrency_conflict"
+    default_message = (
+        "Ces données ont été modifiées entre-temps par une autre action. Veuillez recharger la page et recommencer."
+    )
+
+
+class DuplicateAccount(ConflictError):
+    """A uniqueness rule of accounts was hit (login, candidate number)."""
+
+    code = "duplicate_account"
+    default_message = "Un compte existe déjà avec cet identifiant."
+
+
+class EmailAlreadyUsed(DuplicateAccount):
+    """ACC-02: one account per email address."""
+
+    code = "email_already_used"
+    default_message = "Un compte existe déjà avec cette adresse mail."
+
+
+class ForbiddenError(CycladesError):
+    code = "forbidden"
+    default_message = "Cette opération n'est pas autorisée."
+
+
+class AccountHasCandidatures(ForbiddenError):
+    """ACC-12: the guide's own words."""
+
+    code = "account_has_candidatures"
+    default_message = "Le compte ne peut pas être supprimé car une ou plusieurs candidatures y sont attachées"
+
+
+class IdentityFrozen(ForbiddenError):
+    """ACC-11 / CAN-11: once a candidature exists only the email and the password may change."""
+
+    code = "identity_frozen"
+    default_message = (
+        "Dès qu'une candidature existe, seuls l'adresse mail et le mot de passe sont modifiables. "
+        "Si une autre information est erronée, vous devez contacter le service gestionnaire."
+    )
+
+
+class PasswordChangeRequired(ForbiddenError):
+    """C6: an initial password (papillon de connexion) must be changed before anything else."""
+
+    code = "password_change_required"
+    default_message = "Vous devez modifier votre mot de passe initial avant de continuer."
+
+
+class AuthenticationError(CycladesError):
+    code = "authentication_error"
+    default_message = "Authentification impossible."
+
+
+class InvalidCredentials(AuthenticationError):
+    """Unknown identifier, wrong password, unactivated or throttled account: one error for all (ACC-14)."""
+
+    code = "invalid_credentials"
+    default_message = "Identifiant de connexion ou mot de passe incorrect."
+
+
+class SessionExpired(AuthenticationError):
+    code = "session_expired"
+    default_message = "Votre session a expiré. Veuillez vous identifier de nouveau."
+
+
+class InvalidLink(CycladesError):
+    """A used, revoked or forged link (activation or password reset)."""
+
+    code = "invalid_link"
+    default_message = "Ce lien n'est pas valide ou a déjà été utilisé."
+
+
+class LinkExpired(InvalidLink):
+    code = "link_expired"
+    default_message = "Ce lien n'est valable que pour une durée de 48 heures. Ce délai est dépassé."
+
+
+class ActivationExpired(LinkExpired):
+    """ACC-05: the 48 hours are over; the account's data is (or will be) erased."""
+
+    code = "activation_expired"
+    default_message = (
+        "Ce lien n'est valable que pour une durée de 48h. Passé ce délai, vos informations sont effacées, "
+        "vous devez recommencer votre démarche de création de compte."
+    )
+
+
+class TooManyRequests(CycladesError):
+    """A throttle refused the request; ``retry_after`` is in seconds when known."""
+
+    code = "too_many_requests"
+    default_message = "Trop de demandes successives. Veuillez réessayer dans quelques minutes."
+
+    def __init__(self, message: str | None = None, *, retry_after: float | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class ConfigurationError(CycladesError):
+    """The library was configured wrongly; the message names the argument or environment key it read."""
+
+    code = "configuration_error"
+    default_message = "La configuration est invalide."

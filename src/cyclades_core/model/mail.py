@@ -1,0 +1,126 @@
+"""Outgoing mail as the outbox stores it, and the French templates of the account lifecycle.
+
+Templates are plain text here; the mail issue adds HTML alternatives and SMTP delivery. Subjects and the
+activation body are the guide's words.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from attrs import frozen
+
+__all__ = [
+    "MailContent",
+    "MailKind",
+    "OutboxMessage",
+    "account_deleted_mail",
+    "activation_mail",
+    "email_changed_mail",
+    "password_changed_mail",
+    "reset_mail",
+]
+
+SIGNATURE = "A bientôt sur Cyclades\n\nCordialement\n\nLe Service Gestionnaire\n"
+
+
+class MailKind(Enum):
+    ACTIVATION = "activation"
+    ACTIVATION_RESEND = "activation_resend"
+    PASSWORD_RESET = "password_reset"
+    PASSWORD_CHANGED = "password_changed"
+    EMAIL_CHANGED = "email_changed"
+    ACCOUNT_DELETED = "account_deleted"
+
+
+@frozen
+class OutboxMessage:
+    """One mail waiting in the outbox, written in the same unit of work as the change that caused it (J1).
+
+    ``account_id`` lets the purge drop mails of an erased account; it is ``None`` for mails that must outlive
+    the account (the deletion confirmation). ``message_id`` is stable, so a retried delivery is recognisable.
+    """
+
+    id: str
+    kind: MailKind
+    account_id: str | None
+    recipient: str
+    subject: str
+    body: str
+    created_at: datetime
+    sent_at: datetime | None = None
+
+    @property
+    def message_id(self) -> str:
+        return f"<{self.id}@cyclades>"
+
+
+@frozen
+class MailContent:
+    kind: MailKind
+    subject: str
+    body: str
+
+
+def activation_mail(link: str, *, resend: bool = False) -> MailContent:
+    """ACC-04: subject and body word for word from the guide (section 3)."""
+    body = (
+        "Bonjour,\n\n"
+        "Vous venez de créer un compte sur Cyclades. Votre inscription sera possible seulement quand vous aurez "
+        "activé votre compte.\n\n"
+        "Pour activer votre compte, veuillez cliquer sur le lien :\n\n"
+        f"Activer mon compte : {link}\n\n"
+        "Si le lien ci-dessus ne fonctionne pas, il vous suffit de copier l'adresse suivante dans la barre de votre "
+        f"navigateur :\n{link}\n\n"
+        "Ce lien n'est valable que pour une durée de 48h. Passé ce délai, vos informations seront effacées. "
+        "Votre identifiant de connexion est votre mél renseigné lors de la création de votre compte.\n\n" + SIGNATURE
+    )
+    kind = MailKind.ACTIVATION_RESEND if resend else MailKind.ACTIVATION
+    return MailContent(kind, "[CYCLADES] Activer mon compte", body)
+
+
+def reset_mail(link: str) -> MailContent:
+    """ACC-10: the link leads to entering a new password; valid 48 hours."""
+    body = (
+        "Bonjour,\n\n"
+        "Vous avez demandé la réinitialisation de votre mot de passe Cyclades.\n\n"
+        "Pour saisir un nouveau mot de passe, veuillez cliquer sur le lien :\n\n"
+        f"Modifier mon mot de passe : {link}\n\n"
+        "Si le lien ci-dessus ne fonctionne pas, il vous suffit de copier l'adresse suivante dans la barre de votre "
+        f"navigateur :\n{link}\n\n"
+        "Ce lien n'est valable que pour une durée de 48 heures. Passé ce délai, vous devrez re cliquer sur "
+        "'Mot de passe oublié'.\n\n"
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.\n\n"
+        + SIGNATURE
+    )
+    return MailContent(MailKind.PASSWORD_RESET, "[CYCLADES] Réinitialisation du mot de passe", body)
+
+
+def password_changed_mail() -> MailContent:
+    body = (
+        "Bonjour,\n\n"
+        "Le mot de passe de votre compte Cyclades vient d'être modifié.\n\n"
+        "Si vous n'êtes pas à l'origine de cette modification, utilisez sans attendre le lien "
+        "'Mot de passe oublié' de la page de connexion et contactez le service gestionnaire.\n\n" + SIGNATURE
+    )
+    return MailContent(MailKind.PASSWORD_CHANGED, "[CYCLADES] Modification de votre mot de passe", body)
+
+
+def email_changed_mail(new_address_masked: str) -> MailContent:
+    """Sent to the **old** address (F3)."""
+    body = (
+        "Bonjour,\n\n"
+        "L'adresse mail de votre compte Cyclades vient d'être remplacée par "
+        f"{new_address_masked}. Votre identifiant de connexion est désormais cette nouvelle adresse.\n\n"
+        "Si vous n'êtes pas à l'origine de cette modification, contactez sans attendre le service gestionnaire.\n\n"
+        + SIGNATURE
+    )
+    return MailContent(MailKind.EMAIL_CHANGED, "[CYCLADES] Modification de votre adresse mail", body)
+
+
+def account_deleted_mail() -> MailContent:
+    body = (
+        "Bonjour,\n\nVotre compte Cyclades a été supprimé, ainsi que les informations qu'il contenait.\n\n" + SIGNATURE
+    )
+    return MailContent(MailKind.ACCOUNT_DELETED, "[CYCLADES] Suppression de votre compte", body)

@@ -1,0 +1,33 @@
+"""Ports: the ``typing.Protocol`` interfaces the core needs and adapters implement."""
+
+from cyclades_core.ports.clock import Clock
+from cyclades_core.ports.reference import BirthplaceDirectory, Commune, Country, Departement
+from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter, ThrottlePolicy
+from cyclades_core.ports.storage import (
+    AccountRepository,
+    AuditLog,
+    CandidatureIndex,
+    Outbox,
+    TokenStore,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+__all__ = [
+    "AccountRepository",
+    "AuditLog",
+    "BirthplaceDirectory",
+    "CandidateNumberAllocator",
+    "CandidatureIndex",
+    "Clock",
+    "Commune",
+    "Country",
+    "Departement",
+    "Outbox",
+    "PasswordHasher",
+    "RateLimiter",
+    "ThrottlePolicy",
+    "TokenStore",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]

@@ -1,0 +1,186 @@
+"""Storage ports. Every repository is reached through a :class:`UnitOfWork`, which is atomic: what a use case
+writes inside one unit of work is committed together or not at all, and it rolls back unless ``commit()`` is called.
+
+Adapters must pass the contract suites of :mod:`cyclades_core.testing.contracts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from cyclades_core.model.account import Account
+from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.mail import OutboxMessage
+from cyclades_core.model.tokens import IssuedToken, TokenPurpose
+
+__all__ = [
+    "AccountRepository",
+    "AuditLog",
+    "CandidatureIndex",
+    "Outbox",
+    "TokenStore",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]
+
+
+class AccountRepository(Protocol):
+    def add(self, account: Account) -> None:
+        """Insert a new account.
+
+        Raises :class:`~cyclades_core.errors.EmailAlreadyUsed` when another account has the same email key, and
+        :class:`~cyclades_core.errors.DuplicateAccount` when the id, the Cyclades login or the candidate number is
+        taken. Uniqueness is the storage's own (a unique index, a lock), never a prior read.
+        """
+        ...
+
+    def get(self, account_id: str) -> Account | None:
+        """The account, or ``None``."""
+        ...
+
+    def find_by_email(self, email_key: str) -> Account | None:
+        """Lookup by :func:`~cyclades_core.model.values.email_key` (case-insensitive, normalised)."""
+        ...
+
+    def find_by_login(self, login: str) -> Account | None:
+        """Lookup by Cyclades login (lower case, ``nom.prenomX``)."""
+        ...
+
+    def find_by_candidate_number(self, number: str) -> Account | None:
+        """Lookup by the 11-digit candidate number."""
+        ...
+
+    def update(self, account: Account) -> None:
+        """Store ``account``, whose ``version`` must be exactly the stored version + 1.
+
+        Raises :class:`~cyclades_core.errors.ConcurrencyConflict` when the stored version differs (someone else
+        wrote first) or the account is gone, and :class:`~cyclades_core.errors.EmailAlreadyUsed` when the new email
+        belongs to another account.
+        """
+        ...
+
+    def remove(self, account_id: str) -> bool:
+        """Erase the account's row. Returns whether it existed (the caller that gets ``True`` did the erasure)."""
+        ...
+
+    def pending_expired(self, now: datetime, limit: int) -> Sequence[str]:
+        """Ids of at most ``limit`` accounts still pending whose activation deadline is before ``now``."""
+        ...
+
+
+class TokenStore(Protocol):
+    """Digests of single-use links and sessions, bound to a purpose and an account."""
+
+    def add(self, token: IssuedToken) -> None:
+        """Store a new token. Digests are unique."""
+        ...
+
+    def get(self, digest: str) -> IssuedToken | None:
+        """Read without consuming (B5): calling it any number of times changes nothing."""
+        ...
+
+    def mark_used(self, digest: str, at: datetime) -> bool:
+        """Claim a single-use token by the write: returns ``True`` for the one caller that marks it used, ``False``
+        when it was already used or does not exist."""
+        ...
+
+    def touch(self, digest: str, at: datetime) -> None:
+        """Record the last use of a session (idle timeout)."""
+        ...
+
+    def revoke(self, digest: str) -> None:
+        """Delete one token; no error when absent."""
+        ...
+
+    def revoke_for_account(self, account_id: str, purposes: Sequence[TokenPurpose], *, keep: str | None = None) -> int:
+        """Delete the account's tokens of the given purposes, except the digest ``keep``. Returns how many."""
+        ...
+
+    def remove_expired(self, now: datetime) -> int:
+        """Delete tokens whose absolute expiry is before ``now``. Returns how many."""
+        ...
+
+
+class Outbox(Protocol):
+    """Mails written in the same unit of work as the change that causes them (transactional outbox, J1)."""
+
+    def add(self, message: OutboxMessage) -> None: ...
+
+    def pending(self, limit: int) -> Sequence[OutboxMessage]:
+        """Unsent messages, oldest first."""
+        ...
+
+    def mark_sent(self, message_id: str, at: datetime) -> bool:
+        """Returns ``False`` when the message is unknown or was already marked."""
+        ...
+
+    def discard_for_account(self, account_id: str) -> int:
+        """Drop the account's unsent messages (erasure, B7/F6). Returns how many."""
+        ...
+
+
+class AuditLog(Protocol):
+    """Append-only: there is no update and no delete here (I3)."""
+
+    def append(self, record: AuditRecord) -> None: ...
+
+    def for_account(self, account_id: str) -> Sequence[AuditRecord]:
+        """The account's records, oldest first."""
+        ...
+
+
+class CandidatureIndex(Protocol):
+    """What the account lifecycle needs to know of candidatures (ACC-11, ACC-12, CAN-11).
+
+    Read inside the same unit of work as the account change, so the answer cannot go stale before the commit.
+    """
+
+    def has_any(self, account_id: str) -> bool:
+        """Whether at least one candidature is attached to the account, withdrawn ones included (F4)."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One atomic transaction over every repository.
+
+    Use as a context manager; leaving the block without ``commit()`` (normally or by an exception) rolls back
+    everything written inside it. A unit of work is used once.
+    """
+
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def tokens(self) -> TokenStore: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def candidatures(self) -> CandidatureIndex: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make every write of this unit of work durable and visible, atomically."""
+        ...
+
+    def rollback(self) -> None:
+        """Forget every write of this unit of work."""
+        ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

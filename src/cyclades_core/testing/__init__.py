@@ -1,0 +1,19 @@
+"""Test support shipped with the library (public API, versioned).
+
+- :mod:`cyclades_core.testing.contracts`: the contract suites every adapter of a port must pass. Subclass one and
+  provide its fixture; see ``docs/writing-an-adapter.md``.
+- :class:`ManualClock`, :class:`CountingHasher`, :func:`run_concurrently`, :func:`make_account`, :func:`link_in`.
+
+Importing this package needs pytest (the ``dev`` extra).
+"""
+
+from cyclades_core.testing.support import (
+    CountingHasher,
+    ManualClock,
+    PlainHasher,
+    link_in,
+    make_account,
+    run_concurrently,
+)
+
+__all__ = ["CountingHasher", "ManualClock", "PlainHasher", "link_in", "make_account", "run_concurrently"]

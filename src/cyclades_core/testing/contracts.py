@@ -1,0 +1,508 @@
+"""Contract suites: what every adapter of a port must do. Public API, versioned; never renamed.
+
+Subclass a suite in a test module and provide its one fixture::
+
+    class TestMyStorage(StorageContract):
+        @pytest.fixture
+        def uow_factory(self) -> UnitOfWorkFactory:
+            return MyDatabase(...).unit_of_work
+
+The memory adapters pass them in ``tests/contracts``; the SQL adapters and any integrator's must pass them too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from attrs import evolve
+
+from cyclades_core.errors import ConcurrencyConflict, DuplicateAccount, EmailAlreadyUsed
+from cyclades_core.model.account import AccountState
+from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.mail import MailKind, OutboxMessage
+from cyclades_core.model.tokens import IssuedToken, TokenPurpose
+from cyclades_core.model.values import EmailAddress, email_key
+from cyclades_core.ports.reference import BirthplaceDirectory
+from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter, ThrottlePolicy
+from cyclades_core.ports.storage import UnitOfWorkFactory
+from cyclades_core.testing.support import make_account, run_concurrently
+
+__all__ = [
+    "BirthplaceDirectoryContract",
+    "CandidateNumberAllocatorContract",
+    "PasswordHasherContract",
+    "RateLimiterContract",
+    "StorageContract",
+]
+
+T0 = datetime(2021, 10, 1, 8, 0, tzinfo=UTC)
+
+
+def _message(account_id: str | None, n: int = 0) -> OutboxMessage:
+    return OutboxMessage(
+        id=f"m{n}-{account_id}",
+        kind=MailKind.ACTIVATION,
+        account_id=account_id,
+        recipient="accrall@ac-rennes.fr",
+        subject="[CYCLADES] Activer mon compte",
+        body="Bonjour",
+        created_at=T0 + timedelta(seconds=n),
+    )
+
+
+def _token(account_id: str, digest: str, purpose: TokenPurpose = TokenPurpose.ACTIVATION) -> IssuedToken:
+    return IssuedToken(digest, purpose, account_id, T0, T0 + timedelta(hours=48))
+
+
+class StorageContract:
+    """The unit of work and every repository it carries (K1). Fixture: ``uow_factory``."""
+
+    @pytest.fixture
+    def uow_factory(self) -> UnitOfWorkFactory:
+        raise NotImplementedError("subclass the contract and return your adapter's unit-of-work factory")
+
+    # -- the unit of work ---------------------------------------------------------------------------------------
+
+    def test_a_committed_write_is_visible_to_the_next_unit_of_work(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.get(account.id) == account
+
+    def test_it_rolls_back_by_default(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.outbox.add(_message(account.id))
+        with uow_factory() as uow:
+            assert uow.accounts.get(account.id) is None
+            assert uow.outbox.pending(10) == []
+
+    def test_it_rolls_back_on_error(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = make_account()
+
+        def failing_use_case() -> None:
+            with uow_factory() as uow:
+                uow.accounts.add(account)
+                uow.tokens.add(_token(account.id, "d1"))
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError, match="boom"):
+            failing_use_case()
+        with uow_factory() as uow:
+            assert uow.accounts.get(account.id) is None
+            assert uow.tokens.get("d1") is None
+
+    def test_an_explicit_rollback_forgets_the_writes(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.rollback()
+            assert uow.accounts.get(account.id) is None
+
+    def test_a_batch_with_one_violation_writes_nothing(self, uow_factory: UnitOfWorkFactory) -> None:
+        """K2: the third insert breaks a unique rule; the whole unit of work is refused."""
+        with uow_factory() as uow:
+            uow.accounts.add(make_account(email="first@exemple.fr"))
+            uow.commit()
+        batch = [
+            make_account(email="a@exemple.fr"),
+            make_account(email="b@exemple.fr"),
+            make_account(email="FIRST@exemple.fr"),
+        ]
+
+        def add_batch() -> None:
+            with uow_factory() as uow:
+                for account in batch:
+                    uow.accounts.add(account)
+                uow.commit()
+
+        with pytest.raises(EmailAlreadyUsed):
+            add_batch()
+        with uow_factory() as uow:
+            assert all(uow.accounts.get(a.id) is None for a in batch)
+
+    # -- accounts -----------------------------------------------------------------------------------------------
+
+    def test_accounts_are_found_by_each_identifier(self, uow_factory: UnitOfWorkFactory) -> None:
+        by_mail = make_account(email="Paul.Martin@Exemple.fr")
+        by_login = make_account(email=None, login="dupont.marie3", state=AccountState.ACTIVE)
+        with uow_factory() as uow:
+            uow.accounts.add(by_mail)
+            uow.accounts.add(by_login)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.find_by_email(email_key("paul.martin@exemple.FR")) == by_mail
+            assert uow.accounts.find_by_login("dupont.marie3") == by_login
+            assert uow.accounts.find_by_candidate_number(str(by_login.candidate_number)) == by_login
+            assert uow.accounts.find_by_email(email_key("nobody@exemple.fr")) is None
+            assert uow.accounts.find_by_login("nobody.here1") is None
+            assert uow.accounts.find_by_candidate_number("00000000000") is None
+
+    def test_the_email_is_unique_whatever_its_case(self, uow_factory: UnitOfWorkFactory) -> None:
+        """ACC-02 / A2."""
+        with uow_factory() as uow:
+            uow.accounts.add(make_account(email="A@b.fr"))
+            uow.commit()
+        with pytest.raises(EmailAlreadyUsed), uow_factory() as uow:
+            uow.accounts.add(make_account(email="a@B.FR"))
+
+    def test_lookalike_emails_are_distinct_accounts(self, uow_factory: UnitOfWorkFactory) -> None:
+        """A2: ``mike`` and ``mıke`` (dotless i) are two people."""
+        with uow_factory() as uow:
+            uow.accounts.add(make_account(email="mike@example.org"))
+            uow.accounts.add(make_account(email="mıke@example.org"))
+            uow.commit()
+
+    def test_login_and_candidate_number_are_unique(self, uow_factory: UnitOfWorkFactory) -> None:
+        first = make_account(email=None, login="dupont.marie1", candidate_number="02230000001")
+        with uow_factory() as uow:
+            uow.accounts.add(first)
+            uow.commit()
+        with pytest.raises(DuplicateAccount), uow_factory() as uow:
+            uow.accounts.add(make_account(email=None, login="dupont.marie1"))
+        with pytest.raises(DuplicateAccount), uow_factory() as uow:
+            uow.accounts.add(make_account(email="other@exemple.fr", candidate_number="02230000001"))
+
+    def test_concurrent_creations_of_one_email_give_exactly_one_account(self, uow_factory: UnitOfWorkFactory) -> None:
+        """A1: 32 threads behind a barrier, the storage's own uniqueness decides."""
+        accounts = [make_account(email="Same@Exemple.fr") for _ in range(32)]
+
+        def create(i: int) -> str:
+            with uow_factory() as uow:
+                uow.accounts.add(accounts[i])
+                uow.commit()
+            return accounts[i].id
+
+        results = run_concurrently(create, 32)
+        created = [r for r in results if isinstance(r, str)]
+        assert len(created) == 1
+        assert all(isinstance(r, EmailAlreadyUsed) for r in results if not isinstance(r, str))
+        with uow_factory() as uow:
+            assert uow.accounts.find_by_email(email_key("same@exemple.fr")) is not None
+
+    def test_an_update_must_carry_the_next_version(self, uow_factory: UnitOfWorkFactory) -> None:
+        """Optimistic concurrency: two writers from one read, the second is a conflict and changes nothing."""
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.commit()
+        first = account.activate(T0)
+        second = evolve(account, version=account.version + 1, password_hash="other")
+        with uow_factory() as uow:
+            uow.accounts.update(first)
+            uow.commit()
+        with pytest.raises(ConcurrencyConflict), uow_factory() as uow:
+            uow.accounts.update(second)
+        with uow_factory() as uow:
+            assert uow.accounts.get(account.id) == first
+
+    def test_updating_a_removed_account_is_a_conflict(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = make_account()
+        with pytest.raises(ConcurrencyConflict), uow_factory() as uow:
+            uow.accounts.update(account.activate(T0))
+
+    def test_changing_to_a_taken_email_is_refused(self, uow_factory: UnitOfWorkFactory) -> None:
+        mine, theirs = make_account(email="mine@exemple.fr"), make_account(email="theirs@exemple.fr")
+        with uow_factory() as uow:
+            uow.accounts.add(mine.activate(T0))
+            uow.accounts.add(theirs)
+            uow.commit()
+        with uow_factory() as uow:
+            current = uow.accounts.get(mine.id)
+        assert current is not None
+        with pytest.raises(EmailAlreadyUsed), uow_factory() as uow:
+            uow.accounts.update(current.change_email(EmailAddress("Theirs@exemple.fr", email_key("Theirs@exemple.fr"))))
+        with uow_factory() as uow:
+            assert uow.accounts.get(mine.id) == current
+
+    def test_a_changed_email_frees_the_old_one(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = make_account(email="old@exemple.fr", state=AccountState.ACTIVE)
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.accounts.update(account.change_email(EmailAddress("new@exemple.fr", "new@exemple.fr")))
+            uow.accounts.add(make_account(email="old@exemple.fr"))
+            uow.commit()
+        with uow_factory() as uow:
+            moved = uow.accounts.find_by_email("new@exemple.fr")
+            assert moved is not None
+            assert moved.id == account.id
+
+    def test_removing_an_account_frees_its_email(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = make_account(email="gone@exemple.fr")
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.remove(account.id) is True
+            assert uow.accounts.remove(account.id) is False
+            uow.accounts.add(make_account(email="GONE@exemple.fr"))
+            uow.commit()
+
+    def test_pending_expired_lists_only_pending_accounts_past_their_deadline(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        late = make_account(email="late@exemple.fr")
+        fresh = make_account(email="fresh@exemple.fr", created_at=T0 + timedelta(hours=10))
+        active = make_account(email="active@exemple.fr", state=AccountState.ACTIVE)
+        with uow_factory() as uow:
+            for account in (late, fresh, active):
+                uow.accounts.add(account)
+            uow.commit()
+        with uow_factory() as uow:
+            assert list(uow.accounts.pending_expired(T0 + timedelta(hours=48), 10)) == []
+            assert list(uow.accounts.pending_expired(T0 + timedelta(hours=48, seconds=1), 10)) == [late.id]
+            assert set(uow.accounts.pending_expired(T0 + timedelta(hours=60), 10)) == {late.id, fresh.id}
+            assert len(uow.accounts.pending_expired(T0 + timedelta(hours=60), 1)) == 1
+
+    # -- tokens -------------------------------------------------------------------------------------------------
+
+    def test_a_token_is_read_without_being_consumed(self, uow_factory: UnitOfWorkFactory) -> None:
+        """B5: reading many times changes nothing; then exactly one claim wins."""
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.tokens.add(_token(account.id, "digest-1"))
+            uow.commit()
+        for _ in range(100):
+            with uow_factory() as uow:
+                token = uow.tokens.get("digest-1")
+                assert token is not None
+                assert token.used_at is None
+        with uow_factory() as uow:
+            assert uow.tokens.mark_used("digest-1", T0) is True
+            assert uow.tokens.mark_used("digest-1", T0) is False
+            assert uow.tokens.mark_used("unknown", T0) is False
+            uow.commit()
+        with uow_factory() as uow:
+            used = uow.tokens.get("digest-1")
+            assert used is not None
+            assert used.used_at == T0
+
+    def test_concurrent_claims_of_one_token_have_one_winner(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.tokens.add(_token(account.id, "digest-race"))
+            uow.commit()
+
+        def claim(_: int) -> bool:
+            with uow_factory() as uow:
+                won = uow.tokens.mark_used("digest-race", T0)
+                uow.commit()
+                return won
+
+        assert sorted(r is True for r in run_concurrently(claim, 16)) == [False] * 15 + [True]
+
+    def test_tokens_are_revoked_by_account_and_purpose(self, uow_factory: UnitOfWorkFactory) -> None:
+        account, other = make_account(email="x@exemple.fr"), make_account(email="y@exemple.fr")
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.accounts.add(other)
+            uow.tokens.add(_token(account.id, "act"))
+            uow.tokens.add(_token(account.id, "reset", TokenPurpose.RESET))
+            uow.tokens.add(_token(account.id, "s1", TokenPurpose.SESSION))
+            uow.tokens.add(_token(account.id, "s2", TokenPurpose.SESSION))
+            uow.tokens.add(_token(other.id, "s3", TokenPurpose.SESSION))
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.tokens.revoke_for_account(account.id, (TokenPurpose.SESSION, TokenPurpose.RESET), keep="s1") == 2
+            uow.commit()
+        with uow_factory() as uow:
+            assert [uow.tokens.get(d) is not None for d in ("act", "reset", "s1", "s2", "s3")] == [
+                True,
+                False,
+                True,
+                False,
+                True,
+            ]
+            uow.tokens.revoke("act")
+            uow.tokens.revoke("absent")
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.tokens.get("act") is None
+
+    def test_sessions_are_touched_and_expired_tokens_removed(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.tokens.add(_token(account.id, "s", TokenPurpose.SESSION))
+            uow.tokens.add(IssuedToken("late", TokenPurpose.RESET, account.id, T0, T0 + timedelta(hours=100)))
+            uow.tokens.touch("s", T0 + timedelta(minutes=5))
+            uow.commit()
+        with uow_factory() as uow:
+            touched = uow.tokens.get("s")
+            assert touched is not None
+            assert touched.last_used_at == T0 + timedelta(minutes=5)
+            assert uow.tokens.remove_expired(T0 + timedelta(hours=48)) == 0
+            assert uow.tokens.remove_expired(T0 + timedelta(hours=48, seconds=1)) == 1
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.tokens.get("s") is None
+            assert uow.tokens.get("late") is not None
+
+    # -- outbox and audit ---------------------------------------------------------------------------------------
+
+    def test_the_outbox_keeps_order_marks_sent_once_and_discards_by_account(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            for n in range(3):
+                uow.outbox.add(_message(account.id, n))
+            uow.outbox.add(_message(None, 9))
+            uow.commit()
+        with uow_factory() as uow:
+            pending = uow.outbox.pending(10)
+            assert [m.id for m in pending] == [f"m{n}-{account.id}" for n in range(3)] + ["m9-None"]
+            assert uow.outbox.mark_sent(pending[0].id, T0) is True
+            assert uow.outbox.mark_sent(pending[0].id, T0) is False
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.outbox.discard_for_account(account.id) == 2
+            uow.commit()
+        with uow_factory() as uow:
+            assert [m.id for m in uow.outbox.pending(10)] == ["m9-None"]
+
+    def test_the_audit_log_appends_and_rolls_back_with_the_change(self, uow_factory: UnitOfWorkFactory) -> None:
+        with uow_factory() as uow:
+            uow.audit.append(AuditRecord.of(T0, "account_created", "anonymous", "acc-1"))
+            uow.audit.append(AuditRecord.of(T0, "account_activated", "candidate", "acc-1", note="ok\r\nFAKE ENTRY"))
+            uow.commit()
+        with uow_factory() as uow:
+            uow.audit.append(AuditRecord.of(T0, "ghost", "anonymous", "acc-1"))
+        with uow_factory() as uow:
+            records = uow.audit.for_account("acc-1")
+        assert [r.action for r in records] == ["account_created", "account_activated"]
+        assert records[1].details == (("note", "ok\\x0d\\x0aFAKE ENTRY"),)
+        assert not hasattr(uow.audit, "update")
+        assert not hasattr(uow.audit, "delete")
+
+    def test_has_any_candidature_is_false_for_a_fresh_account(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            assert uow.candidatures.has_any(account.id) is False
+
+
+class RateLimiterContract:
+    """Fixture: ``limiter``, a fresh adapter."""
+
+    @pytest.fixture
+    def limiter(self) -> RateLimiter:
+        raise NotImplementedError
+
+    def test_hits_are_counted_within_a_sliding_window(self, limiter: RateLimiter) -> None:
+        window = timedelta(seconds=180)
+        assert limiter.hit("k", T0, 1, window) is True
+        assert limiter.hit("k", T0 + timedelta(seconds=60), 1, window) is False
+        assert limiter.hit("k", T0 + timedelta(seconds=200), 1, window) is True
+        assert limiter.hit("other", T0, 1, window) is True
+
+    def test_consecutive_failures_throttle_with_rising_delays_then_clear(self, limiter: RateLimiter) -> None:
+        policy = ThrottlePolicy(free_failures=3, base_delay=timedelta(minutes=1), max_delay=timedelta(minutes=4))
+        for _ in range(2):
+            limiter.record_failure("acc", T0)
+        assert limiter.blocked_until("acc", T0, policy) is None
+        assert limiter.record_failure("acc", T0) == 3
+        assert limiter.blocked_until("acc", T0, policy) == T0 + timedelta(minutes=1)
+        assert limiter.blocked_until("acc", T0 + timedelta(minutes=1), policy) is None
+        limiter.record_failure("acc", T0 + timedelta(minutes=1))
+        assert limiter.blocked_until("acc", T0 + timedelta(minutes=2), policy) == T0 + timedelta(minutes=3)
+        limiter.clear("acc")
+        assert limiter.blocked_until("acc", T0 + timedelta(minutes=2), policy) is None
+
+    def test_concurrent_hits_never_exceed_the_limit(self, limiter: RateLimiter) -> None:
+        results = run_concurrently(lambda _: limiter.hit("flood", T0, 5, timedelta(minutes=1)), 16)
+        assert results.count(True) == 5
+
+
+class PasswordHasherContract:
+    """Fixture: ``hasher`` (its cheapest profile is fine)."""
+
+    @pytest.fixture
+    def hasher(self) -> PasswordHasher:
+        raise NotImplementedError
+
+    def test_a_hash_verifies_its_password_only(self, hasher: PasswordHasher) -> None:
+        encoded = hasher.hash("Abcdefg!")
+        assert hasher.verify(encoded, "Abcdefg!") is True
+        assert hasher.verify(encoded, "abcdefg!") is False
+        assert hasher.verify(encoded, "Abcdefg!x") is False
+
+    def test_two_hashes_of_one_password_differ(self, hasher: PasswordHasher) -> None:
+        """D4: a fresh salt each time; the string is self-describing and holds no plaintext."""
+        first, second = hasher.hash("Abcdefg!"), hasher.hash("Abcdefg!")
+        assert first != second
+        assert "Abcdefg!" not in first
+        assert "$" in first
+
+    def test_a_malformed_hash_never_verifies_and_needs_rehash(self, hasher: PasswordHasher) -> None:
+        for broken in ("", "nonsense", "$argon2id$v=19$", "scrypt$1$1$1$$"):
+            assert hasher.verify(broken, "Abcdefg!") is False
+            assert hasher.needs_rehash(broken) is True
+        assert hasher.needs_rehash(hasher.hash("Abcdefg!")) is False
+
+    def test_unicode_passwords_round_trip(self, hasher: PasswordHasher) -> None:
+        encoded = hasher.hash("Éléphant«œ»!")
+        assert hasher.verify(encoded, "Éléphant«œ»!") is True
+        assert hasher.verify(encoded, "Elephant«œ»!") is False
+
+
+class CandidateNumberAllocatorContract:
+    """Fixture: ``allocator``."""
+
+    @pytest.fixture
+    def allocator(self) -> CandidateNumberAllocator:
+        raise NotImplementedError
+
+    def test_numbers_have_eleven_digits_and_the_year(self, allocator: CandidateNumberAllocator) -> None:
+        number = allocator.allocate(2022)
+        assert len(number) == 11
+        assert number.isdigit()
+        assert number.startswith("022")
+
+    def test_numbers_are_never_given_twice_even_concurrently(self, allocator: CandidateNumberAllocator) -> None:
+        """A7: 10 000 numbers, 16 threads at once among them, all distinct."""
+        numbers = [allocator.allocate(2022) for _ in range(9_000)]
+        batches = run_concurrently(lambda _: [allocator.allocate(2022) for _ in range(63)], 16)
+        for batch in batches:
+            assert isinstance(batch, list)
+            numbers.extend(batch)
+        assert len(numbers) == 10_008
+        assert len(set(numbers)) == len(numbers)
+
+
+class BirthplaceDirectoryContract:
+    """Fixture: ``directory``. Holds at least the guide's places (Calvados, MAY-SUR-ORNE, Aube, TROYES)."""
+
+    @pytest.fixture
+    def directory(self) -> BirthplaceDirectory:
+        raise NotImplementedError
+
+    def test_france_and_its_departements_are_known(self, directory: BirthplaceDirectory) -> None:
+        france = directory.country("99100")
+        assert france is not None
+        assert france.name == "FRANCE (DONT OUTRE-MER)"
+        calvados = directory.departement("014")
+        assert calvados is not None
+        assert calvados.name.upper() == "CALVADOS"
+        assert directory.country("00000") is None
+        assert directory.departement("999") is None
+
+    def test_a_commune_is_found_by_code_or_name_within_its_departement(self, directory: BirthplaceDirectory) -> None:
+        by_name = directory.commune("014", "may-sur-orne")
+        assert by_name is not None
+        assert by_name.code == "14408"
+        assert directory.commune("014", "14408") == by_name
+        assert directory.commune("010", "MAY-SUR-ORNE") is None
+
+    def test_communes_are_searched_by_prefix_ignoring_case_and_accents(self, directory: BirthplaceDirectory) -> None:
+        names = [c.name for c in directory.search_communes("014", "may sur")]
+        assert "MAY-SUR-ORNE" in names
+        assert [c.name for c in directory.search_communes("010", "TROY")][:1] == ["TROYES"]
+        assert list(directory.search_communes("010", "zzzz")) == []
