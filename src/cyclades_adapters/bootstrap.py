@@ -35,6 +35,8 @@ class Portal:
     unit_of_work: UnitOfWorkFactory
     clock: Clock
     storage_url: str
+    #: The backing store, for operations and inspection: a ``MemoryDatabase`` for ``memory://``.
+    storage: object
 
 
 def default_hasher() -> PasswordHasher:
@@ -49,13 +51,13 @@ def default_hasher() -> PasswordHasher:
         return ScryptHasher()
 
 
-def _storage(url: str) -> tuple[UnitOfWorkFactory, CandidateNumberAllocator, RateLimiter]:
+def _storage(url: str) -> tuple[object, UnitOfWorkFactory, CandidateNumberAllocator, RateLimiter]:
     scheme = urlsplit(url).scheme
     if scheme == "memory":
         from cyclades_adapters.memory import MemoryCandidateNumberAllocator, MemoryDatabase, MemoryRateLimiter
 
         database = MemoryDatabase()
-        return database.unit_of_work, MemoryCandidateNumberAllocator(), MemoryRateLimiter()
+        return database, database.unit_of_work, MemoryCandidateNumberAllocator(), MemoryRateLimiter()
     raise ConfigurationError(
         f"storage_url / {DATABASE_URL_ENV} : schéma de stockage non pris en charge {scheme!r} dans {url!r} "
         "(pris en charge : 'memory://')."
@@ -78,7 +80,7 @@ def build_portal(
     """
     env = os.environ if environ is None else environ
     url = storage_url or env.get(DATABASE_URL_ENV) or DEFAULT_STORAGE_URL
-    uow, numbers, limiter = _storage(url)
+    storage, uow, numbers, limiter = _storage(url)
     if clock is None:
         from cyclades_adapters.system import SystemClock
 
@@ -102,4 +104,5 @@ def build_portal(
         unit_of_work=uow,
         clock=clock,
         storage_url=url,
+        storage=storage,
     )

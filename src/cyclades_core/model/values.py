@@ -126,13 +126,13 @@ def _nfkc_casefold(text: str) -> str:
     current = text
     while current != previous:
         previous = current
-        current = unicodedata.normalize("NFKC", current).casefold()
+        current = unicodedata.normalize("NFKC", current).casefold().strip()
     return current
 
 
 def email_key(display: str) -> str:
     """The uniqueness key of an email (ACC-02, A2): stripped, NFKC, case-folded. ``key(key(x)) == key(x)``."""
-    return _nfkc_casefold(display.strip())
+    return _nfkc_casefold(display)
 
 
 @frozen

@@ -358,9 +358,7 @@ class AccountService:
             )
         context = _password_context(identity, form)
         errors.attempt(check_new_password, form.password, form.password_confirmation, context)
-        if identity is None or email is None:
-            errors.raise_if_any()
-            raise AssertionError("unreachable: a field failed without an error")
+        identity, email = errors.checked(identity), errors.checked(email)
 
         if not self._limiter.hit(f"create:{email.key}", now, self.settings.creations_per_hour, timedelta(hours=1)):
             raise TooManyRequests(retry_after=3600)

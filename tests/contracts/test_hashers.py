@@ -1,0 +1,39 @@
+"""Every password hasher adapter passes the hasher contract (D4), and the upgrade rule holds (D5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cyclades_adapters.security import Argon2idHasher, ScryptHasher
+from cyclades_core.ports import PasswordHasher
+from cyclades_core.testing import PlainHasher
+from cyclades_core.testing.contracts import PasswordHasherContract
+
+
+class TestArgon2id(PasswordHasherContract):
+    @pytest.fixture
+    def hasher(self) -> PasswordHasher:
+        return Argon2idHasher.cheap()
+
+
+class TestScrypt(PasswordHasherContract):
+    @pytest.fixture
+    def hasher(self) -> PasswordHasher:
+        return ScryptHasher.cheap()
+
+
+class TestPlainTestHasher(PasswordHasherContract):
+    @pytest.fixture
+    def hasher(self) -> PasswordHasher:
+        return PlainHasher()
+
+
+def test_argon2_hashes_are_argon2id_with_their_parameters() -> None:
+    encoded = Argon2idHasher.cheap().hash("Abcdefg!")
+    assert encoded.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+
+
+def test_a_cheap_hash_needs_rehash_under_production_parameters() -> None:
+    """D5: weaker stored parameters are detected."""
+    assert Argon2idHasher().needs_rehash(Argon2idHasher.cheap().hash("Abcdefg!")) is True
+    assert ScryptHasher().needs_rehash(ScryptHasher.cheap().hash("Abcdefg!")) is True
