@@ -552,13 +552,13 @@ class AccountService:
         else:
             verified = self._hasher.verify(account.password_hash, password)
         if not verified or account is None:
-            failures = self._limiter.record_failure(key, now)
-            reason = (
-                "throttled"
-                if throttled
-                else ("unknown" if account is None else ("pending" if not account.is_active else "password"))
-            )
-            action = "authn_login_fail_max" if failures >= policy.free_failures else "authn_login_fail"
+            # Attempts refused by the throttle do not count: they cannot stretch the delay into a lockout (C3).
+            if throttled:
+                reason, action = "throttled", "authn_login_lock"
+            else:
+                failures = self._limiter.record_failure(key, now)
+                reason = "unknown" if account is None else ("pending" if not account.is_active else "password")
+                action = "authn_login_fail_max" if failures >= policy.free_failures else "authn_login_fail"
             with self._uow() as uow:
                 uow.audit.append(
                     AuditRecord.of(now, action, "anonymous", account.id if account else None, reason=reason)

@@ -1,0 +1,199 @@
+"""'Mot de passe oublié' (ACC-10; checklist E1 … E8) and password change (ACC-03 on change, D6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import pytest
+
+from cyclades_adapters import Portal
+from cyclades_adapters.memory import MemoryDatabase
+from cyclades_core.errors import InvalidCredentials, InvalidLink, LinkExpired, SessionExpired, ValidationError
+from cyclades_core.model.mail import MailKind
+from cyclades_core.testing import CountingHasher, ManualClock, PlainHasher, link_in, run_concurrently
+from cyclades_core.usecases import AccountSettings, LoginResult, ResetRequested
+from tests.conftest import PASSWORD, activation_token, form, fresh_portal, last_link, mails
+
+ActiveAccount = Callable[..., LoginResult]
+NEW = "Nouv3au*Mdp"
+
+
+@pytest.mark.rule("ACC-10")
+class TestForgottenPassword:
+    def test_each_identifier_kind_mails_the_address_on_record_with_the_masked_contact(
+        self, portal: Portal, active_account: ActiveAccount, database: MemoryDatabase
+    ) -> None:
+        """E1: email, candidate number or Cyclades login; the mail goes to the stored address."""
+        session = active_account(email="paul.martin@l.com")
+        number = str(database.accounts.rows[session.account_id].candidate_number)
+        for identifier in ("PAUL.MARTIN@L.COM", number):
+            outcome = portal.accounts.request_password_reset(identifier)
+            assert outcome.masked_contact == "paul.***@l.com"
+            assert "sur votre mail de contact (paul.***@l.com)" in outcome.message
+        resets = mails(portal, MailKind.PASSWORD_RESET)
+        assert [m.recipient for m in resets] == ["paul.martin@l.com"] * 2
+        assert "https://cyclades.exemple.fr/modifier-mon-mot-de-passe?jeton=" in resets[0].body
+
+    def test_the_link_sets_a_new_password_once(self, portal: Portal, active_account: ActiveAccount) -> None:
+        active_account()
+        portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+        token = last_link(portal, MailKind.PASSWORD_RESET)
+        portal.accounts.reset_password(token, NEW, NEW)
+        assert portal.accounts.login("accrall@ac-rennes.fr", NEW)
+        with pytest.raises(InvalidCredentials):
+            portal.accounts.login("accrall@ac-rennes.fr", PASSWORD)
+        with pytest.raises(InvalidLink):
+            portal.accounts.reset_password(token, "Autre*Mdp42", "Autre*Mdp42")
+        assert [m.kind for m in mails(portal)][-1] is MailKind.PASSWORD_CHANGED
+
+    def test_the_link_is_valid_48_hours_to_the_second(self, clock: ManualClock) -> None:
+        """E5: valid at +172 800 s, invalid at +172 801 s."""
+        for offset, ok in ((172_800, True), (172_801, False)):
+            moving = ManualClock(clock.now())
+            portal = fresh_portal(clock=moving)
+            portal.accounts.create_account(form())
+            portal.accounts.activate(activation_token(portal))
+            portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+            moving.advance(seconds=offset)
+            token = last_link(portal, MailKind.PASSWORD_RESET)
+            if ok:
+                portal.accounts.reset_password(token, NEW, NEW)
+            else:
+                with pytest.raises(LinkExpired, match="48 heures"):
+                    portal.accounts.reset_password(token, NEW, NEW)
+
+    def test_a_later_request_invalidates_earlier_links(self, portal: Portal, active_account: ActiveAccount) -> None:
+        active_account()
+        portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+        first = last_link(portal, MailKind.PASSWORD_RESET)
+        portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+        with pytest.raises(InvalidLink):
+            portal.accounts.check_reset_link(first)
+        portal.accounts.reset_password(last_link(portal, MailKind.PASSWORD_RESET), NEW, NEW)
+
+    def test_the_new_password_follows_the_policy(self, portal: Portal, active_account: ActiveAccount) -> None:
+        """ACC-03 applies to every reset."""
+        active_account()
+        portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+        token = last_link(portal, MailKind.PASSWORD_RESET)
+        for bad, field in (("court", "new_password"), ("Azerty123!", "new_password"), ("Accrall!2x", "new_password")):
+            with pytest.raises(ValidationError) as refused:
+                portal.accounts.reset_password(token, bad, bad)
+            assert refused.value.fields == (field,)
+        with pytest.raises(ValidationError) as refused:
+            portal.accounts.reset_password(token, NEW, NEW + "x")
+        assert refused.value.fields == ("new_password_confirmation",)
+        portal.accounts.reset_password(token, NEW, NEW)  # refusals did not burn the link
+
+    def test_a_reset_ends_every_session_and_logs_nobody_in(self, portal: Portal, active_account: ActiveAccount) -> None:
+        """E7 / C5: three sessions, a reset, none of them survives; no session is returned."""
+        sessions = [active_account().session_token]
+        sessions += [portal.accounts.login("accrall@ac-rennes.fr", PASSWORD).session_token for _ in range(2)]
+        portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+        assert portal.accounts.reset_password(last_link(portal, MailKind.PASSWORD_RESET), NEW, NEW) is None
+        for session in sessions:
+            with pytest.raises(SessionExpired):
+                portal.accounts.authenticate(session)
+
+    def test_sixteen_concurrent_resets_with_one_link_have_one_winner(self) -> None:
+        """E6: 16 threads × 30 trials → 1 success, 1 'password changed' mail, the final hash matches that one."""
+        for _ in range(30):
+            portal = fresh_portal()
+            portal.accounts.create_account(form())
+            portal.accounts.activate(activation_token(portal))
+            portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+            token = last_link(portal, MailKind.PASSWORD_RESET)
+            candidates = [f"Mdp*{i:02d}Qzx" for i in range(16)]
+            results = run_concurrently(lambda i: portal.accounts.reset_password(token, candidates[i], candidates[i]), 16)
+            winners = [i for i, r in enumerate(results) if not isinstance(r, BaseException)]
+            assert len(winners) == 1
+            assert all(isinstance(r, InvalidLink) for r in results if isinstance(r, BaseException))
+            assert len(mails(portal, MailKind.PASSWORD_CHANGED)) == 1
+            assert isinstance(portal.storage, MemoryDatabase)
+            [account] = portal.storage.accounts.rows.values()
+            verifier = PlainHasher()
+            assert [i for i, p in enumerate(candidates) if verifier.verify(account.password_hash, p)] == winners
+
+
+@pytest.mark.rule("ACC-14")
+class TestNoMoreThanTheGuideSays:
+    def test_unknown_unactivated_and_known_identifiers_get_the_same_outcome_type(
+        self, portal: Portal, active_account: ActiveAccount, hasher: CountingHasher
+    ) -> None:
+        """E2: same type; for an email, the mask of what was typed; no mail for an unknown account."""
+        active_account()
+        portal.accounts.create_account(form(email="pending@exemple.fr"))
+        before = len(mails(portal))
+        outcomes = [
+            portal.accounts.request_password_reset(identifier)
+            for identifier in ("nobody@exemple.fr", "pending@exemple.fr", "99999999999", "accrall@ac-rennes.fr")
+        ]
+        assert all(type(o) is ResetRequested for o in outcomes)
+        assert outcomes[0].masked_contact == "nob***@exemple.fr"
+        assert len(mails(portal)) == before + 1
+
+    def test_the_masked_contact_can_be_switched_off(self, active_account: ActiveAccount) -> None:
+        portal = fresh_portal(AccountSettings(show_masked_contact=False))
+        portal.accounts.create_account(form())
+        portal.accounts.activate(activation_token(portal))
+        assert portal.accounts.request_password_reset("accrall@ac-rennes.fr").masked_contact is None
+
+    def test_a_flood_of_requests_queues_at_most_five_mails_and_never_locks_the_account(
+        self, portal: Portal, active_account: ActiveAccount
+    ) -> None:
+        """E4: 50 requests in one minute → ≤ 5 mails; login still works."""
+        active_account()
+        for _ in range(50):
+            portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+        assert len(mails(portal, MailKind.PASSWORD_RESET)) <= 5
+        assert portal.accounts.login("accrall@ac-rennes.fr", PASSWORD)
+
+    def test_a_request_only_writes_the_outbox(self, portal: Portal, active_account: ActiveAccount) -> None:
+        """E3: delivery is asynchronous; the request returns once the outbox row is written."""
+        active_account()
+        portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+        pending = mails(portal, MailKind.PASSWORD_RESET)
+        assert len(pending) == 1
+        assert pending[0].sent_at is None
+
+
+@pytest.mark.rule("ACC-03")
+class TestPasswordChange:
+    def test_a_change_needs_the_current_password_and_follows_the_policy(
+        self, portal: Portal, active_account: ActiveAccount
+    ) -> None:
+        """D6: wrong current password refused; the policy applies; a mail tells the owner."""
+        session = active_account().session_token
+        with pytest.raises(ValidationError) as refused:
+            portal.accounts.change_password(session, "Wrong*Pass9", NEW, NEW)
+        assert refused.value.fields == ("current_password",)
+        with pytest.raises(ValidationError) as refused:
+            portal.accounts.change_password(session, PASSWORD, "abcdefgh", "abcdefgh")
+        assert refused.value.fields == ("new_password",)
+        portal.accounts.change_password(session, PASSWORD, NEW, NEW)
+        assert mails(portal)[-1].kind is MailKind.PASSWORD_CHANGED
+        assert portal.accounts.login("accrall@ac-rennes.fr", NEW)
+
+    def test_a_change_invalidates_reset_links_and_other_sessions_but_keeps_this_one(
+        self, portal: Portal, active_account: ActiveAccount
+    ) -> None:
+        """D6 / E5 / C5."""
+        session = active_account().session_token
+        other = portal.accounts.login("accrall@ac-rennes.fr", PASSWORD).session_token
+        portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+        token = last_link(portal, MailKind.PASSWORD_RESET)
+        portal.accounts.change_password(session, PASSWORD, NEW, NEW)
+        with pytest.raises(InvalidLink):
+            portal.accounts.reset_password(token, "Autre*Mdp42", "Autre*Mdp42")
+        with pytest.raises(SessionExpired):
+            portal.accounts.authenticate(other)
+        assert portal.accounts.authenticate(session)
+
+
+def test_an_email_change_invalidates_reset_links(portal: Portal, active_account: ActiveAccount) -> None:
+    """E5: one test per trigger — here the email change."""
+    session = active_account().session_token
+    portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+    reset = [m for m in mails(portal) if m.kind is MailKind.PASSWORD_RESET][-1]
+    portal.accounts.change_email(session, PASSWORD, "nouvelle@exemple.fr", "nouvelle@exemple.fr")
+    with pytest.raises(InvalidLink):
+        portal.accounts.reset_password(link_in(reset), NEW, NEW)
