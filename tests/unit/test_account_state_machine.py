@@ -175,7 +175,7 @@ class AccountLifecycle(RuleBasedStateMachine):
             self.dead_sessions.append(account.sessions.pop())
             return
         assert new_key == key or new_key not in self.model
-        account.reset_link = None
+        account.reset_link = account.activation_link = None  # F3: an email change revokes outstanding links
         self.model[new_key] = self.model.pop(key)
 
     @rule(email=st.sampled_from(EMAILS))
