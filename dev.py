@@ -32,8 +32,6 @@ def run(*command: str | Path) -> None:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
-        raise SystemExit(f"cyclades needs Python 3.11 or newer, this is {sys.version.split()[0]}")
     stamp = VENV / ".cyclades-installed"
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == wanted and PYTHON.exists():

@@ -11,9 +11,13 @@ local_parts = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789._-")
     lambda s: not s.startswith(".") and not s.endswith(".") and ".." not in s
 )
 
-emails = st.builds(lambda local, domain: f"{local}@{domain}", local_parts, st.sampled_from(["l.com", "ac-rennes.fr", "exemple.fr"]))
+emails = st.builds(
+    lambda local, domain: f"{local}@{domain}", local_parts, st.sampled_from(["l.com", "ac-rennes.fr", "exemple.fr"])
+)
 
-names = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzéèêàçœÉÈABCDEFGHIJKLMNOPQRSTUVWXYZ"), min_size=1, max_size=20)
+names = st.text(
+    st.sampled_from("abcdefghijklmnopqrstuvwxyzéèêàçœÉÈABCDEFGHIJKLMNOPQRSTUVWXYZ"), min_size=1, max_size=20
+)
 
 valid_passwords = st.builds(
     lambda core, upper, special, digits: f"{upper}{core}{special}{digits}",

@@ -74,7 +74,10 @@ def run(out: TextIO = sys.stdout) -> int:
     say("\n== Mot de passe oublié (identifiant : numéro candidat)")
     say(accounts.request_password_reset(created.candidate_number).message)
     accounts.reset_password(_last_token(mails(), MailKind.PASSWORD_RESET), "Planeur#42q", "Planeur#42q")
-    say("Nouveau mot de passe enregistré ; connexion : " + accounts.login(created.candidate_number, "Planeur#42q").account_id)
+    say(
+        "Nouveau mot de passe enregistré ; connexion : "
+        + accounts.login(created.candidate_number, "Planeur#42q").account_id
+    )
 
     say("\n== Un établissement inscrit DUPONT Marie (candidate scolaire)")
     papillon = accounts.register_scolaire(

@@ -49,7 +49,8 @@ def structure_form(cls: type[T], payload: Mapping[str, object]) -> T:
         return _CONVERTER.structure(dict(payload), cls)
     except ForbiddenExtraKeysError as extra:
         raise ValidationError(
-            FieldError(name, "unknown_field", "Ce champ n'existe pas dans ce formulaire.") for name in sorted(extra.extra_fields)
+            FieldError(name, "unknown_field", "Ce champ n'existe pas dans ce formulaire.")
+            for name in sorted(extra.extra_fields)
         ) from None
     except BaseValidationError as refused:
         errors: list[FieldError] = []

@@ -16,12 +16,11 @@ ROW = re.compile(r"^\| (?P<id>[A-Z]{3}-\d{2}) \| (?P<rule>.*?) \| (?P<where>.*?)
 def proving_files(rule_id: str) -> list[str]:
     """Test files that name the rule ID (marker, test name or docstring), this file excepted."""
     here = Path(__file__).resolve()
-    found = [
+    return [
         path.relative_to(ROOT).as_posix()
         for path in sorted((ROOT / "tests").rglob("*.py"))
         if path.resolve() != here and rule_id in path.read_text(encoding="utf-8")
     ]
-    return found
 
 
 def rows() -> list[re.Match[str]]:

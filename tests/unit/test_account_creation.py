@@ -14,8 +14,8 @@ from cyclades_adapters.memory import MemoryDatabase
 from cyclades_core.errors import EmailAlreadyUsed, TooManyRequests, ValidationError
 from cyclades_core.model.account import AccountKind, AccountState
 from cyclades_core.model.mail import MailKind
-from cyclades_core.testing import run_concurrently
 from cyclades_core.model.values import email_key
+from cyclades_core.testing import run_concurrently
 from cyclades_core.usecases import AccountSettings, CreateAccountForm
 from tests.conftest import PASSWORD, T0, form, fresh_portal, mails, stored_accounts
 from tests.strategies import hostile_text
@@ -56,8 +56,13 @@ class TestTheCreationForm:
         with pytest.raises(ValidationError) as refused:
             portal.accounts.create_account(bad)
         assert set(refused.value.fields) == {
-            "civility", "birth_name_confirmation", "first_names", "birth_date_confirmation",
-            "email_confirmation", "password", "password_confirmation",
+            "civility",
+            "birth_name_confirmation",
+            "first_names",
+            "birth_date_confirmation",
+            "email_confirmation",
+            "password",
+            "password_confirmation",
         }
         assert account_count(database) == 0
         assert mails(portal) == []
@@ -73,11 +78,15 @@ class TestTheCreationForm:
             portal.accounts.create_account(form(birth_country="12345"))
         assert refused.value.fields == ("birth_country",)
 
-    def test_the_commune_can_be_given_by_code_or_name_in_any_case(self, portal: Portal, database: MemoryDatabase) -> None:
+    def test_the_commune_can_be_given_by_code_or_name_in_any_case(
+        self, portal: Portal, database: MemoryDatabase
+    ) -> None:
         created = portal.accounts.create_account(form(birth_commune="may-sur-orne"))
         assert database.accounts.rows[created.account_id].identity.birth_place.commune_code == "14408"
 
-    def test_a_birth_abroad_has_no_departement_and_a_free_commune(self, portal: Portal, database: MemoryDatabase) -> None:
+    def test_a_birth_abroad_has_no_departement_and_a_free_commune(
+        self, portal: Portal, database: MemoryDatabase
+    ) -> None:
         created = portal.accounts.create_account(
             form(birth_country="99350", birth_departement=None, birth_commune="Casablanca")
         )
@@ -114,7 +123,9 @@ class TestTheCreationForm:
             assert same[name]
 
     @settings(max_examples=80)
-    @given(st.sampled_from(["civility", "birth_name", "first_names", "birth_date", "birth_commune", "email"]), hostile_text)
+    @given(
+        st.sampled_from(["civility", "birth_name", "first_names", "birth_date", "birth_commune", "email"]), hostile_text
+    )
     def test_hostile_input_gets_a_domain_error_and_stores_nothing(self, name: str, value: str) -> None:
         """N4: only domain errors escape the use case; nothing is stored on refusal."""
         portal = fresh_portal()
@@ -136,7 +147,10 @@ class TestOneAccountPerEmail:
         """A1 at the use-case level, 30 trials: the storage decides, not a prior read (throttling set aside)."""
         for _ in range(30):
             portal = fresh_portal(AccountSettings(creations_per_hour=1000))
-            results = run_concurrently(lambda i: portal.accounts.create_account(form(email="SAME@exemple.fr" if i % 2 else "same@Exemple.fr")), 32)
+            results = run_concurrently(
+                lambda i: portal.accounts.create_account(form(email="SAME@exemple.fr" if i % 2 else "same@Exemple.fr")),
+                32,
+            )
             assert sum(not isinstance(r, BaseException) for r in results) == 1
             assert all(isinstance(r, EmailAlreadyUsed) for r in results if isinstance(r, BaseException))
             assert stored_accounts(portal) == 1

@@ -67,7 +67,9 @@ class AccountLifecycle(RuleBasedStateMachine):
 
     def _latest_link(self, recipient_key: str, kinds: tuple[MailKind, ...]) -> str | None:
         found = [
-            m for m in self.portal.outbox.pending(100_000) if m.kind in kinds and email_key(m.recipient) == recipient_key
+            m
+            for m in self.portal.outbox.pending(100_000)
+            if m.kind in kinds and email_key(m.recipient) == recipient_key
         ]
         return link_in(found[-1]) if found else None
 
@@ -169,7 +171,8 @@ class AccountLifecycle(RuleBasedStateMachine):
         try:
             self.portal.accounts.change_email(account.sessions[-1], account.password, new_email, new_email)
         except EmailAlreadyUsed:
-            assert new_key in self.model and new_key != key
+            assert new_key in self.model
+            assert new_key != key
             return
         except SessionExpired:
             self.dead_sessions.append(account.sessions.pop())

@@ -51,7 +51,9 @@ class TestActivation:
         with pytest.raises(InvalidLink, match="Ce lien n'est pas valide"):
             portal.accounts.activate(token)
 
-    def test_the_stored_token_is_a_digest_never_the_mailed_value(self, portal: Portal, database: MemoryDatabase) -> None:
+    def test_the_stored_token_is_a_digest_never_the_mailed_value(
+        self, portal: Portal, database: MemoryDatabase
+    ) -> None:
         """B1: ≥128 bits from a CSPRNG; only the SHA-256 digest is stored (the unsent mail carries the link,
         necessarily, until the relay delivers it)."""
         portal.accounts.create_account(form())
@@ -136,7 +138,9 @@ class TestTheDeadline:
         assert audit_actions(portal.storage, created.account_id)[-1] == "account_purged"
         portal.accounts.create_account(form())
 
-    def test_the_purge_keeps_accounts_within_their_deadline_and_active_ones(self, portal: Portal, clock: ManualClock) -> None:
+    def test_the_purge_keeps_accounts_within_their_deadline_and_active_ones(
+        self, portal: Portal, clock: ManualClock
+    ) -> None:
         portal.accounts.create_account(form(email="early@exemple.fr"))
         portal.accounts.activate(activation_token(portal))
         clock.advance(hours=30)

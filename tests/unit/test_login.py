@@ -52,7 +52,9 @@ class TestThreeIdentifiers:
         assert len(second.session_token) >= 43
         assert portal.accounts.authenticate(second.session_token).account_id == first.account_id
 
-    def test_the_password_is_compared_whole_never_truncated(self, portal: Portal, active_account: ActiveAccount) -> None:
+    def test_the_password_is_compared_whole_never_truncated(
+        self, portal: Portal, active_account: ActiveAccount
+    ) -> None:
         """D1: login with the first 20 characters of a 21-character input fails; so does a longer input."""
         active_account(password="Tq9#mLpwXz4!kR2?vN8s")
         with pytest.raises(InvalidCredentials):
@@ -93,7 +95,9 @@ class TestScolaireCandidates:
         assert portal.accounts.home(session.session_token).header.startswith(f"N°Candidat: {papillon.candidate_number}")
         assert portal.accounts.login("DUPONT.MARIE1", "Tq9#mLpw").must_change_password is False
 
-    def test_the_initial_password_is_random_meets_the_policy_and_expires(self, portal: Portal, clock: ManualClock) -> None:
+    def test_the_initial_password_is_random_meets_the_policy_and_expires(
+        self, portal: Portal, clock: ManualClock
+    ) -> None:
         first, second = portal.accounts.register_scolaire(pupil()), portal.accounts.register_scolaire(pupil())
         assert first.initial_password != second.initial_password
         assert first.expires_at == T0 + AccountSettings().initial_password_ttl
@@ -153,7 +157,9 @@ class TestFailuresAndThrottling:
         with pytest.raises(InvalidCredentials):
             portal.accounts.login("accrall@ac-rennes.fr", PASSWORD)
         assert hasher.verify_calls == 1
-        assert not any(encoded.startswith("plain$") and encoded in _stored_hashes(portal) for encoded in hasher.verified)
+        assert not any(
+            encoded.startswith("plain$") and encoded in _stored_hashes(portal) for encoded in hasher.verified
+        )
         clock.advance(minutes=1, seconds=1)
         assert portal.accounts.login("accrall@ac-rennes.fr", PASSWORD)
 

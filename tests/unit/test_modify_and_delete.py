@@ -119,7 +119,9 @@ class TestModifyAccount:
             session = portal.accounts.login("accrall@ac-rennes.fr", PASSWORD)
             change = identity_form(first_names=f"Dack{'' if trial % 2 else ' Jean'}", usage_name="MARTIN")
 
-            def act(i: int, session: LoginResult = session, change: IdentityForm = change, portal: Portal = portal) -> object:
+            def act(
+                i: int, session: LoginResult = session, change: IdentityForm = change, portal: Portal = portal
+            ) -> object:
                 if i == 0:
                     return portal.accounts.update_identity(session.session_token, change)
                 return attach_candidature(portal, session.account_id)

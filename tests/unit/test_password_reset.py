@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+
 import pytest
 
 from cyclades_adapters import Portal
@@ -103,7 +104,9 @@ class TestForgottenPassword:
             portal.accounts.request_password_reset("accrall@ac-rennes.fr")
             token = last_link(portal, MailKind.PASSWORD_RESET)
             candidates = [f"Mdp*{i:02d}Qzx" for i in range(16)]
-            results = run_concurrently(lambda i: portal.accounts.reset_password(token, candidates[i], candidates[i]), 16)
+            results = run_concurrently(
+                lambda i: portal.accounts.reset_password(token, candidates[i], candidates[i]), 16
+            )
             winners = [i for i, r in enumerate(results) if not isinstance(r, BaseException)]
             assert len(winners) == 1
             assert all(isinstance(r, InvalidLink) for r in results if isinstance(r, BaseException))
