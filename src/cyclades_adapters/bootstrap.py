@@ -13,11 +13,13 @@ from urllib.parse import urlsplit
 from attrs import frozen
 
 from cyclades_core.errors import ConfigurationError
+from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.reference import BirthplaceDirectory
 from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter
 from cyclades_core.ports.storage import UnitOfWorkFactory
 from cyclades_core.usecases.accounts import AccountService, AccountSettings
+from cyclades_core.usecases.catalogue import CatalogueService
 from cyclades_core.usecases.mail import OutboxService
 
 __all__ = ["DATABASE_URL_ENV", "DEFAULT_STORAGE_URL", "Portal", "build_portal", "default_hasher"]
@@ -31,6 +33,7 @@ class Portal:
     """The facade integrators use: one attribute per family of use cases."""
 
     accounts: AccountService
+    catalogue: CatalogueService
     outbox: OutboxService
     unit_of_work: UnitOfWorkFactory
     clock: Clock
@@ -71,12 +74,14 @@ def build_portal(
     clock: Clock | None = None,
     hasher: PasswordHasher | None = None,
     birthplaces: BirthplaceDirectory | None = None,
+    catalogue: Catalogue | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Portal:
     """Build a portal. Every argument is optional; ``None`` means the embedded default.
 
     ``storage_url``: ``memory://`` (default). ``environ`` defaults to ``os.environ`` and is read for
-    ``CYCLADES_DATABASE_URL`` only when ``storage_url`` is not given.
+    ``CYCLADES_DATABASE_URL`` only when ``storage_url`` is not given. ``catalogue`` defaults to the catalogue
+    shipped with the package (académies, BTS spécialités, reference lists), with no session configured.
     """
     env = os.environ if environ is None else environ
     url = storage_url or env.get(DATABASE_URL_ENV) or DEFAULT_STORAGE_URL
@@ -89,6 +94,10 @@ def build_portal(
         from cyclades_adapters.memory import MemoryBirthplaceDirectory
 
         birthplaces = MemoryBirthplaceDirectory()
+    if catalogue is None:
+        from cyclades_adapters.files import FileCatalogue
+
+        catalogue = FileCatalogue.default()
     accounts = AccountService(
         uow=uow,
         clock=clock,
@@ -100,6 +109,7 @@ def build_portal(
     )
     return Portal(
         accounts=accounts,
+        catalogue=CatalogueService(catalogue=catalogue, clock=clock),
         outbox=OutboxService(uow=uow, clock=clock),
         unit_of_work=uow,
         clock=clock,

@@ -14,6 +14,7 @@ __all__ = [
     "AccountNotFound",
     "ActivationExpired",
     "AuthenticationError",
+    "CatalogueNotFound",
     "ConcurrencyConflict",
     "ConfigurationError",
     "ConflictError",
@@ -28,6 +29,7 @@ __all__ = [
     "LinkExpired",
     "NotFoundError",
     "PasswordChangeRequired",
+    "ServiceClosed",
     "SessionExpired",
     "TooManyRequests",
     "ValidationError",
@@ -221,3 +223,17 @@ class ConfigurationError(CycladesError):
 
     code = "configuration_error"
     default_message = "La configuration est invalide."
+
+
+class ServiceClosed(ForbiddenError):
+    """SVC-04: outside ``[start, end)`` every write the guide allows only "pendant la période d'ouverture"."""
+
+    code = "service_closed"
+    default_message = (
+        "Le service d'inscription est fermé : cette opération n'est possible que pendant la période d'ouverture."
+    )
+
+
+class CatalogueNotFound(NotFoundError):
+    code = "catalogue_not_found"
+    default_message = "Cet élément du catalogue est introuvable."

@@ -1,5 +1,6 @@
 """Ports: the ``typing.Protocol`` interfaces the core needs and adapters implement."""
 
+from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.reference import BirthplaceDirectory, Commune, Country, Departement
 from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter, ThrottlePolicy
@@ -19,6 +20,7 @@ __all__ = [
     "BirthplaceDirectory",
     "CandidateNumberAllocator",
     "CandidatureIndex",
+    "Catalogue",
     "Clock",
     "Commune",
     "Country",

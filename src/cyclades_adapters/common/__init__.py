@@ -1,0 +1,1 @@
+"""Building blocks shared by several adapter subpackages (which stay independent of each other)."""

@@ -1,0 +1,10 @@
+"""File-backed adapters: the catalogue from TOML data files, reference data shipped with the package."""
+
+from cyclades_adapters.files.catalogue import (
+    CatalogueDataError,
+    FileCatalogue,
+    default_catalogue_paths,
+    example_catalogue_path,
+)
+
+__all__ = ["CatalogueDataError", "FileCatalogue", "default_catalogue_paths", "example_catalogue_path"]
