@@ -19,7 +19,9 @@ from cyclades_core.ports.reference import BirthplaceDirectory
 from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter
 from cyclades_core.ports.storage import UnitOfWorkFactory
 from cyclades_core.usecases.accounts import AccountService, AccountSettings
+from cyclades_core.usecases.candidatures import CandidatureService
 from cyclades_core.usecases.catalogue import CatalogueService
+from cyclades_core.usecases.management import EstablishmentService, ManagerService
 from cyclades_core.usecases.mail import OutboxService
 
 __all__ = ["DATABASE_URL_ENV", "DEFAULT_STORAGE_URL", "Portal", "build_portal", "default_hasher"]
@@ -34,6 +36,9 @@ class Portal:
 
     accounts: AccountService
     catalogue: CatalogueService
+    candidatures: CandidatureService
+    management: ManagerService
+    establishments: EstablishmentService
     outbox: OutboxService
     unit_of_work: UnitOfWorkFactory
     clock: Clock
@@ -110,6 +115,9 @@ def build_portal(
     return Portal(
         accounts=accounts,
         catalogue=CatalogueService(catalogue=catalogue, clock=clock),
+        candidatures=CandidatureService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts),
+        management=ManagerService(uow=uow, clock=clock, accounts=accounts),
+        establishments=EstablishmentService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts),
         outbox=OutboxService(uow=uow, clock=clock),
         unit_of_work=uow,
         clock=clock,

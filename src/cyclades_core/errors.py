@@ -14,12 +14,14 @@ __all__ = [
     "AccountNotFound",
     "ActivationExpired",
     "AuthenticationError",
+    "CandidatureNotFound",
     "CatalogueNotFound",
     "ConcurrencyConflict",
     "ConfigurationError",
     "ConflictError",
     "CycladesError",
     "DuplicateAccount",
+    "DuplicateCandidature",
     "EmailAlreadyUsed",
     "FieldError",
     "ForbiddenError",
@@ -33,6 +35,7 @@ __all__ = [
     "SessionExpired",
     "TooManyRequests",
     "ValidationError",
+    "WithdrawalAfterClosing",
 ]
 
 
@@ -237,3 +240,23 @@ class ServiceClosed(ForbiddenError):
 class CatalogueNotFound(NotFoundError):
     code = "catalogue_not_found"
     default_message = "Cet élément du catalogue est introuvable."
+
+
+class DuplicateCandidature(ConflictError):
+    code = "duplicate_candidature"
+    default_message = "Ce numéro d'inscription est déjà attribué pour ce candidat."
+
+
+class CandidatureNotFound(NotFoundError):
+    code = "candidature_not_found"
+    default_message = "Candidature introuvable."
+
+
+class WithdrawalAfterClosing(ForbiddenError):
+    """UNS-04: after closing, only the managing service can withdraw the candidate."""
+
+    code = "withdrawal_after_closing"
+    default_message = (
+        "Après la fermeture des inscriptions, vous ne pouvez plus vous désinscrire par vos propres moyens. "
+        "Contactez le service gestionnaire dont les coordonnées figurent sur votre récapitulatif d'inscription."
+    )

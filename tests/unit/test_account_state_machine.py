@@ -28,7 +28,7 @@ from cyclades_core.errors import (
 from cyclades_core.model.account import AccountState
 from cyclades_core.model.mail import MailKind
 from cyclades_core.model.values import email_key
-from cyclades_core.testing import ManualClock, link_in
+from cyclades_core.testing import ManualClock, link_in, make_candidature
 from cyclades_core.usecases import AccountSettings
 from tests.conftest import PASSWORD, T0, form, fresh_portal
 
@@ -187,7 +187,9 @@ class AccountLifecycle(RuleBasedStateMachine):
         if account is None or not account.active or account.candidature:
             return
         with self.portal.unit_of_work() as uow:
-            uow.candidatures.attach(account.account_id, f"cand-{account.account_id}")  # type: ignore[attr-defined]
+            stored = uow.accounts.get(account.account_id)
+            assert stored is not None
+            uow.candidatures.add(make_candidature(stored))
             uow.commit()
         account.candidature = True
 
@@ -228,7 +230,7 @@ class AccountLifecycle(RuleBasedStateMachine):
 
     @invariant()
     def every_candidature_has_its_account_and_every_mail_a_reason(self) -> None:
-        owners = set(self.db.candidature_owners.rows.values())
+        owners = {c.account_id for c in self.db.candidatures.rows.values()}
         assert owners <= set(self.db.accounts.rows)
         for message in self.db.outbox.rows.values():
             assert message.account_id is None or message.account_id in self.db.accounts.rows

@@ -20,7 +20,7 @@ from cyclades_core.errors import (
 )
 from cyclades_core.model.account import Identity
 from cyclades_core.model.mail import MailKind
-from cyclades_core.testing import run_concurrently
+from cyclades_core.testing import make_candidature, run_concurrently
 from cyclades_core.usecases import AccountSettings, IdentityForm, LoginResult
 from tests.conftest import PASSWORD, activation_token, form, fresh_portal, mails
 
@@ -44,15 +44,16 @@ def identity_form(**overrides: Any) -> IdentityForm:
     return IdentityForm(**values)
 
 
-def attach_candidature(portal: Portal, account_id: str, candidature_id: str = "cand-1") -> Identity:
-    """What the candidature issue's save does to the account side: attach, and snapshot the identity."""
+def attach_candidature(portal: Portal, account_id: str) -> Identity:
+    """What a candidature's save does to the account side: add it, with the identity snapshot, in one unit of work."""
     with portal.unit_of_work() as uow:
         account = uow.accounts.get(account_id)
         if account is None:
             raise AccountNotFound()
-        uow.candidatures.attach(account_id, candidature_id)  # type: ignore[attr-defined]
+        candidature = make_candidature(account, inscription_number=uow.candidatures.next_inscription_number(account_id))
+        uow.candidatures.add(candidature)
         uow.commit()
-        return account.identity
+        return candidature.identity
 
 
 IDENTITY_CHANGES = [
@@ -225,5 +226,5 @@ class TestDeleteAccount:
             run_concurrently(act, 2)
             assert isinstance(portal.storage, MemoryDatabase)
             account_exists = session.account_id in portal.storage.accounts.rows
-            owners = list(portal.storage.candidature_owners.rows.values())
+            owners = [c.account_id for c in portal.storage.candidatures.rows.values()]
             assert (account_exists, owners) in ((False, []), (True, [session.account_id]))

@@ -16,9 +16,17 @@ from typing import Any, Generic, Self, TypeVar
 
 from attrs import evolve
 
-from cyclades_core.errors import AccountNotFound, ConcurrencyConflict, DuplicateAccount, EmailAlreadyUsed
+from cyclades_core.errors import (
+    AccountNotFound,
+    ConcurrencyConflict,
+    DuplicateAccount,
+    DuplicateCandidature,
+    EmailAlreadyUsed,
+)
 from cyclades_core.model.account import Account, AccountState
 from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.candidature import Candidature, CandidatureState
+from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import OutboxMessage
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose
 
@@ -68,7 +76,10 @@ class MemoryDatabase:
         self.tokens: _Table[str, IssuedToken] = _Table(self)
         self.outbox: _Table[str, OutboxMessage] = _Table(self)
         self.audit: _Table[int, AuditRecord] = _Table(self)
-        self.candidature_owners: _Table[str, str] = _Table(self)
+        self.candidatures: _Table[str, Candidature] = _Table(self)
+        self.inscription_numbers: _Table[tuple[str, str], str] = _Table(self)
+        self.candidature_versions: _Table[tuple[str, int], Candidature] = _Table(self)
+        self.documents: _Table[tuple[str, str], PublishedDocument] = _Table(self)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         """The :data:`~cyclades_core.ports.storage.UnitOfWorkFactory` of this database."""
@@ -113,17 +124,9 @@ class MemoryDatabase:
 
     def all_rows(self) -> Iterator[object]:
         """Every row of every table: what a "grep every table" test scans (B7, F6)."""
-        for table in (
-            self.accounts,
-            self.accounts_by_email,
-            self.accounts_by_login,
-            self.accounts_by_number,
-            self.tokens,
-            self.outbox,
-            self.audit,
-            self.candidature_owners,
-        ):
-            yield from table.rows.items()
+        for table in vars(self).values():
+            if isinstance(table, _Table):
+                yield from table.rows.items()
 
 
 class _Accounts:
@@ -279,19 +282,76 @@ class _Audit:
 
 
 class _Candidatures:
-    """The candidature side of the account lifecycle, until the candidature issue brings real candidatures."""
-
     def __init__(self, db: MemoryDatabase) -> None:
         self._db = db
 
     def has_any(self, account_id: str) -> bool:
-        return any(owner == account_id for owner in self._db.candidature_owners.values())
+        return any(c.account_id == account_id for c in self._db.candidatures.values())
 
-    def attach(self, account_id: str, candidature_id: str) -> None:
-        """Attach a candidature to an existing account (the foreign key: no orphan, F5)."""
-        if self._db.accounts.get(account_id) is None:
-            raise AccountNotFound()
-        self._db.candidature_owners.put(candidature_id, account_id)
+    def add(self, candidature: Candidature) -> None:
+        if self._db.accounts.get(candidature.account_id) is None:
+            raise AccountNotFound()  # the foreign key: no orphan (F5)
+        key = (candidature.account_id, candidature.inscription_number)
+        if self._db.candidatures.get(candidature.id) is not None or self._db.inscription_numbers.get(key) is not None:
+            raise DuplicateCandidature()
+        self._db.inscription_numbers.put(key, candidature.id)
+        self._db.candidatures.put(candidature.id, candidature)
+        self._db.candidature_versions.put((candidature.id, candidature.version), candidature)
+
+    def get(self, candidature_id: str) -> Candidature | None:
+        return self._db.candidatures.get(candidature_id)
+
+    def update(self, candidature: Candidature) -> None:
+        stored = self._db.candidatures.get(candidature.id)
+        if stored is None or stored.version != candidature.version - 1:
+            raise ConcurrencyConflict()
+        self._db.candidatures.put(candidature.id, candidature)
+        self._db.candidature_versions.put((candidature.id, candidature.version), candidature)
+
+    def for_account(self, account_id: str) -> Sequence[Candidature]:
+        found = [c for c in self._db.candidatures.values() if c.account_id == account_id]
+        return sorted(found, key=lambda c: c.inscription_number)
+
+    def next_inscription_number(self, account_id: str) -> str:
+        numbers = [int(number) for (owner, number) in self._db.inscription_numbers.rows if owner == account_id]
+        return f"{max(numbers, default=0) + 1:03d}"
+
+    def history(self, candidature_id: str) -> Sequence[Candidature]:
+        versions = [c for (cid, _), c in self._db.candidature_versions.rows.items() if cid == candidature_id]
+        return sorted(versions, key=lambda c: c.version)
+
+    def search(
+        self,
+        *,
+        academie_codes: Sequence[str],
+        session_id: str | None = None,
+        specialite_code: str | None = None,
+        state: CandidatureState | None = None,
+    ) -> Sequence[Candidature]:
+        found = [
+            c
+            for c in self._db.candidatures.values()
+            if c.academie_code in academie_codes
+            and (session_id is None or c.session_id == session_id)
+            and (specialite_code is None or c.content.qualification.specialite_code == specialite_code)
+            and (state is None or c.state is state)
+        ]
+        return sorted(found, key=lambda c: (c.session_id, c.academie_code, c.created_at, c.id))
+
+
+class _Documents:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._table = db.documents
+
+    def publish(self, document: PublishedDocument) -> None:
+        self._table.put((document.candidature_id, document.kind.name), document)
+
+    def get(self, candidature_id: str, kind: DocumentKind) -> PublishedDocument | None:
+        return self._table.get((candidature_id, kind.name))
+
+    def for_candidature(self, candidature_id: str) -> Sequence[PublishedDocument]:
+        found = [d for (cid, _), d in self._table.rows.items() if cid == candidature_id]
+        return sorted(found, key=lambda d: (d.updated_at, d.kind.name))
 
 
 class MemoryUnitOfWork:
@@ -304,6 +364,7 @@ class MemoryUnitOfWork:
         self.outbox = _Outbox(db)
         self.audit = _Audit(db)
         self.candidatures = _Candidatures(db)
+        self.documents = _Documents(db)
         self._entered = False
 
     def __enter__(self) -> Self:

@@ -48,6 +48,7 @@ class AccountEvent(Enum):
     CHANGE_EMAIL = "change_email"
     CHANGE_PASSWORD = "change_password"
     REHASH_PASSWORD = "rehash_password"
+    CORRECT_IDENTITY = "correct_identity"
 
 
 _TRANSITIONS: dict[tuple[AccountState, AccountEvent], AccountState] = {
@@ -56,6 +57,7 @@ _TRANSITIONS: dict[tuple[AccountState, AccountEvent], AccountState] = {
     (AccountState.ACTIVE, AccountEvent.CHANGE_EMAIL): AccountState.ACTIVE,
     (AccountState.ACTIVE, AccountEvent.CHANGE_PASSWORD): AccountState.ACTIVE,
     (AccountState.ACTIVE, AccountEvent.REHASH_PASSWORD): AccountState.ACTIVE,
+    (AccountState.ACTIVE, AccountEvent.CORRECT_IDENTITY): AccountState.ACTIVE,
 }
 
 
@@ -158,6 +160,10 @@ class Account:
         if has_candidatures:
             raise IdentityFrozen()
         return self._next(AccountEvent.CHANGE_IDENTITY, identity=identity)
+
+    def correct_identity(self, identity: Identity) -> Account:
+        """MGR-04: the managing service corrects a frozen identity on the candidate's request."""
+        return self._next(AccountEvent.CORRECT_IDENTITY, identity=identity)
 
     def change_email(self, email: EmailAddress) -> Account:
         return self._next(AccountEvent.CHANGE_EMAIL, email=email)

@@ -17,9 +17,11 @@ __all__ = [
     "OutboxMessage",
     "account_deleted_mail",
     "activation_mail",
+    "candidature_saved_mail",
     "email_changed_mail",
     "password_changed_mail",
     "reset_mail",
+    "withdrawal_mail",
 ]
 
 SIGNATURE = "A bientôt sur Cyclades\n\nCordialement\n\nLe Service Gestionnaire\n"
@@ -32,6 +34,9 @@ class MailKind(Enum):
     PASSWORD_CHANGED = "password_changed"
     EMAIL_CHANGED = "email_changed"
     ACCOUNT_DELETED = "account_deleted"
+    CANDIDATURE_SAVED = "candidature_saved"
+    CANDIDATURE_MODIFIED = "candidature_modified"
+    WITHDRAWAL = "withdrawal"
 
 
 @frozen
@@ -124,3 +129,39 @@ def account_deleted_mail() -> MailContent:
         "Bonjour,\n\nVotre compte Cyclades a été supprimé, ainsi que les informations qu'il contenait.\n\n" + SIGNATURE
     )
     return MailContent(MailKind.ACCOUNT_DELETED, "[CYCLADES] Suppression de votre compte", body)
+
+
+def candidature_saved_mail(
+    exam: str, session: str, inscription_number: str, version: int, saved_at: str, closing: str
+) -> MailContent:
+    """CAN-10 / CAN-12: the save (version 1) or a modification (version 2, 3…) of a candidature."""
+    first = version == 1
+    body = (
+        "Bonjour,\n\n"
+        + (
+            f"Votre inscription à l'examen {exam} (session {session}) a bien été prise en compte le {saved_at}.\n"
+            if first
+            else f"La modification de votre inscription à l'examen {exam} (session {session}) a bien été prise en "
+            f"compte le {saved_at}.\n"
+        )
+        + f"Votre numéro d'inscription : {inscription_number} - Version {version:02d}\n\n"
+        "Vous pourrez consulter et, éventuellement, modifier les données de votre dossier avant la fermeture du "
+        f"service fixée le : {closing}.\n\n"
+        'Votre récapitulatif d\'inscription est disponible dans votre espace candidat, menu "Mes documents".\n\n'
+        + SIGNATURE
+    )
+    kind = MailKind.CANDIDATURE_SAVED if first else MailKind.CANDIDATURE_MODIFIED
+    subject = "[CYCLADES] Confirmation d'inscription" if first else "[CYCLADES] Modification de votre inscription"
+    return MailContent(kind, subject, body)
+
+
+def withdrawal_mail(exam: str, session: str, inscription_number: str) -> MailContent:
+    """UNS-02: "Un mail confirmant ma désinscription m'est également adressé"."""
+    body = (
+        "Bonjour,\n\n"
+        f"Votre désinscription de l'examen {exam} (session {session}, inscription n° {inscription_number}) a bien été "
+        "prise en compte. Cette candidature n'est plus visible dans votre espace candidat.\n\n"
+        "Si vous vous êtes désinscrit par erreur, vous pouvez créer une nouvelle candidature depuis le même compte "
+        "candidat tant que le service d'inscription est ouvert.\n\n" + SIGNATURE
+    )
+    return MailContent(MailKind.WITHDRAWAL, "[CYCLADES] Confirmation de votre désinscription", body)

@@ -24,6 +24,11 @@ class Departement:
     code: str  # three characters as the guide shows them: "014", "02A", "971", "975" (COM)
     name: str
 
+    @property
+    def label(self) -> str:
+        """``014 - Calvados``, as the creation form shows it."""
+        return f"{self.code} - {self.name}"
+
 
 @frozen
 class Commune:

@@ -13,6 +13,8 @@ from typing import Protocol, Self
 
 from cyclades_core.model.account import Account
 from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.candidature import Candidature, CandidatureState
+from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import OutboxMessage
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose
 
@@ -20,6 +22,8 @@ __all__ = [
     "AccountRepository",
     "AuditLog",
     "CandidatureIndex",
+    "CandidatureRepository",
+    "DocumentRepository",
     "Outbox",
     "TokenStore",
     "UnitOfWork",
@@ -143,6 +147,60 @@ class CandidatureIndex(Protocol):
         ...
 
 
+class CandidatureRepository(CandidatureIndex, Protocol):
+    """Saved candidatures and their versions."""
+
+    def add(self, candidature: Candidature) -> None:
+        """Insert a new candidature (version 1).
+
+        Raises :class:`~cyclades_core.errors.AccountNotFound` when its account does not exist (no orphan, F5) and
+        :class:`~cyclades_core.errors.ConflictError` when the account already has that inscription number.
+        """
+        ...
+
+    def get(self, candidature_id: str) -> Candidature | None: ...
+
+    def update(self, candidature: Candidature) -> None:
+        """Store the next version: ``candidature.version`` must be the stored version + 1, else
+        :class:`~cyclades_core.errors.ConcurrencyConflict` and nothing changes. Every stored version is kept."""
+        ...
+
+    def for_account(self, account_id: str) -> Sequence[Candidature]:
+        """Every candidature of the account, whatever its state, by inscription number."""
+        ...
+
+    def next_inscription_number(self, account_id: str) -> str:
+        """``001`` for the first candidature of the account, then ``002``… (one more than the highest)."""
+        ...
+
+    def history(self, candidature_id: str) -> Sequence[Candidature]:
+        """Every saved version, oldest first."""
+        ...
+
+    def search(
+        self,
+        *,
+        academie_codes: Sequence[str],
+        session_id: str | None = None,
+        specialite_code: str | None = None,
+        state: CandidatureState | None = None,
+    ) -> Sequence[Candidature]:
+        """The managing service's list (MGR-05): candidatures of these académies matching every given filter."""
+        ...
+
+
+class DocumentRepository(Protocol):
+    def publish(self, document: PublishedDocument) -> None:
+        """Store ``document`` as the latest of its kind on its candidature (replacing the previous one)."""
+        ...
+
+    def get(self, candidature_id: str, kind: DocumentKind) -> PublishedDocument | None: ...
+
+    def for_candidature(self, candidature_id: str) -> Sequence[PublishedDocument]:
+        """The candidature's documents, in publication order."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One atomic transaction over every repository.
 
@@ -163,7 +221,10 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditLog: ...
 
     @property
-    def candidatures(self) -> CandidatureIndex: ...
+    def candidatures(self) -> CandidatureRepository: ...
+
+    @property
+    def documents(self) -> DocumentRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -13,7 +13,16 @@ from cyclades_core.testing.support import (
     PlainHasher,
     link_in,
     make_account,
+    make_candidature,
     run_concurrently,
 )
 
-__all__ = ["CountingHasher", "ManualClock", "PlainHasher", "link_in", "make_account", "run_concurrently"]
+__all__ = [
+    "CountingHasher",
+    "ManualClock",
+    "PlainHasher",
+    "link_in",
+    "make_account",
+    "make_candidature",
+    "run_concurrently",
+]

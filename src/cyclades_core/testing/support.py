@@ -13,11 +13,31 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from cyclades_core.model.account import FRANCE, Account, AccountKind, AccountState, BirthPlace, Identity
+from cyclades_core.model.candidature import (
+    Address,
+    Candidature,
+    CandidatureContent,
+    CandidatureState,
+    EpreuvePosition,
+    Identification,
+    Informations,
+    Position,
+    Qualification,
+)
+from cyclades_core.model.catalogue import EvaluationMode, FormeDePassage
 from cyclades_core.model.mail import OutboxMessage
 from cyclades_core.model.values import CandidateNumber, Civility, EmailAddress, email_key
 from cyclades_core.ports.security import PasswordHasher
 
-__all__ = ["CountingHasher", "ManualClock", "PlainHasher", "link_in", "make_account", "run_concurrently"]
+__all__ = [
+    "CountingHasher",
+    "ManualClock",
+    "PlainHasher",
+    "link_in",
+    "make_account",
+    "make_candidature",
+    "run_concurrently",
+]
 
 T = TypeVar("T")
 
@@ -168,3 +188,45 @@ def link_in(message: OutboxMessage) -> str:
     if match is None:
         raise AssertionError(f"no link in mail {message.subject!r}")
     return match.group(1)
+
+
+def make_candidature(
+    account: Account,
+    *,
+    inscription_number: str = "001",
+    session_id: str = "BTS-2022",
+    academie_code: str = "10",
+    state: CandidatureState = CandidatureState.ACTIVE,
+    now: datetime | None = None,
+) -> Candidature:
+    """A saved candidature built directly (no form), for storage contract tests and account-side tests."""
+    at = now or datetime(2021, 11, 15, 10, 0, tzinfo=UTC)
+    content = CandidatureContent(
+        identification=Identification(
+            Address("FRANCE (DONT OUTRE-MER)", "1 rue des champs", "25000", "BESANCON"),
+            "64",
+            "99100",
+            "0606060606",
+            account.email.display if account.email else "pupil@exemple.fr",
+        ),
+        informations=Informations("320", "INDIV BESANCON (02500005)"),
+        qualification=Qualification("31310", FormeDePassage.GLOBALE),
+        acquis=(),
+        diploma_code="00012",
+        epreuves=(
+            EpreuvePosition("E1", "Culture générale et expression", "U1", True, 1, None, Position.INSCRIT,
+                            EvaluationMode.PONCTUEL),
+        ),
+    )  # fmt: skip
+    return Candidature(
+        id=uuid.uuid4().hex,
+        account_id=account.id,
+        inscription_number=inscription_number,
+        session_id=session_id,
+        academie_code=academie_code,
+        state=state,
+        content=content,
+        identity=account.identity,
+        created_at=at,
+        updated_at=at,
+    )

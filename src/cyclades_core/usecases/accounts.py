@@ -41,7 +41,6 @@ from cyclades_core.model.account import (
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.mail import (
     MailContent,
-    OutboxMessage,
     account_deleted_mail,
     activation_mail,
     email_changed_mail,
@@ -67,6 +66,7 @@ from cyclades_core.ports.reference import BirthplaceDirectory
 from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter, ThrottlePolicy
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from cyclades_core.timeutil import paris
+from cyclades_core.usecases.mail import queue_mail
 
 __all__ = [
     "AccountCreated",
@@ -835,27 +835,15 @@ class AccountService:
 
     @staticmethod
     def _mail(
-        uow: UnitOfWork,
-        account: Account | None,
-        content: MailContent,
-        now: datetime,
-        *,
-        recipient: str | None = None,
+        uow: UnitOfWork, account: Account | None, content: MailContent, now: datetime, *, recipient: str | None = None
     ) -> None:
         to = recipient or (account.email.display if account is not None and account.email is not None else None)
-        if to is None:
-            return
-        uow.outbox.add(
-            OutboxMessage(
-                id=uuid.uuid4().hex,
-                kind=content.kind,
-                account_id=account.id if account is not None else None,
-                recipient=to,
-                subject=content.subject,
-                body=content.body,
-                created_at=now,
-            )
-        )
+        if to is not None:
+            queue_mail(uow, content, now, recipient=to, account_id=account.id if account is not None else None)
+
+    def parse_identity(self, form: IdentityForm, errors: ErrorCollector, now: datetime) -> Identity | None:
+        """Parse an identity form with its confirmations, recording refusals in ``errors`` (for other services)."""
+        return self._parse_identity(form, errors, now, confirmations=form)
 
     def _parse_identity(
         self, form: _IdentityFields, errors: ErrorCollector, now: datetime, *, confirmations: object | None

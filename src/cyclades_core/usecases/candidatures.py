@@ -1,0 +1,626 @@
+"""Registering to an exam: the form tab by tab, the save and its versions, Mes inscriptions, withdrawal
+(CAN-01 … CAN-14, UNS-01 … UNS-05, POR-02 préinscription).
+
+The draft lives with the caller; every save goes through one unit of work that writes the candidature (or its next
+version), the confirmation document, the outbox mail and the audit record together, or nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from attrs import evolve, frozen
+
+from cyclades_core.errors import (
+    CandidatureNotFound,
+    CatalogueNotFound,
+    ConcurrencyConflict,
+    ForbiddenError,
+    ValidationError,
+    WithdrawalAfterClosing,
+)
+from cyclades_core.model.account import Account, AccountKind
+from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.candidature import (
+    Candidature,
+    CandidatureContent,
+    CandidatureState,
+    EpreuvePosition,
+)
+from cyclades_core.model.catalogue import Academie, ExamSession, RegistrationService
+from cyclades_core.model.documents import DocumentKind, PublishedDocument
+from cyclades_core.model.mail import candidature_saved_mail, withdrawal_mail
+from cyclades_core.ports.catalogue import Catalogue
+from cyclades_core.ports.clock import Clock
+from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
+from cyclades_core.timeutil import format_date, format_datetime
+from cyclades_core.usecases.accounts import AccountService
+from cyclades_core.usecases.catalogue import OpeningPolicy
+from cyclades_core.usecases.forms import (
+    RECAP_TAB,
+    TAB_FORMS,
+    AcquisEntryForm,
+    AcquisForm,
+    CandidatureDraft,
+    DiplomaForm,
+    EpreuveChoiceForm,
+    EpreuvesForm,
+    GradeForm,
+    IdentificationForm,
+    InformationsForm,
+    QualificationForm,
+    parse_content,
+)
+from cyclades_core.usecases.mail import queue_mail
+
+__all__ = [
+    "NOT_YET_SAVED",
+    "CandidatureService",
+    "InscriptionCard",
+    "MesInscriptions",
+    "Recapitulatif",
+    "SaveConfirmation",
+    "draft_from",
+]
+
+#: CAN-09, the guide's warning on the Récapitulatif tab.
+NOT_YET_SAVED = "Attention ! A ce stade, la candidature n'est pas encore enregistrée"
+WITHDRAWAL_QUESTION = (
+    "Confirmez-vous la suppression de cette candidature (désinscription) ? "
+    "La candidature ne sera plus visible et un mail vous confirmera la désinscription."
+)
+
+
+@frozen
+class SaveConfirmation:
+    """Tab "N° Inscription" after "Enregistrer" (CAN-10)."""
+
+    candidature_id: str
+    candidate_number: str
+    inscription_number: str
+    version: int
+    saved_at: datetime
+    closes_at: datetime
+    academie: Academie
+    documents: tuple[str, ...]
+
+    @property
+    def sentence(self) -> str:
+        """``Votre inscription a bien été prise en compte le 06/01/2020 à 16:28.``"""
+        return f"Votre inscription a bien été prise en compte le {format_datetime(self.saved_at)}."
+
+    @property
+    def closing_sentence(self) -> str:
+        return (
+            "Vous pourrez consulter et, éventuellement, modifier les données de votre dossier avant la fermeture du "
+            f"service fixée le : {format_datetime(self.closes_at)}."
+        )
+
+    @property
+    def contact(self) -> tuple[str, ...]:
+        """``ACADÉMIE DE REIMS`` / ``Rectorat de Reims`` / ``1, Rue Navier`` / … / ``contact@ac-reims.fr``."""
+        return (self.academie.label, *self.academie.contact.lines())
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return (
+            self.sentence,
+            f"Votre numéro candidat : {self.candidate_number}",
+            f"Votre numéro d'inscription : {self.inscription_number}",
+            self.closing_sentence,
+        )
+
+
+@frozen
+class Recapitulatif:
+    """CAN-09 as data, in the guide's order; the PDF issue renders it. ``sections`` are (title, rows)."""
+
+    candidate_number: str
+    inscription_number: str | None
+    version: int | None
+    saved_at: datetime | None
+    academie_label: str
+    session_label: str
+    sections: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    epreuves: tuple[tuple[str, tuple[EpreuvePosition, ...], tuple[EpreuvePosition, ...]], ...]
+
+    @property
+    def warning(self) -> str | None:
+        return NOT_YET_SAVED if self.inscription_number is None else None
+
+    def section(self, title: str) -> dict[str, str]:
+        return dict(next(rows for name, rows in self.sections if name == title))
+
+
+@frozen
+class InscriptionCard:
+    """One active candidature on "Mes inscriptions" (CAN-13), with its envelope (CAN-14)."""
+
+    candidature_id: str
+    inscription_number: str
+    exam: str
+    session_label: str
+    academie_label: str
+    specialite: str
+    state: CandidatureState
+    version: int
+    envelope: bool
+    can_modify: bool
+    can_withdraw: bool
+
+
+@frozen
+class MesInscriptions:
+    header: str
+    cards: tuple[InscriptionCard, ...]
+
+    @property
+    def empty_message(self) -> str | None:
+        return None if self.cards else "Vous n'avez aucune candidature active."
+
+
+def draft_from(candidature: Candidature, tabs: tuple[str, ...]) -> CandidatureDraft:
+    """The draft of "Modifier" (CAN-12): every tab filled from the saved content, based on its version."""
+    content = candidature.content
+    ident, info, qual = content.identification, content.informations, content.qualification
+    address = ident.address
+    return CandidatureDraft(
+        account_id=candidature.account_id,
+        session_id=candidature.session_id,
+        academie_code=candidature.academie_code,
+        tabs=tabs,
+        identification=IdentificationForm(
+            country=address.country, street=address.street, complement1=address.complement1,
+            complement2=address.complement2, complement3=address.complement3, postal_code=address.postal_code,
+            locality=address.locality, pcs_code=ident.pcs_code, nationality_code=ident.nationality_code,
+            mobile_phone=ident.mobile_phone, landline_phone=ident.landline_phone, email=ident.email,
+        ),
+        informations=InformationsForm(
+            category_code=info.category_code, establishment=info.establishment, situation=info.situation,
+            training_duration_adjustment=info.training_duration_adjustment,
+            disability_arrangement=info.disability_arrangement, press_consent=info.press_consent,
+            local_authorities_consent=info.local_authorities_consent, renounce_acquis=info.renounce_acquis,
+        ),
+        qualification=QualificationForm(
+            specialite_code=qual.specialite_code, forme=qual.forme.value, derogation=qual.derogation
+        ),
+        acquis=AcquisForm(
+            entries=tuple(
+                AcquisEntryForm(
+                    kind=a.kind.name, year=str(a.year), academie=a.academie, specialite_code=a.specialite_code,
+                    grades=tuple(GradeForm(epreuve_code=g.epreuve_code, grade=f"{g.grade:.2f}", kept=g.kept)
+                                 for g in a.grades),
+                )
+                for a in content.acquis
+            )
+        ),
+        diploma=DiplomaForm(diploma_code=content.diploma_code),
+        epreuves=EpreuvesForm(
+            choices=tuple(
+                EpreuveChoiceForm(
+                    code=e.code, position=e.position.value, option=e.option, mode=e.mode.value if e.mode else None
+                )
+                for e in content.epreuves
+                if not e.mandatory
+            )
+        ),
+        candidature_id=candidature.id,
+        base_version=candidature.version,
+    )  # fmt: skip
+
+
+class CandidatureService:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        catalogue: Catalogue,
+        accounts: AccountService,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._catalogue = catalogue
+        self._accounts = accounts
+        self.policy = OpeningPolicy(catalogue, clock)
+
+    # -- the form -----------------------------------------------------------------------------------------------
+
+    def start(self, session_token: str, session_id: str, academie_code: str) -> CandidatureDraft:
+        """CAN-01 "Démarrer mon inscription": an activated account, while the service is open (SVC-04)."""
+        principal = self._accounts.authenticate(session_token)
+        session = self._session(session_id)
+        self.policy.require_open(session_id, academie_code)
+        with self._uow() as uow:
+            account = self._account(uow, principal.account_id)
+        email = account.email.display if account.email else ""
+        return CandidatureDraft(
+            account_id=account.id,
+            session_id=session.id,
+            academie_code=academie_code,
+            tabs=(*session.tabs, RECAP_TAB) if RECAP_TAB not in session.tabs else session.tabs,
+        ).with_form(_blank_identification(email))
+
+    def edit(self, session_token: str, candidature_id: str) -> CandidatureDraft:
+        """CAN-12 "Modifier" (or POR-02, the pupil's préinscription): the saved content as a draft, while open."""
+        principal = self._accounts.authenticate(session_token)
+        with self._uow() as uow:
+            candidature = self._own(uow, principal.account_id, candidature_id)
+        self.policy.require_open(candidature.session_id, candidature.academie_code)
+        if not candidature.visible_to_candidate:
+            raise CandidatureNotFound()
+        session = self._session(candidature.session_id)
+        tabs = (*session.tabs, RECAP_TAB) if RECAP_TAB not in session.tabs else session.tabs
+        return draft_from(candidature, tabs)
+
+    def next(self, draft: CandidatureDraft, form: object | None = None) -> CandidatureDraft:
+        """ "Suivant" (CAN-02): store ``form`` for the current tab, check the tab, move on. An invalid tab is refused
+        with a ValidationError naming its fields; nothing is saved."""
+        if form is not None:
+            expected = TAB_FORMS.get(draft.tab)
+            if expected is None or not isinstance(form, expected[1]):
+                raise ValidationError.single(
+                    "tab", "wrong_form", f"Ce formulaire n'est pas celui de l'onglet « {draft.tab} »."
+                )
+            draft = draft.with_form(form)
+        if draft.tab == RECAP_TAB:
+            raise ValidationError.single("tab", "last_tab", "Le Récapitulatif est le dernier onglet.")
+        if draft.tab in TAB_FORMS:
+            parse_content(draft, self._session(draft.session_id), self._catalogue, upto=draft.tab)
+        return evolve(draft, current=draft.current + 1)
+
+    def previous(self, draft: CandidatureDraft) -> CandidatureDraft:
+        """ "Précédent": back one tab, keeping what was typed."""
+        return evolve(draft, current=max(0, draft.current - 1))
+
+    def recapitulatif(self, draft: CandidatureDraft) -> Recapitulatif:
+        """CAN-09: everything entered and the épreuves, in the guide's order, with its warning."""
+        session = self._session(draft.session_id)
+        content = parse_content(draft, session, self._catalogue)
+        if content is None:  # pragma: no cover - parse_content returns the whole content when not stopped early
+            raise ValidationError.single("tab", "incomplete", "Le formulaire est incomplet.")
+        with self._uow() as uow:
+            account = self._account(uow, draft.account_id)
+            saved = uow.candidatures.get(draft.candidature_id) if draft.candidature_id else None
+        return self._recapitulatif(account, session, draft.academie_code, content, saved)
+
+    def save(self, session_token: str, draft: CandidatureDraft) -> SaveConfirmation:
+        """CAN-10 / CAN-12 "Enregistrer", from the Récapitulatif only, while the service is open.
+
+        A new candidature gets the next inscription number and version 1; a modification must be based on the
+        stored version (else ConcurrencyConflict) and raises it by exactly 1. The confirmation is (re)published.
+        """
+        principal = self._accounts.authenticate(session_token)
+        if principal.account_id != draft.account_id:
+            raise CandidatureNotFound()
+        if not draft.on_recapitulatif:
+            raise ValidationError.single(
+                "tab", "not_recapitulatif", "L'enregistrement n'est possible que depuis l'onglet Récapitulatif."
+            )
+        session = self._session(draft.session_id)
+        service = self.policy.require_open(draft.session_id, draft.academie_code)
+        academie = self._academie(draft.academie_code)
+        content = parse_content(draft, session, self._catalogue)
+        if content is None:  # pragma: no cover
+            raise ValidationError.single("tab", "incomplete", "Le formulaire est incomplet.")
+        now = self._clock.now()
+        with self._uow() as uow:
+            account = self._account(uow, principal.account_id)
+            if draft.candidature_id is None:
+                candidature = Candidature(
+                    id=uuid.uuid4().hex,
+                    account_id=account.id,
+                    inscription_number=uow.candidatures.next_inscription_number(account.id),
+                    session_id=session.id,
+                    academie_code=academie.code,
+                    state=CandidatureState.ACTIVE,
+                    content=content,
+                    identity=account.identity,
+                    created_at=now,
+                    updated_at=now,
+                )
+                uow.candidatures.add(candidature)
+            else:
+                current = self._own(uow, account.id, draft.candidature_id)
+                if current.version != draft.base_version:
+                    raise ConcurrencyConflict()
+                if current.state is CandidatureState.PREINSCRIPTION:
+                    candidature = current.validate_preinscription(content, now)
+                else:
+                    candidature = current.modify(content, now)
+                uow.candidatures.update(candidature)
+            self._publish_confirmation(uow, candidature, now)
+            self._mail_saved(uow, account, session, candidature, service, now)
+            action = "candidature_saved" if candidature.version == 1 else "candidature_modified"
+            uow.audit.append(
+                AuditRecord.of(now, action, f"candidate:{account.id}", account.id, candidature=candidature.id,
+                               version=candidature.version)
+            )  # fmt: skip
+            documents = tuple(d.line for d in uow.documents.for_candidature(candidature.id))
+            uow.commit()
+        return SaveConfirmation(
+            candidature.id, str(account.candidate_number), candidature.inscription_number, candidature.version, now,
+            service.period.end, academie, documents,
+        )  # fmt: skip
+
+    # -- Mes inscriptions ---------------------------------------------------------------------------------------
+
+    def mes_inscriptions(self, session_token: str) -> MesInscriptions:
+        """CAN-13: every active candidature (not withdrawn, set aside or deleted; session not closed)."""
+        principal = self._accounts.authenticate(session_token)
+        now = self._clock.now()
+        with self._uow() as uow:
+            account = self._account(uow, principal.account_id)
+            cards = []
+            for candidature in uow.candidatures.for_account(account.id):
+                session = self._catalogue.session(candidature.session_id)
+                if session is None or session.closed or not candidature.visible_to_candidate:
+                    continue
+                documents = uow.documents.for_candidature(candidature.id)
+                cards.append(self._card(account, session, candidature, documents, now))
+        return MesInscriptions(account.home_header(), tuple(cards))
+
+    def mon_inscription(self, session_token: str, candidature_id: str) -> Recapitulatif:
+        """ "Mon inscription": the saved Récapitulatif, read-only."""
+        principal = self._accounts.authenticate(session_token)
+        with self._uow() as uow:
+            account = self._account(uow, principal.account_id)
+            candidature = self._own(uow, account.id, candidature_id)
+        if not candidature.visible_to_candidate:
+            raise CandidatureNotFound()
+        session = self._session(candidature.session_id)
+        return self._recapitulatif(account, session, candidature.academie_code, candidature.content, candidature)
+
+    def documents(self, session_token: str, candidature_id: str) -> tuple[PublishedDocument, ...]:
+        """ "Mes documents" of one candidature (DOC-03)."""
+        principal = self._accounts.authenticate(session_token)
+        with self._uow() as uow:
+            candidature = self._own(uow, principal.account_id, candidature_id)
+            return tuple(uow.documents.for_candidature(candidature.id))
+
+    def open_document(self, session_token: str, candidature_id: str, kind: DocumentKind) -> PublishedDocument:
+        """The candidate opens a document: it is marked seen, which puts out the envelope (CAN-14)."""
+        principal = self._accounts.authenticate(session_token)
+        with self._uow() as uow:
+            candidature = self._own(uow, principal.account_id, candidature_id)
+            document = uow.documents.get(candidature.id, kind)
+            if document is None:
+                raise CandidatureNotFound("Ce document n'est pas publié.")
+            if document.seen_at is None:
+                document = evolve(document, seen_at=self._clock.now())
+                uow.documents.publish(document)
+            uow.commit()
+            return document
+
+    # -- withdrawal ---------------------------------------------------------------------------------------------
+
+    def withdrawal_question(self, session_token: str, candidature_id: str) -> str:
+        """UNS-01: the confirmation step before the trash icon acts."""
+        self._withdrawable(session_token, candidature_id)
+        return WITHDRAWAL_QUESTION
+
+    def withdraw(self, session_token: str, candidature_id: str, *, confirmed: bool) -> None:
+        """UNS-01 … UNS-04: an individual candidate withdraws while the service is open, after confirming.
+
+        The candidature disappears from "Mes inscriptions", the manager sees "Désinscrit par le candidat", one
+        confirmation mail is queued. Withdrawing again changes nothing (idempotent). After closing:
+        WithdrawalAfterClosing.
+        """
+        if not confirmed:
+            raise ValidationError.single("confirmed", "confirmation_required", "Confirmez la désinscription.")
+        account_id, candidature = self._withdrawable(session_token, candidature_id)
+        if candidature.state is CandidatureState.WITHDRAWN:
+            return
+        now = self._clock.now()
+        session = self._session(candidature.session_id)
+        with self._uow() as uow:
+            current = self._own(uow, account_id, candidature_id)
+            if current.state is CandidatureState.WITHDRAWN:
+                return
+            withdrawn = current.withdraw(now)
+            uow.candidatures.update(withdrawn)
+            account = self._account(uow, account_id)
+            if account.email is not None:
+                exam = self._exam_name(session)
+                queue_mail(uow, withdrawal_mail(exam, session.label, current.inscription_number), now,
+                           recipient=account.email.display, account_id=account.id)  # fmt: skip
+            uow.audit.append(
+                AuditRecord.of(now, "candidature_withdrawn", f"candidate:{account_id}", account_id,
+                               candidature=candidature_id, from_state=current.state.value, to_state=withdrawn.state.value)
+            )  # fmt: skip
+            uow.commit()
+
+    def _withdrawable(self, session_token: str, candidature_id: str) -> tuple[str, Candidature]:
+        principal = self._accounts.authenticate(session_token)
+        with self._uow() as uow:
+            account = self._account(uow, principal.account_id)
+            candidature = self._own(uow, account.id, candidature_id)
+        if candidature.state is CandidatureState.WITHDRAWN:
+            return account.id, candidature
+        if not candidature.visible_to_candidate:
+            raise CandidatureNotFound()
+        category = self._catalogue.category(candidature.content.informations.category_code)
+        if account.kind is not AccountKind.INDIVIDUAL or (category is not None and not category.may_withdraw):
+            raise ForbiddenError(
+                "Seul un candidat individuel peut se désinscrire lui-même. Contactez le service gestionnaire."
+            )
+        if not self.policy.is_open(candidature.session_id, candidature.academie_code):
+            raise WithdrawalAfterClosing()
+        return account.id, candidature
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+
+    def _session(self, session_id: str) -> ExamSession:
+        session = self._catalogue.session(session_id)
+        if session is None:
+            raise CatalogueNotFound("Session inconnue.")
+        return session
+
+    def _academie(self, code: str) -> Academie:
+        academie = self._catalogue.academie(code)
+        if academie is None:
+            raise CatalogueNotFound("Académie inconnue.")
+        return academie
+
+    def _exam_name(self, session: ExamSession) -> str:
+        return next((e.name for e in self._catalogue.exams() if e.code == session.exam_code), session.exam_code)
+
+    @staticmethod
+    def _account(uow: UnitOfWork, account_id: str) -> Account:
+        account = uow.accounts.get(account_id)
+        if account is None:
+            raise CandidatureNotFound("Compte introuvable.")
+        return account
+
+    @staticmethod
+    def _own(uow: UnitOfWork, account_id: str, candidature_id: str) -> Candidature:
+        """The candidature if it belongs to the account; another's looks exactly like a missing one (L4)."""
+        candidature = uow.candidatures.get(candidature_id)
+        if candidature is None or candidature.account_id != account_id:
+            raise CandidatureNotFound()
+        return candidature
+
+    @staticmethod
+    def _publish_confirmation(uow: UnitOfWork, candidature: Candidature, now: datetime) -> None:
+        """CAN-12 / G2: the confirmation carries the candidature's version; republishing replaces it."""
+        uow.documents.publish(
+            PublishedDocument(candidature.id, DocumentKind.CONFIRMATION, candidature.version, now, "system")
+        )
+
+    def _mail_saved(
+        self,
+        uow: UnitOfWork,
+        account: Account,
+        session: ExamSession,
+        candidature: Candidature,
+        service: RegistrationService,
+        now: datetime,
+    ) -> None:
+        if account.email is None:
+            return
+        content = candidature_saved_mail(
+            self._exam_name(session), session.label, candidature.inscription_number, candidature.version,
+            format_datetime(now), format_datetime(service.period.end),
+        )  # fmt: skip
+        queue_mail(uow, content, now, recipient=account.email.display, account_id=account.id)
+
+    def _card(
+        self,
+        account: Account,
+        session: ExamSession,
+        candidature: Candidature,
+        documents: Sequence[PublishedDocument],
+        now: datetime,
+    ) -> InscriptionCard:
+        service = self._catalogue.service(candidature.session_id, candidature.academie_code)
+        open_now = service is not None and service.is_open(now)
+        specialite = self._catalogue.specialite(candidature.content.qualification.specialite_code, session.year)
+        category = self._catalogue.category(candidature.content.informations.category_code)
+        academie = self._catalogue.academie(candidature.academie_code)
+        return InscriptionCard(
+            candidature_id=candidature.id,
+            inscription_number=candidature.inscription_number,
+            exam=self._exam_name(session),
+            session_label=session.label,
+            academie_label=academie.label if academie else candidature.academie_code,
+            specialite=specialite.label if specialite else candidature.content.qualification.specialite_code,
+            state=candidature.state,
+            version=candidature.version,
+            envelope=any(d.seen_at is None for d in documents),
+            can_modify=open_now,
+            can_withdraw=open_now
+            and account.kind is AccountKind.INDIVIDUAL
+            and candidature.state is CandidatureState.ACTIVE
+            and (category is None or category.may_withdraw),
+        )
+
+    def _recapitulatif(
+        self,
+        account: Account,
+        session: ExamSession,
+        academie_code: str,
+        content: CandidatureContent,
+        saved: Candidature | None,
+    ) -> Recapitulatif:
+        catalogue = self._catalogue
+        identity = saved.identity if saved else account.identity
+        info, qual, ident = content.informations, content.qualification, content.identification
+        specialite = catalogue.specialite(qual.specialite_code, session.year)
+        category = catalogue.category(info.category_code)
+        pcs = next((p.label for p in catalogue.pcs() if p.code == ident.pcs_code), ident.pcs_code)
+        nationality = next((n.label for n in catalogue.nationalities() if n.code == ident.nationality_code), "-")
+        diploma = next((d for d in catalogue.diplomas() if d.code == content.diploma_code), None)
+        place = identity.birth_place
+        academie = catalogue.academie(academie_code)
+
+        def yes_no(value: bool) -> str:
+            return "Oui" if value else "Non"
+
+        sections: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+            ("Qualification présentée", (("Spécialité", specialite.name if specialite else qual.specialite_code),)),
+            ("Identification du candidat", (
+                ("Civilité", identity.civility.label),
+                ("Nom de famille", identity.birth_name.upper()),
+                ("Nom d'usage", identity.usage_name or "-"),
+                ("Prénoms", identity.first_names),
+                ("Date de naissance", format_date(identity.birth_date)),
+                ("Commune de naissance", place.commune_name),
+                ("Département, DOM ou COM de naissance", place.departement_code or "-"),
+                ("Pays de naissance", place.country_name),
+                ("Nationalité", nationality),
+            )),
+            ("Adresse et contact", (
+                ("Adresse", " ".join(ident.address.lines())),
+                ("Téléphone mobile", ident.mobile_phone),
+                ("Téléphone fixe", ident.landline_phone or "-"),
+                ("Adresse mail", ident.email),
+            )),
+            ("Situation du candidat", (
+                ("Catégorie socio-professionnelle du candidat ou d'un représentant légal", pcs),
+            )),
+            ("Informations candidature", (
+                ("Catégorie du candidat", category.label if category else info.category_code),
+                ("Votre établissement", info.establishment),
+                ("Aménagement durée de formation", yes_no(info.training_duration_adjustment)),
+                ("Demande d'aménagement(s) d'épreuves au titre du handicap", yes_no(info.disability_arrangement)),
+                ("Valorisation des acquis de l'expérience", "Non VAE" if not any(
+                    a.kind.name == "VAE" for a in content.acquis) else "VAE"),
+                ("Forme de passage", qual.forme.value),
+                ("Dérogation forme de passage", yes_no(qual.derogation)),
+                ("Forme de passage finale", qual.forme_finale.value),
+                ("Communication des résultats d'examen en vue d'une publication par la presse ou sur les sites "
+                 "internet de sociétés de droit privé", yes_no(info.press_consent)),
+                ("Communication des résultats, de mon nom et de mon adresse aux collectivités territoriales en vue "
+                 "d'éventuelles félicitations", yes_no(info.local_authorities_consent)),
+            )),
+            ("Diplôme possédé", (
+                ("Diplôme possédé", f"{diploma.label} - {diploma.short_label}" if diploma else content.diploma_code),
+            )),
+            ("Acquis déclarés", tuple(
+                (a.kind.value, f"Année : {a.year} Académie : {a.academie}") for a in content.acquis
+            )),
+        )  # fmt: skip
+        groups = []
+        for group, title in ((1, "Session normale 1er groupe"), (2, "Session normale 2nd groupe")):
+            rows = [e for e in content.epreuves if e.group == group]
+            if rows:
+                groups.append((title, tuple(e for e in rows if e.mandatory), tuple(e for e in rows if not e.mandatory)))
+        return Recapitulatif(
+            candidate_number=str(account.candidate_number),
+            inscription_number=saved.inscription_number if saved else None,
+            version=saved.version if saved else None,
+            saved_at=saved.updated_at if saved else None,
+            academie_label=academie.label if academie else academie_code,
+            session_label=session.label,
+            sections=sections,
+            epreuves=tuple(groups),
+        )
+
+
+def _blank_identification(email: str) -> IdentificationForm:
+    """The Identification tab as it opens: the account's email filled in, the rest to type."""
+    return IdentificationForm(
+        street="", postal_code="", locality="", pcs_code="", nationality_code="", mobile_phone="", email=email
+    )

@@ -1,0 +1,259 @@
+"""The managing service's acts on candidatures (MGR-04, MGR-05, UNS-04, UNS-05) and the establishments'
+préinscriptions (POR-02).
+
+A manager acts only on the académies it manages: anything else is refused as if the candidature did not exist for
+it, and logged (``authz_fail``). Every act is audited with who, when, what, and the state from → to.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from attrs import frozen
+
+from cyclades_core.errors import CandidatureNotFound, CatalogueNotFound, ForbiddenError, ValidationError
+from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.candidature import Candidature, CandidatureState
+from cyclades_core.model.values import ErrorCollector
+from cyclades_core.ports.catalogue import Catalogue
+from cyclades_core.ports.clock import Clock
+from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
+from cyclades_core.usecases.accounts import (
+    AccountService,
+    IdentityForm,
+    ScolaireCredentials,
+    ScolaireRegistrationForm,
+)
+from cyclades_core.usecases.forms import (
+    RECAP_TAB,
+    AcquisForm,
+    CandidatureDraft,
+    DiplomaForm,
+    EpreuvesForm,
+    IdentificationForm,
+    InformationsForm,
+    QualificationForm,
+    parse_content,
+)
+
+__all__ = ["CandidatureRow", "EstablishmentService", "Manager", "ManagerService", "PreinscriptionForm"]
+
+
+@frozen
+class Manager:
+    """A person of the managing service, and the académies it manages."""
+
+    id: str
+    academie_codes: tuple[str, ...]
+
+
+@frozen
+class CandidatureRow:
+    """One line of the manager's list (MGR-05)."""
+
+    candidature_id: str
+    candidate_number: str
+    name: str
+    inscription_number: str
+    session_id: str
+    academie_code: str
+    specialite_code: str
+    state: CandidatureState
+    version: int
+
+    @property
+    def state_label(self) -> str:
+        """``Désinscrit par le candidat``…"""
+        return self.state.value
+
+
+class ManagerService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, accounts: AccountService) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._accounts = accounts
+
+    def candidatures(
+        self,
+        manager: Manager,
+        *,
+        session_id: str | None = None,
+        specialite_code: str | None = None,
+        state: CandidatureState | None = None,
+        academie_code: str | None = None,
+    ) -> list[CandidatureRow]:
+        """MGR-05: every candidature of the manager's académies with its state, filtered."""
+        if academie_code is not None and academie_code not in manager.academie_codes:
+            self._refuse(manager, None, "list", academie_code)
+        codes = [academie_code] if academie_code else list(manager.academie_codes)
+        with self._uow() as uow:
+            found = uow.candidatures.search(
+                academie_codes=codes, session_id=session_id, specialite_code=specialite_code, state=state
+            )
+            rows = []
+            for c in found:
+                account = uow.accounts.get(c.account_id)
+                rows.append(
+                    CandidatureRow(
+                        c.id, str(account.candidate_number) if account else "-", c.identity.display_name,
+                        c.inscription_number, c.session_id, c.academie_code, c.content.qualification.specialite_code,
+                        c.state, c.version,
+                    )
+                )  # fmt: skip
+        return rows
+
+    def set_aside(self, manager: Manager, candidature_id: str, reason: str) -> Candidature:
+        """MGR-04: set a candidature aside ("écartée"): it leaves "Mes inscriptions"."""
+        return self._act(manager, candidature_id, "candidature_set_aside", Candidature.set_aside, reason)
+
+    def reinstate(self, manager: Manager, candidature_id: str, reason: str) -> Candidature:
+        return self._act(manager, candidature_id, "candidature_reinstated", Candidature.reinstate, reason)
+
+    def delete(self, manager: Manager, candidature_id: str, reason: str) -> Candidature:
+        """MGR-04: delete a candidature (kept, in state "Supprimée par le gestionnaire", for the record)."""
+        return self._act(manager, candidature_id, "candidature_deleted", Candidature.delete, reason)
+
+    def withdraw(self, manager: Manager, candidature_id: str, reason: str) -> Candidature:
+        """UNS-04: after closing, the candidate asks the managing service, which withdraws it."""
+        return self._act(
+            manager,
+            candidature_id,
+            "candidature_withdrawn_by_manager",
+            Candidature.withdraw_by_manager,
+            reason,
+        )
+
+    def correct_identity(self, manager: Manager, candidature_id: str, form: IdentityForm, reason: str) -> Candidature:
+        """MGR-04 / ACC-11: on the candidate's request, correct the frozen identity of the account and of its
+        candidatures, in one unit of work."""
+        now = self._clock.now()
+        errors = ErrorCollector()
+        identity = errors.checked(self._accounts.parse_identity(form, errors, now))
+        with self._uow() as uow:
+            candidature = self._managed(uow, manager, candidature_id)
+            account = uow.accounts.get(candidature.account_id)
+            if account is None:
+                raise CandidatureNotFound()
+            uow.accounts.update(account.correct_identity(identity))
+            corrected = candidature
+            for other in uow.candidatures.for_account(account.id):
+                updated = other.correct_identity(identity, now)
+                uow.candidatures.update(updated)
+                if other.id == candidature_id:
+                    corrected = updated
+            uow.audit.append(
+                AuditRecord.of(now, "identity_corrected", f"manager:{manager.id}", account.id,
+                               candidature=candidature_id, reason=reason)
+            )  # fmt: skip
+            uow.commit()
+        return corrected
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+
+    def _act(
+        self,
+        manager: Manager,
+        candidature_id: str,
+        action: str,
+        transition: Callable[[Candidature, datetime], Candidature],
+        reason: str,
+    ) -> Candidature:
+        now = self._clock.now()
+        with self._uow() as uow:
+            candidature = self._managed(uow, manager, candidature_id)
+            changed = transition(candidature, now)
+            uow.candidatures.update(changed)
+            uow.audit.append(
+                AuditRecord.of(now, action, f"manager:{manager.id}", candidature.account_id, candidature=candidature_id,
+                               from_state=candidature.state.value, to_state=changed.state.value, reason=reason)
+            )  # fmt: skip
+            uow.commit()
+        return changed
+
+    def _managed(self, uow: UnitOfWork, manager: Manager, candidature_id: str) -> Candidature:
+        candidature = uow.candidatures.get(candidature_id)
+        if candidature is None:
+            raise CandidatureNotFound()
+        if candidature.academie_code not in manager.academie_codes:
+            self._refuse(manager, candidature.account_id, candidature_id, candidature.academie_code)
+        return candidature
+
+    def _refuse(self, manager: Manager, account_id: str | None, what: str, academie_code: str) -> None:
+        with self._uow() as log:
+            log.audit.append(
+                AuditRecord.of(self._clock.now(), "authz_fail", f"manager:{manager.id}", account_id, target=what,
+                               academie=academie_code)
+            )  # fmt: skip
+            log.commit()
+        raise ForbiddenError("Cette candidature ne relève pas de votre académie.")
+
+
+@frozen(kw_only=True)
+class PreinscriptionForm:
+    """One pupil an establishment registers (POR-02): the account part and the candidature's tabs."""
+
+    pupil: ScolaireRegistrationForm
+    identification: IdentificationForm
+    informations: InformationsForm
+    qualification: QualificationForm
+    diploma: DiplomaForm
+    epreuves: EpreuvesForm = EpreuvesForm()
+
+
+class EstablishmentService:
+    """Establishments register their pupils: an account with a Cyclades login, and a candidature in
+    préinscription that the pupil validates after logging in with the papillon (POR-02)."""
+
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, catalogue: Catalogue, accounts: AccountService) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._catalogue = catalogue
+        self._accounts = accounts
+
+    def register(
+        self, session_id: str, academie_code: str, pupils: Sequence[PreinscriptionForm]
+    ) -> list[ScolaireCredentials]:
+        """Check every pupil's candidature first (nothing is created if one is wrong), then create each account and
+        its préinscription. Returns the papillons, in order."""
+        session = self._catalogue.session(session_id)
+        if session is None or self._catalogue.service(session_id, academie_code) is None:
+            raise CatalogueNotFound("Aucun service d'inscription n'est configuré pour ce choix.")
+        tabs = (*session.tabs, RECAP_TAB) if RECAP_TAB not in session.tabs else session.tabs
+        contents = []
+        for index, pupil in enumerate(pupils):
+            draft = CandidatureDraft(
+                account_id="", session_id=session_id, academie_code=academie_code, tabs=tabs,
+                identification=pupil.identification, informations=pupil.informations,
+                qualification=pupil.qualification, acquis=AcquisForm(), diploma=pupil.diploma, epreuves=pupil.epreuves,
+            )  # fmt: skip
+            try:
+                content = parse_content(draft, session, self._catalogue)
+            except ValidationError as refused:
+                raise ValidationError(
+                    type(e)(f"pupils[{index}].{e.field}", e.code, e.message) for e in refused.errors
+                ) from None
+            contents.append(content)
+        papillons = []
+        for pupil, content in zip(pupils, contents, strict=True):
+            papillon = self._accounts.register_scolaire(pupil.pupil)
+            now = self._clock.now()
+            with self._uow() as uow:
+                account = uow.accounts.get(papillon.account_id)
+                if account is None or content is None:  # pragma: no cover - created just above
+                    raise CandidatureNotFound()
+                candidature = Candidature(
+                    id=uuid.uuid4().hex, account_id=account.id,
+                    inscription_number=uow.candidatures.next_inscription_number(account.id),
+                    session_id=session_id, academie_code=academie_code, state=CandidatureState.PREINSCRIPTION,
+                    content=content, identity=account.identity, created_at=now, updated_at=now,
+                )  # fmt: skip
+                uow.candidatures.add(candidature)
+                uow.audit.append(
+                    AuditRecord.of(now, "preinscription_created", f"establishment:{pupil.pupil.establishment_code}",
+                                   account.id, candidature=candidature.id)
+                )  # fmt: skip
+                uow.commit()
+            papillons.append(papillon)
+        return papillons
