@@ -18,9 +18,17 @@ from typing import Any
 import pytest
 from attrs import evolve
 
-from cyclades_core.errors import ConcurrencyConflict, DuplicateAccount, EmailAlreadyUsed, NotFoundError
-from cyclades_core.model.account import AccountState
+from cyclades_core.errors import (
+    AccountNotFound,
+    ConcurrencyConflict,
+    ConflictError,
+    DuplicateAccount,
+    EmailAlreadyUsed,
+    NotFoundError,
+)
+from cyclades_core.model.account import Account, AccountState
 from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.candidature import CandidatureState
 from cyclades_core.model.catalogue import (
     Academie,
     Announcement,
@@ -38,6 +46,7 @@ from cyclades_core.model.catalogue import (
     RegistrationService,
     Specialite,
 )
+from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import MailKind, OutboxMessage
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose
 from cyclades_core.model.values import EmailAddress, email_key
@@ -45,7 +54,7 @@ from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.reference import BirthplaceDirectory
 from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter, ThrottlePolicy
 from cyclades_core.ports.storage import UnitOfWorkFactory
-from cyclades_core.testing.support import make_account, run_concurrently
+from cyclades_core.testing.support import make_account, make_candidature, run_concurrently
 
 __all__ = [
     "BirthplaceDirectoryContract",
@@ -407,6 +416,130 @@ class StorageContract:
         with uow_factory() as uow:
             uow.accounts.add(account)
             assert uow.candidatures.has_any(account.id) is False
+
+    # -- candidatures and documents -----------------------------------------------------------------------------
+
+    def _active_account(self, uow_factory: UnitOfWorkFactory, email: str = "cand@exemple.fr") -> Account:
+        account = make_account(email=email, state=AccountState.ACTIVE)
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.commit()
+        return account
+
+    def test_candidatures_are_numbered_per_candidate_and_read_back(self, uow_factory: UnitOfWorkFactory) -> None:
+        """CAN-10: 001, 002… per candidate; has_any turns true (ACC-11)."""
+        first, other = self._active_account(uow_factory), self._active_account(uow_factory, "other@exemple.fr")
+        with uow_factory() as uow:
+            assert uow.candidatures.has_any(first.id) is False
+            assert uow.candidatures.next_inscription_number(first.id) == "001"
+            one = make_candidature(first, inscription_number="001")
+            uow.candidatures.add(one)
+            assert uow.candidatures.next_inscription_number(first.id) == "002"
+            two = make_candidature(first, inscription_number="002", session_id="BTS-2023")
+            uow.candidatures.add(two)
+            uow.candidatures.add(make_candidature(other, inscription_number="001"))
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.candidatures.get(one.id) == one
+            assert [c.inscription_number for c in uow.candidatures.for_account(first.id)] == ["001", "002"]
+            assert uow.candidatures.has_any(first.id) is True
+            assert uow.candidatures.get("missing") is None
+
+    def test_a_candidature_needs_its_account_and_a_free_number(self, uow_factory: UnitOfWorkFactory) -> None:
+        """F5: no orphan; unique (candidate, inscription number)."""
+        ghost = make_account(email="ghost@exemple.fr")
+        with pytest.raises(AccountNotFound), uow_factory() as uow:
+            uow.candidatures.add(make_candidature(ghost))
+        account = self._active_account(uow_factory)
+        with uow_factory() as uow:
+            uow.candidatures.add(make_candidature(account, inscription_number="001"))
+            uow.commit()
+        with pytest.raises(ConflictError), uow_factory() as uow:
+            uow.candidatures.add(make_candidature(account, inscription_number="001"))
+
+    def test_versions_rise_by_one_and_a_stale_save_is_a_conflict(self, uow_factory: UnitOfWorkFactory) -> None:
+        """G3 / CAN-12: two tabs based on one version; the second is refused; every version is kept."""
+        account = self._active_account(uow_factory)
+        candidature = make_candidature(account)
+        with uow_factory() as uow:
+            uow.candidatures.add(candidature)
+            uow.commit()
+        now = candidature.updated_at + timedelta(minutes=1)
+        first_tab = candidature.modify(candidature.content, now)
+        second_tab = candidature.modify(candidature.content, now + timedelta(seconds=1))
+        with uow_factory() as uow:
+            uow.candidatures.update(first_tab)
+            uow.commit()
+        with pytest.raises(ConcurrencyConflict), uow_factory() as uow:
+            uow.candidatures.update(second_tab)
+        with uow_factory() as uow:
+            assert uow.candidatures.get(candidature.id) == first_tab
+            assert [c.version for c in uow.candidatures.history(candidature.id)] == [1, 2]
+
+    def test_sixteen_concurrent_saves_from_one_version_have_one_winner(self, uow_factory: UnitOfWorkFactory) -> None:
+        """G3: exactly 1 success, 15 conflicts, final version 2."""
+        account = self._active_account(uow_factory)
+        candidature = make_candidature(account)
+        with uow_factory() as uow:
+            uow.candidatures.add(candidature)
+            uow.commit()
+
+        def save(i: int) -> int:
+            with uow_factory() as uow:
+                uow.candidatures.update(candidature.modify(candidature.content, candidature.updated_at + timedelta(i)))
+                uow.commit()
+            return i
+
+        results = run_concurrently(save, 16)
+        assert sum(isinstance(r, int) for r in results) == 1
+        assert all(isinstance(r, ConcurrencyConflict) for r in results if not isinstance(r, int))
+        with uow_factory() as uow:
+            stored = uow.candidatures.get(candidature.id)
+            assert stored is not None
+            assert stored.version == 2
+
+    def test_the_managers_search_filters_by_academie_session_specialite_and_state(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        account = self._active_account(uow_factory)
+        lyon = make_candidature(account, inscription_number="001", academie_code="10")
+        reims = make_candidature(account, inscription_number="002", academie_code="19", session_id="BTS-2023")
+        with uow_factory() as uow:
+            uow.candidatures.add(lyon)
+            uow.candidatures.add(reims)
+            uow.candidatures.update(reims.withdraw(reims.updated_at))
+            uow.commit()
+        with uow_factory() as uow:
+            search = uow.candidatures.search
+            assert [c.id for c in search(academie_codes=["10"])] == [lyon.id]
+            assert {c.id for c in search(academie_codes=["10", "19"])} == {lyon.id, reims.id}
+            assert [c.id for c in search(academie_codes=["10", "19"], session_id="BTS-2023")] == [reims.id]
+            assert [c.id for c in search(academie_codes=["10", "19"], state=CandidatureState.WITHDRAWN)] == [reims.id]
+            assert [c.id for c in search(academie_codes=["10", "19"], specialite_code="31310")] != []
+            assert search(academie_codes=["10"], specialite_code="99999") == []
+
+    def test_documents_are_republished_in_place(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = self._active_account(uow_factory)
+        candidature = make_candidature(account)
+        at = candidature.updated_at
+        with uow_factory() as uow:
+            uow.candidatures.add(candidature)
+            uow.documents.publish(PublishedDocument(candidature.id, DocumentKind.CONFIRMATION, 1, at, "system"))
+            uow.documents.publish(PublishedDocument(candidature.id, DocumentKind.DEMANDE_PIECES, 1, at, "system"))
+            uow.commit()
+        later = at + timedelta(hours=1)
+        with uow_factory() as uow:
+            uow.documents.publish(PublishedDocument(candidature.id, DocumentKind.CONFIRMATION, 2, later, "system"))
+            uow.commit()
+        with uow_factory() as uow:
+            confirmation = uow.documents.get(candidature.id, DocumentKind.CONFIRMATION)
+            assert confirmation is not None
+            assert (confirmation.version, confirmation.updated_at) == (2, later)
+            assert [d.kind for d in uow.documents.for_candidature(candidature.id)] == [
+                DocumentKind.DEMANDE_PIECES,
+                DocumentKind.CONFIRMATION,
+            ]
+            assert uow.documents.get(candidature.id, DocumentKind.CONVOCATION) is None
 
 
 class RateLimiterContract:
