@@ -21,8 +21,8 @@ from cyclades_core.ports.storage import UnitOfWorkFactory
 from cyclades_core.usecases.accounts import AccountService, AccountSettings
 from cyclades_core.usecases.candidatures import CandidatureService
 from cyclades_core.usecases.catalogue import CatalogueService
-from cyclades_core.usecases.management import EstablishmentService, ManagerService
 from cyclades_core.usecases.mail import OutboxService
+from cyclades_core.usecases.management import EstablishmentService, ManagerService
 
 __all__ = ["DATABASE_URL_ENV", "DEFAULT_STORAGE_URL", "Portal", "build_portal", "default_hasher"]
 

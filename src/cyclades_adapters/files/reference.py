@@ -25,7 +25,7 @@ __all__ = ["FileBirthplaceDirectory", "fold", "guide_name"]
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive search key, hyphens and apostrophes as spaces: ``May-sur-Orne`` → ``may sur orne``."""
+    """Case- and accent-insensitive key, hyphens and apostrophes as spaces (``May-sur-Orne`` → ``may sur orne``)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(plain.replace("-", " ").replace("'", " ").replace("’", " ").split())

@@ -428,7 +428,8 @@ class CandidatureService:
                            recipient=account.email.display, account_id=account.id)  # fmt: skip
             uow.audit.append(
                 AuditRecord.of(now, "candidature_withdrawn", f"candidate:{account_id}", account_id,
-                               candidature=candidature_id, from_state=current.state.value, to_state=withdrawn.state.value)
+                               candidature=candidature_id, from_state=current.state.value,
+                               to_state=withdrawn.state.value)
             )  # fmt: skip
             uow.commit()
 

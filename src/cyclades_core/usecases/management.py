@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from attrs import frozen
+from attrs import field, frozen
 
 from cyclades_core.errors import CandidatureNotFound, CatalogueNotFound, ForbiddenError, ValidationError
 from cyclades_core.model.audit import AuditRecord
@@ -86,7 +86,8 @@ class ManagerService:
     ) -> list[CandidatureRow]:
         """MGR-05: every candidature of the manager's académies with its state, filtered."""
         if academie_code is not None and academie_code not in manager.academie_codes:
-            self._refuse(manager, None, "list", academie_code)
+            with self._uow() as uow:
+                self._refuse(uow, manager, None, "list", academie_code)
         codes = [academie_code] if academie_code else list(manager.academie_codes)
         with self._uow() as uow:
             found = uow.candidatures.search(
@@ -177,16 +178,17 @@ class ManagerService:
         if candidature is None:
             raise CandidatureNotFound()
         if candidature.academie_code not in manager.academie_codes:
-            self._refuse(manager, candidature.account_id, candidature_id, candidature.academie_code)
+            self._refuse(uow, manager, candidature.account_id, candidature_id, candidature.academie_code)
         return candidature
 
-    def _refuse(self, manager: Manager, account_id: str | None, what: str, academie_code: str) -> None:
-        with self._uow() as log:
-            log.audit.append(
-                AuditRecord.of(self._clock.now(), "authz_fail", f"manager:{manager.id}", account_id, target=what,
-                               academie=academie_code)
-            )  # fmt: skip
-            log.commit()
+    def _refuse(self, uow: UnitOfWork, manager: Manager, account_id: str | None, what: str, academie: str) -> None:
+        """Log ``authz_fail`` (committed on its own: the refused act wrote nothing), then refuse."""
+        uow.rollback()
+        uow.audit.append(
+            AuditRecord.of(self._clock.now(), "authz_fail", f"manager:{manager.id}", account_id, target=what,
+                           academie=academie)
+        )  # fmt: skip
+        uow.commit()
         raise ForbiddenError("Cette candidature ne relève pas de votre académie.")
 
 
@@ -199,7 +201,7 @@ class PreinscriptionForm:
     informations: InformationsForm
     qualification: QualificationForm
     diploma: DiplomaForm
-    epreuves: EpreuvesForm = EpreuvesForm()
+    epreuves: EpreuvesForm = field(factory=EpreuvesForm)
 
 
 class EstablishmentService:
