@@ -355,22 +355,42 @@ class TestSave:
         )
         assert (first.inscription_number, second.inscription_number, third.inscription_number) == ("001", "002", "001")
 
-    def test_a_save_is_all_or_nothing(self, portal: Portal, token: str, monkeypatch: pytest.MonkeyPatch) -> None:
-        """G4: a failure while writing the outbox leaves no candidature, no document, no mail."""
-        draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
+    @pytest.mark.parametrize(
+        ("table", "method"),
+        [("_Candidatures", "add"), ("_Documents", "publish"), ("_Outbox", "add"), ("_Audit", "append")],
+    )
+    def test_a_save_is_all_or_nothing(
+        self, portal: Portal, token: str, monkeypatch: pytest.MonkeyPatch, table: str, method: str
+    ) -> None:
+        """G4: a failure after each step of the save leaves no candidature, no document, no mail, no record."""
         from cyclades_adapters.memory import storage
 
-        def broken(self: object, message: object) -> None:
+        draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
+        original = getattr(getattr(storage, table), method)
+
+        def fail_after(self: object, *args: object) -> None:
+            original(self, *args)
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr(storage._Outbox, "add", broken)
-        before = len(mails(portal))
+        before = (len(mails(portal)), len(db(portal).audit.rows))
+        monkeypatch.setattr(getattr(storage, table), method, fail_after)
         with pytest.raises(RuntimeError, match="disk full"):
             portal.candidatures.save(token, draft)
         monkeypatch.undo()
         assert db(portal).candidatures.rows == {}
+        assert db(portal).candidature_versions.rows == {}
         assert db(portal).documents.rows == {}
-        assert len(mails(portal)) == before
+        assert (len(mails(portal)), len(db(portal).audit.rows)) == before
+
+    def test_a_save_with_an_incomplete_mandatory_tab_is_refused(self, portal: Portal, token: str) -> None:
+        """G5: a draft whose Identification lost its mobile phone cannot be saved; nothing changes."""
+        draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
+        assert draft.identification is not None
+        broken = evolve(draft, identification=evolve(draft.identification, mobile_phone=""))
+        with pytest.raises(ValidationError) as refused:
+            portal.candidatures.save(token, broken)
+        assert refused.value.fields == ("identification.mobile_phone",)
+        assert db(portal).candidatures.rows == {}
 
 
 @pytest.mark.rule("CAN-11")
