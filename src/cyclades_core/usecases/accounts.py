@@ -131,23 +131,7 @@ class _IdentityFields(Protocol):
 
 @frozen(kw_only=True)
 class IdentityForm:
-    """ "Modifier mon compte", identity part (ACC-11): the fields as typed, confirmations included."""
-
-    civility: str
-    birth_name: str
-    birth_name_confirmation: str
-    usage_name: str | None = None
-    first_names: str
-    birth_date: str
-    birth_date_confirmation: str
-    birth_country: str
-    birth_departement: str | None = None
-    birth_commune: str
-
-
-@frozen(kw_only=True)
-class CreateAccountForm:
-    """ "Je n'ai pas de compte, je le crée" (ACC-01): every field as typed. Confirmations are checked, never stored.
+    """ "Modifier mon compte", identity part (ACC-11): the fields as typed, confirmations included.
 
     ``birth_country`` is an INSEE country code (``99100`` for FRANCE (DONT OUTRE-MER)); in France
     ``birth_departement`` is its code (``014``) and ``birth_commune`` a commune of it (code or name); abroad the
@@ -164,6 +148,13 @@ class CreateAccountForm:
     birth_country: str
     birth_departement: str | None = None
     birth_commune: str
+
+
+@frozen(kw_only=True)
+class CreateAccountForm(IdentityForm):
+    """ "Je n'ai pas de compte, je le crée" (ACC-01): the identity fields, then the email and the password, as
+    typed. Confirmations are checked, never stored."""
+
     email: str
     email_confirmation: str
     password: str
