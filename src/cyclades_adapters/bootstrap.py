@@ -19,6 +19,7 @@ from cyclades_core.ports.reference import BirthplaceDirectory
 from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter
 from cyclades_core.ports.storage import UnitOfWorkFactory
 from cyclades_core.usecases.accounts import AccountService, AccountSettings
+from cyclades_core.usecases.audit import AuditService
 from cyclades_core.usecases.candidatures import CandidatureService
 from cyclades_core.usecases.catalogue import CatalogueService
 from cyclades_core.usecases.mail import OutboxService
@@ -40,6 +41,7 @@ class Portal:
     management: ManagerService
     establishments: EstablishmentService
     outbox: OutboxService
+    audit: AuditService
     unit_of_work: UnitOfWorkFactory
     clock: Clock
     storage_url: str
@@ -119,6 +121,7 @@ def build_portal(
         management=ManagerService(uow=uow, clock=clock, accounts=accounts),
         establishments=EstablishmentService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts),
         outbox=OutboxService(uow=uow, clock=clock),
+        audit=AuditService(uow=uow, clock=clock),
         unit_of_work=uow,
         clock=clock,
         storage_url=url,

@@ -285,3 +285,15 @@ def test_a_weaker_stored_hash_is_upgraded_after_a_successful_login_only(clock: M
 def _stored_hashes(portal: Portal) -> set[str]:
     assert isinstance(portal.storage, MemoryDatabase)
     return {a.password_hash for a in portal.storage.accounts.rows.values()}
+
+
+def test_audit_records_are_kept_twelve_months_then_purged(
+    portal: Portal, active_account: ActiveAccount, clock: ManualClock
+) -> None:
+    """I4: after 12 months plus one day the purge removes the old records and keeps the newer ones."""
+    session = active_account()
+    clock.advance(days=200)
+    portal.accounts.login("accrall@ac-rennes.fr", PASSWORD)
+    clock.advance(days=166)
+    assert portal.audit.purge_expired() == 3  # created, activated, first login
+    assert [r.action for r in portal.audit.records_for(session.account_id)] == ["authn_login_success"]

@@ -275,7 +275,13 @@ class _Audit:
         self._table = db.audit
 
     def append(self, record: AuditRecord) -> None:
-        self._table.put(len(self._table.rows), record)
+        self._table.put(max(self._table.rows, default=-1) + 1, record)
+
+    def expire_before(self, cutoff: datetime) -> int:
+        doomed = [key for key, record in self._table.rows.items() if record.at < cutoff]
+        for key in doomed:
+            self._table.delete(key)
+        return len(doomed)
 
     def for_account(self, account_id: str) -> Sequence[AuditRecord]:
         return [r for r in self._table.values() if r.account_id == account_id]

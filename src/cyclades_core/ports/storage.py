@@ -127,9 +127,14 @@ class Outbox(Protocol):
 
 
 class AuditLog(Protocol):
-    """Append-only: there is no update and no delete here (I3)."""
+    """Append-only: no record is ever updated or deleted one by one (I3); only the retention purge removes the
+    records older than the retention period (I4)."""
 
     def append(self, record: AuditRecord) -> None: ...
+
+    def expire_before(self, cutoff: datetime) -> int:
+        """Remove every record older than ``cutoff`` (retention, I4). Returns how many."""
+        ...
 
     def for_account(self, account_id: str) -> Sequence[AuditRecord]:
         """The account's records, oldest first."""

@@ -411,6 +411,19 @@ class StorageContract:
         assert not hasattr(uow.audit, "update")
         assert not hasattr(uow.audit, "delete")
 
+    def test_the_retention_purge_removes_only_older_records(self, uow_factory: UnitOfWorkFactory) -> None:
+        """I4: records older than the cutoff go, newer ones stay, and appending goes on after a purge."""
+        with uow_factory() as uow:
+            for days in (0, 100, 400):
+                uow.audit.append(AuditRecord.of(T0 + timedelta(days=days), f"day{days}", "system", "acc-r"))
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.audit.expire_before(T0 + timedelta(days=100)) == 1
+            uow.audit.append(AuditRecord.of(T0 + timedelta(days=500), "day500", "system", "acc-r"))
+            uow.commit()
+        with uow_factory() as uow:
+            assert [r.action for r in uow.audit.for_account("acc-r")] == ["day100", "day400", "day500"]
+
     def test_has_any_candidature_is_false_for_a_fresh_account(self, uow_factory: UnitOfWorkFactory) -> None:
         account = make_account()
         with uow_factory() as uow:

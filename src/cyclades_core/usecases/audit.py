@@ -1,0 +1,32 @@
+"""The audit trail seen from outside: reading an account's records and the retention purge (I3, I4)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from cyclades_core.model.audit import AuditRecord
+from cyclades_core.ports.clock import Clock
+from cyclades_core.ports.storage import UnitOfWorkFactory
+
+__all__ = ["AuditService"]
+
+
+class AuditService:
+    """``retention`` defaults to 12 months (the CNIL recommends 6 to 12 months for access logs)."""
+
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, retention: timedelta = timedelta(days=365)) -> None:
+        self._uow = uow
+        self._clock = clock
+        self.retention = retention
+
+    def records_for(self, account_id: str) -> Sequence[AuditRecord]:
+        with self._uow() as uow:
+            return list(uow.audit.for_account(account_id))
+
+    def purge_expired(self) -> int:
+        """Remove the records older than the retention period; returns how many."""
+        with self._uow() as uow:
+            removed = uow.audit.expire_before(self._clock.now() - self.retention)
+            uow.commit()
+            return removed
