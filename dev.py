@@ -55,8 +55,8 @@ def main(argv: list[str]) -> None:
     elif command == "test":
         run(PYTHON, "-m", "pytest", *extra)
     else:
-        run(BIN / "ruff", "check", "src", "tests", "dev.py")
-        run(BIN / "ruff", "format", "--check", "src", "tests", "dev.py")
+        run(BIN / "ruff", "check", "src", "tests", "scripts", "benchmarks", "dev.py")
+        run(BIN / "ruff", "format", "--check", "src", "tests", "scripts", "benchmarks", "dev.py")
         run(BIN / "mypy")
         run(BIN / "lint-imports")
 

@@ -98,9 +98,9 @@ def build_portal(
 
         clock = SystemClock()
     if birthplaces is None:
-        from cyclades_adapters.memory import MemoryBirthplaceDirectory
+        from cyclades_adapters.files import FileBirthplaceDirectory
 
-        birthplaces = MemoryBirthplaceDirectory()
+        birthplaces = FileBirthplaceDirectory()
     if catalogue is None:
         from cyclades_adapters.files import FileCatalogue
 

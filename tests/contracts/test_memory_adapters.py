@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from cyclades_adapters.files import FileBirthplaceDirectory
 from cyclades_adapters.memory import (
     MemoryBirthplaceDirectory,
     MemoryCandidateNumberAllocator,
@@ -56,3 +57,11 @@ def test_writing_outside_a_unit_of_work_is_refused() -> None:
     uow = MemoryDatabase().unit_of_work()
     with pytest.raises(RuntimeError, match="outside"):
         uow.audit.append(AuditRecord.of(datetime(2021, 1, 1, tzinfo=UTC), "ghost", "anonymous", None))
+
+
+class TestShippedBirthplaces(BirthplaceDirectoryContract):
+    """The complete Etalab data shipped with the package passes the same contract."""
+
+    @pytest.fixture
+    def directory(self) -> BirthplaceDirectory:
+        return FileBirthplaceDirectory()

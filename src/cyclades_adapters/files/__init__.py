@@ -6,5 +6,12 @@ from cyclades_adapters.files.catalogue import (
     default_catalogue_paths,
     example_catalogue_path,
 )
+from cyclades_adapters.files.reference import FileBirthplaceDirectory
 
-__all__ = ["CatalogueDataError", "FileCatalogue", "default_catalogue_paths", "example_catalogue_path"]
+__all__ = [
+    "CatalogueDataError",
+    "FileBirthplaceDirectory",
+    "FileCatalogue",
+    "default_catalogue_paths",
+    "example_catalogue_path",
+]

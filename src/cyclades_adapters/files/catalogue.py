@@ -11,6 +11,8 @@ The shipped data (académies, BTS spécialités, reference lists) lives in ``cyc
 
 from __future__ import annotations
 
+import csv
+import io
 import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -198,5 +200,7 @@ class FileCatalogue(DictCatalogue):
 
 @cache
 def _shipped_items() -> tuple[CatalogueItem, ...]:
-    """The shipped files, parsed and validated once per process (items are immutable)."""
-    return tuple(load_items(default_catalogue_paths()))
+    """The shipped files, parsed and validated once per process (items are immutable), and the nationalities."""
+    data = resources.files("cyclades_adapters").joinpath("data/nationalities.csv").read_text(encoding="utf-8")
+    nationalities = [Nationality(row["code"], row["name"]) for row in csv.DictReader(io.StringIO(data))]
+    return (*load_items(default_catalogue_paths()), *nationalities)

@@ -1,7 +1,8 @@
 """The birthplace directory on the reference data shipped with the package (Etalab's découpage administratif).
 
-``communes.csv.gz`` holds every commune (communes déléguées and associées included) with its département, on the
-three-character codes the guide shows (``014``); ``departements.csv`` the départements, DOM and COM;
+``communes.csv.gz`` holds every commune (communes déléguées and associées, arrondissements municipaux included:
+37,590 rows) with its département, on the three-character codes the guide shows (``014``) — a commune déléguée
+that shares its commune nouvelle's code and name is shown once; ``departements.csv`` the départements, DOM and COM;
 ``countries.csv`` the INSEE country codes. Regenerate them with ``python scripts/build_reference_data.py`` (see
 ``data/SOURCES.md``). Loaded once per process, on first use; prefix search is a binary search (well under 1 ms).
 """
@@ -42,13 +43,19 @@ def _read(name: str) -> str:
     return (gzip.decompress(data) if name.endswith(".gz") else data).decode("utf-8")
 
 
+def _csv(name: str) -> csv.DictReader[str]:
+    return csv.DictReader(io.StringIO(_read(name)))
+
+
 @frozen
 class _Index:
     countries: dict[str, Country]
     departements: dict[str, Departement]
     by_code: dict[str, Commune]
-    #: per département: sorted (folded name, code) pairs, for bisect
+    #: per département: sorted (folded name, key) pairs, for bisect
     keys: dict[str, list[tuple[str, str]]]
+    #: rows of the data file (before folding same-code, same-name pairs)
+    rows: int
 
 
 @cache
@@ -62,14 +69,17 @@ def _index() -> _Index:
     }
     by_code: dict[str, Commune] = {}
     keys: dict[str, list[tuple[str, str]]] = {}
-    for row in csv.DictReader(io.StringIO(_read("communes.csv.gz"))):
+    rows = 0
+    for row in _csv("communes.csv.gz"):
+        rows += 1
         commune = Commune(row["code"], guide_name(row["name"]), row["departement"])
         key = f"{commune.departement_code}:{commune.code}:{commune.name}"
-        by_code[key] = commune
-        keys.setdefault(commune.departement_code, []).append((fold(row["name"]), key))
+        if key not in by_code:
+            by_code[key] = commune
+            keys.setdefault(commune.departement_code, []).append((fold(row["name"]), key))
     for entries in keys.values():
         entries.sort()
-    return _Index(countries, departements, by_code, keys)
+    return _Index(countries, departements, by_code, keys, rows)
 
 
 class FileBirthplaceDirectory:
@@ -110,4 +120,5 @@ class FileBirthplaceDirectory:
 
     @property
     def commune_count(self) -> int:
-        return len(self._index.by_code)
+        """Rows loaded from the data file (37,590 for the shipped COG 2026)."""
+        return self._index.rows
