@@ -15,6 +15,7 @@ from attrs import frozen
 from cyclades_core.errors import ConfigurationError
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
+from cyclades_core.ports.files import DocumentRenderer, FileScanner, FileStore
 from cyclades_core.ports.reference import BirthplaceDirectory
 from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter
 from cyclades_core.ports.storage import UnitOfWorkFactory
@@ -23,7 +24,9 @@ from cyclades_core.usecases.audit import AuditService
 from cyclades_core.usecases.candidatures import CandidatureService
 from cyclades_core.usecases.catalogue import CatalogueService
 from cyclades_core.usecases.mail import OutboxService
+from cyclades_core.usecases.documents import DocumentService
 from cyclades_core.usecases.management import EstablishmentService, ManagerService
+from cyclades_core.usecases.pieces import PieceService
 
 __all__ = ["DATABASE_URL_ENV", "DEFAULT_STORAGE_URL", "Portal", "build_portal", "default_hasher"]
 
@@ -40,6 +43,8 @@ class Portal:
     candidatures: CandidatureService
     management: ManagerService
     establishments: EstablishmentService
+    pieces: PieceService
+    documents: DocumentService
     outbox: OutboxService
     audit: AuditService
     unit_of_work: UnitOfWorkFactory
@@ -82,6 +87,9 @@ def build_portal(
     hasher: PasswordHasher | None = None,
     birthplaces: BirthplaceDirectory | None = None,
     catalogue: Catalogue | None = None,
+    file_store: FileStore | None = None,
+    scanner: FileScanner | None = None,
+    renderer: DocumentRenderer | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Portal:
     """Build a portal. Every argument is optional; ``None`` means the embedded default.
@@ -89,6 +97,9 @@ def build_portal(
     ``storage_url``: ``memory://`` (default). ``environ`` defaults to ``os.environ`` and is read for
     ``CYCLADES_DATABASE_URL`` only when ``storage_url`` is not given. ``catalogue`` defaults to the catalogue
     shipped with the package (académies, BTS spécialités, reference lists), with no session configured.
+    ``file_store`` defaults to an in-memory store (use ``FileSystemFileStore(root)`` for real deployments, with a
+    root outside any served directory); ``scanner`` to the built-in signature scanner; ``renderer`` to the simple
+    PDF renderer.
     """
     env = os.environ if environ is None else environ
     url = storage_url or env.get(DATABASE_URL_ENV) or DEFAULT_STORAGE_URL
@@ -105,6 +116,15 @@ def build_portal(
         from cyclades_adapters.files import FileCatalogue
 
         catalogue = FileCatalogue.default()
+    if file_store is None or scanner is None:
+        from cyclades_adapters.memory import MemoryFileStore, SignatureScanner
+
+        file_store = file_store or MemoryFileStore()
+        scanner = scanner or SignatureScanner()
+    if renderer is None:
+        from cyclades_adapters.documents import SimplePdfRenderer
+
+        renderer = SimplePdfRenderer()
     accounts = AccountService(
         uow=uow,
         clock=clock,
@@ -117,9 +137,11 @@ def build_portal(
     return Portal(
         accounts=accounts,
         catalogue=CatalogueService(catalogue=catalogue, clock=clock),
-        candidatures=CandidatureService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts),
+        candidatures=CandidatureService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts, files=file_store),
         management=ManagerService(uow=uow, clock=clock, accounts=accounts),
         establishments=EstablishmentService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts),
+        pieces=PieceService(uow=uow, clock=clock, accounts=accounts, store=file_store, scanner=scanner),
+        documents=DocumentService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts, renderer=renderer),
         outbox=OutboxService(uow=uow, clock=clock),
         audit=AuditService(uow=uow, clock=clock),
         unit_of_work=uow,

@@ -24,6 +24,7 @@ __all__ = [
     "DuplicateCandidature",
     "EmailAlreadyUsed",
     "FieldError",
+    "FileTooLarge",
     "ForbiddenError",
     "IdentityFrozen",
     "InvalidCredentials",
@@ -260,3 +261,16 @@ class WithdrawalAfterClosing(ForbiddenError):
         "Après la fermeture des inscriptions, vous ne pouvez plus vous désinscrire par vos propres moyens. "
         "Contactez le service gestionnaire dont les coordonnées figurent sur votre récapitulatif d'inscription."
     )
+
+
+class FileTooLarge(ValidationError):
+    """JUS-03 / H1: the file exceeds the size limit; nothing of it was kept."""
+
+    code = "file_too_large"
+
+    def __init__(self, max_bytes: int, field: str = "file") -> None:
+        self.max_bytes = max_bytes
+        megabytes = max_bytes / (1024 * 1024)
+        super().__init__(
+            [FieldError(field, "file_too_large", f"Le fichier dépasse la taille maximale ({megabytes:g} Mo).")]
+        )

@@ -337,7 +337,10 @@ class TestSave:
             "service fixée le : 29/11/2021 à 18:00."
         )
         assert saved.contact[:2] == ("ACADÉMIE DE BESANCON", "Recteur")
-        assert saved.documents == ("Confirmation d'inscription [PDF] : Version n°1 mis à jour le 15/11/2021 11:00",)
+        assert saved.documents == (
+            "Confirmation d'inscription [PDF] : Version n°1 mis à jour le 15/11/2021 11:00",
+            "Demande pièces justificatives [PDF] : Version n°1 mis à jour le 15/11/2021 11:00",
+        )
         assert len(saved.candidate_number) == 11
         [mail] = mails(portal, MailKind.CANDIDATURE_SAVED)
         assert mail.subject == "[CYCLADES] Confirmation d'inscription"
@@ -413,10 +416,11 @@ class TestModify:
             draft = fill(portal, draft, replace(accrall_tabs(), 1, landline_phone=f"012345678{expected}"))
             saved = portal.candidatures.save(token, draft)
             assert saved.version == expected
-        [confirmation] = portal.candidatures.documents(token, candidature_id)
+        confirmation, demande = portal.candidatures.documents(token, candidature_id)
         assert (confirmation.kind, confirmation.version, confirmation.updated_at) == (
             DocumentKind.CONFIRMATION, 4, clock.now(),
         )  # fmt: skip
+        assert (demande.kind, demande.version) == (DocumentKind.DEMANDE_PIECES, 4)
         with portal.unit_of_work() as uow:
             assert [c.version for c in uow.candidatures.history(candidature_id)] == [1, 2, 3, 4]
         assert len(mails(portal, MailKind.CANDIDATURE_MODIFIED)) == 3
@@ -498,6 +502,9 @@ def test_the_envelope_shows_until_the_documents_are_opened(portal: Portal, token
     assert card.envelope is True
     opened = portal.candidatures.open_document(token, candidature_id, DocumentKind.CONFIRMATION)
     assert opened.seen_at is not None
+    [card] = portal.candidatures.mes_inscriptions(token).cards
+    assert card.envelope is True  # the demande de pièces is still to see
+    portal.candidatures.open_document(token, candidature_id, DocumentKind.DEMANDE_PIECES)
     [card] = portal.candidatures.mes_inscriptions(token).cards
     assert card.envelope is False
     assert card.state is CandidatureState.ACTIVE

@@ -19,6 +19,7 @@ from cyclades_core.model.catalogue import (
     ExamSession,
     Nationality,
     Pcs,
+    PieceRule,
     RegistrationService,
     Specialite,
 )
@@ -39,6 +40,7 @@ class DictCatalogue:
         self._pcs: dict[str, Pcs] = {}
         self._nationalities: dict[str, Nationality] = {}
         self._announcements: dict[str, Announcement] = {}
+        self._piece_rules: dict[tuple[str, str], PieceRule] = {}
 
     def put(self, item: CatalogueItem) -> None:
         with self._lock:
@@ -67,6 +69,9 @@ class DictCatalogue:
                     self._nationalities[item.code] = item
                 case Announcement():
                     self._announcements[item.id] = item
+                case PieceRule():
+                    self._require(item.session_id in self._sessions, f"session {item.session_id}")
+                    self._piece_rules[(item.session_id, item.code)] = item
 
     @staticmethod
     def _require(present: bool, what: str) -> None:
@@ -129,6 +134,10 @@ class DictCatalogue:
     def nationalities(self) -> Sequence[Nationality]:
         with self._lock:
             return sorted(self._nationalities.values(), key=lambda n: n.label)
+
+    def piece_rules(self, session_id: str) -> Sequence[PieceRule]:
+        with self._lock:
+            return [rule for (sid, _), rule in self._piece_rules.items() if sid == session_id]
 
     def announcements(self) -> Sequence[Announcement]:
         with self._lock:

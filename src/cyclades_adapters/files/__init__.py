@@ -7,11 +7,13 @@ from cyclades_adapters.files.catalogue import (
     example_catalogue_path,
 )
 from cyclades_adapters.files.reference import FileBirthplaceDirectory
+from cyclades_adapters.files.store import FileSystemFileStore
 
 __all__ = [
     "CatalogueDataError",
     "FileBirthplaceDirectory",
     "FileCatalogue",
+    "FileSystemFileStore",
     "default_catalogue_paths",
     "example_catalogue_path",
 ]

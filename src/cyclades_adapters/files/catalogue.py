@@ -2,7 +2,7 @@
 
 A data file holds arrays of tables named after what they configure — ``[[exam]]``, ``[[academie]]``,
 ``[[session]]``, ``[[service]]``, ``[[specialite]]``, ``[[category]]``, ``[[diploma]]``, ``pcs``,
-``nationality``, ``[[announcement]]`` — with exactly the fields of the corresponding core class. Times are typed in
+``nationality``, ``[[announcement]]``, ``[[piece]]`` — with exactly the fields of the corresponding core class. Times are typed in
 Paris time (``JJ/MM/AAAA HH:MM``). A bad file raises :class:`CatalogueDataError` naming the file, the line (TOML
 syntax) or the key path (``service[2].period.end``) and the problem; nothing of a bad load is kept.
 
@@ -37,6 +37,7 @@ from cyclades_core.model.catalogue import (
     Nationality,
     Pcs,
     Period,
+    PieceRule,
     RegistrationService,
     Specialite,
     parse_paris_datetime,
@@ -56,6 +57,7 @@ SECTIONS: dict[str, type[Any]] = {
     "pcs": Pcs,
     "nationality": Nationality,
     "announcement": Announcement,
+    "piece": PieceRule,
 }
 
 

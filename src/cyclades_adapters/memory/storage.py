@@ -19,6 +19,7 @@ from attrs import evolve
 from cyclades_core.errors import (
     AccountNotFound,
     ConcurrencyConflict,
+    ConflictError,
     DuplicateAccount,
     DuplicateCandidature,
     EmailAlreadyUsed,
@@ -27,6 +28,7 @@ from cyclades_core.model.account import Account, AccountState
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import Candidature, CandidatureState
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
+from cyclades_core.model.pieces import Piece
 from cyclades_core.model.mail import OutboxMessage
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose
 
@@ -80,6 +82,7 @@ class MemoryDatabase:
         self.inscription_numbers: _Table[tuple[str, str], str] = _Table(self)
         self.candidature_versions: _Table[tuple[str, int], Candidature] = _Table(self)
         self.documents: _Table[tuple[str, str], PublishedDocument] = _Table(self)
+        self.pieces: _Table[tuple[str, str], Piece] = _Table(self)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         """The :data:`~cyclades_core.ports.storage.UnitOfWorkFactory` of this database."""
@@ -360,6 +363,32 @@ class _Documents:
         return sorted(found, key=lambda d: (d.updated_at, d.kind.name))
 
 
+class _Pieces:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._table = db.pieces
+
+    def add(self, piece: Piece) -> None:
+        key = (piece.candidature_id, piece.code)
+        if self._table.get(key) is not None:
+            raise ConflictError("Cette pièce est déjà demandée pour cette candidature.")
+        self._table.put(key, piece)
+
+    def get(self, candidature_id: str, code: str) -> Piece | None:
+        return self._table.get((candidature_id, code))
+
+    def for_candidature(self, candidature_id: str) -> Sequence[Piece]:
+        return [p for (cid, _), p in self._table.rows.items() if cid == candidature_id]
+
+    def update(self, piece: Piece) -> None:
+        stored = self._table.get((piece.candidature_id, piece.code))
+        if stored is None or stored.version != piece.version - 1:
+            raise ConcurrencyConflict()
+        self._table.put((piece.candidature_id, piece.code), piece)
+
+    def remove(self, candidature_id: str, code: str) -> bool:
+        return self._table.delete((candidature_id, code))
+
+
 class MemoryUnitOfWork:
     """A serialisable transaction over a :class:`MemoryDatabase`; rolls back unless committed."""
 
@@ -371,6 +400,7 @@ class MemoryUnitOfWork:
         self.audit = _Audit(db)
         self.candidatures = _Candidatures(db)
         self.documents = _Documents(db)
+        self.pieces = _Pieces(db)
         self._entered = False
 
     def __enter__(self) -> Self:

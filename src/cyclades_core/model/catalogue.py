@@ -25,6 +25,7 @@ __all__ = [
     "CandidateCategory",
     "CatalogueItem",
     "Contact",
+    "DepositMode",
     "Diploma",
     "Domain",
     "Epreuve",
@@ -35,6 +36,8 @@ __all__ = [
     "Nationality",
     "Pcs",
     "Period",
+    "PieceCondition",
+    "PieceRule",
     "ReferenceItem",
     "RegistrationService",
     "Specialite",
@@ -315,8 +318,48 @@ class Nationality(ReferenceItem):
     """Nationalité, coded like the INSEE country (``99100`` Française)."""
 
 
+class DepositMode(Enum):
+    EN_LIGNE = "en ligne"
+    COURRIER = "courrier"
+    AUTRES = "autres modalités"
+
+
+class PieceCondition(Enum):
+    """When a session's rule asks for the pièce, from the candidature's answers."""
+
+    ALWAYS = "always"
+    DISABILITY = "disability"  # a disability arrangement is requested (CAN-04)
+    ACQUIS = "acquis"  # acquis are declared (CAN-06)
+    FOREIGN_DIPLOMA = "foreign_diploma"  # DIPLOMES TITRES ETRANGERS (CAN-07)
+
+
+@frozen
+class PieceRule:
+    """A pièce a session requires (MGR-01): ``CINSIG01`` "Confirmation d'inscription signée", deposited online in
+    ``period`` or sent by post before ``period.end``."""
+
+    session_id: str
+    code: str
+    label: str
+    group: str  # "Confirmation d'inscription"
+    mode: DepositMode
+    period: Period  # online: the deposit period; by post / other: only its end (the deadline) matters
+    condition: PieceCondition = PieceCondition.ALWAYS
+
+    @property
+    def heading(self) -> str:
+        """JUS-01: ``A déposer en ligne entre le jeudi 05 avril 2018 et le mardi 30 octobre 2018 23:59 (heure/Paris)``."""
+        end = format_long_date(self.period.end, weekday=True)
+        if self.mode is DepositMode.EN_LIGNE:
+            start = format_long_date(self.period.start, weekday=True, time=False)
+            return f"A déposer en ligne entre le {start} et le {end} (heure/Paris)"
+        if self.mode is DepositMode.COURRIER:
+            return f"A envoyer par voie postale avant le {end} (heure/Paris)"
+        return f"A fournir selon les modalités indiquées par le service gestionnaire avant le {end} (heure/Paris)"
+
+
 #: Everything the catalogue port stores.
 CatalogueItem = (
     Exam | ExamSession | Academie | RegistrationService | Specialite | CandidateCategory | Diploma | Pcs
-    | Nationality | Announcement
+    | Nationality | Announcement | PieceRule
 )  # fmt: skip

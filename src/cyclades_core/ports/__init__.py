@@ -2,6 +2,7 @@
 
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
+from cyclades_core.ports.files import DocumentContent, DocumentRenderer, FileScanner, FileStore
 from cyclades_core.ports.reference import BirthplaceDirectory, Commune, Country, Departement
 from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter, ThrottlePolicy
 from cyclades_core.ports.storage import (
@@ -11,6 +12,7 @@ from cyclades_core.ports.storage import (
     CandidatureRepository,
     DocumentRepository,
     Outbox,
+    PieceRepository,
     TokenStore,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -28,9 +30,14 @@ __all__ = [
     "Commune",
     "Country",
     "Departement",
+    "DocumentContent",
+    "DocumentRenderer",
     "DocumentRepository",
+    "FileScanner",
+    "FileStore",
     "Outbox",
     "PasswordHasher",
+    "PieceRepository",
     "RateLimiter",
     "ThrottlePolicy",
     "TokenStore",

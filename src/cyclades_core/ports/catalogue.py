@@ -19,6 +19,7 @@ from cyclades_core.model.catalogue import (
     ExamSession,
     Nationality,
     Pcs,
+    PieceRule,
     RegistrationService,
     Specialite,
 )
@@ -77,6 +78,10 @@ class Catalogue(Protocol):
     def pcs(self) -> Sequence[Pcs]: ...
 
     def nationalities(self) -> Sequence[Nationality]: ...
+
+    def piece_rules(self, session_id: str) -> Sequence[PieceRule]:
+        """The pièces justificatives the session requires (MGR-01), in the order configured."""
+        ...
 
     def announcements(self) -> Sequence[Announcement]:
         """Every announcement, current or not, by start."""

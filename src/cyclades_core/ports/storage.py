@@ -16,6 +16,7 @@ from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import Candidature, CandidatureState
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import OutboxMessage
+from cyclades_core.model.pieces import Piece
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "CandidatureIndex",
     "CandidatureRepository",
     "DocumentRepository",
+    "PieceRepository",
     "Outbox",
     "TokenStore",
     "UnitOfWork",
@@ -206,6 +208,26 @@ class DocumentRepository(Protocol):
         ...
 
 
+class PieceRepository(Protocol):
+    """The pièces justificatives of candidatures, one per (candidature, code)."""
+
+    def add(self, piece: Piece) -> None:
+        """Insert; :class:`~cyclades_core.errors.ConflictError` when the candidature already has that code."""
+        ...
+
+    def get(self, candidature_id: str, code: str) -> Piece | None: ...
+
+    def for_candidature(self, candidature_id: str) -> Sequence[Piece]:
+        """The candidature's pièces, in the order they were added."""
+        ...
+
+    def update(self, piece: Piece) -> None:
+        """``piece.version`` must be the stored version + 1, else ConcurrencyConflict (H9)."""
+        ...
+
+    def remove(self, candidature_id: str, code: str) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     """One atomic transaction over every repository.
 
@@ -230,6 +252,9 @@ class UnitOfWork(Protocol):
 
     @property
     def documents(self) -> DocumentRepository: ...
+
+    @property
+    def pieces(self) -> PieceRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -584,6 +584,10 @@ class AccountService:
             uow.commit()
             return principal
 
+    def principal_in(self, uow: UnitOfWork, session_token: str) -> Principal:
+        """:meth:`authenticate` inside the caller's unit of work (other services use it to scope their reads)."""
+        return self._principal(uow, session_token, self._clock.now(), False)
+
     def logout(self, session_token: str) -> None:
         with self._uow() as uow:
             uow.tokens.revoke(digest(session_token))

@@ -34,6 +34,7 @@ from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import candidature_saved_mail, withdrawal_mail
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
+from cyclades_core.ports.files import FileStore
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from cyclades_core.timeutil import format_date, format_datetime
 from cyclades_core.usecases.accounts import AccountService
@@ -54,6 +55,7 @@ from cyclades_core.usecases.forms import (
     parse_content,
 )
 from cyclades_core.usecases.mail import queue_mail
+from cyclades_core.usecases.pieces import sync_pieces
 
 __all__ = [
     "NOT_YET_SAVED",
@@ -219,11 +221,13 @@ class CandidatureService:
         clock: Clock,
         catalogue: Catalogue,
         accounts: AccountService,
+        files: FileStore | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._catalogue = catalogue
         self._accounts = accounts
+        self._files = files
         self.policy = OpeningPolicy(catalogue, clock)
 
     # -- the form -----------------------------------------------------------------------------------------------
@@ -331,6 +335,7 @@ class CandidatureService:
                 else:
                     candidature = current.modify(content, now)
                 uow.candidatures.update(candidature)
+            orphans = sync_pieces(uow, candidature, self._catalogue.piece_rules(session.id))
             self._publish_confirmation(uow, candidature, now)
             self._mail_saved(uow, account, session, candidature, service, now)
             action = "candidature_saved" if candidature.version == 1 else "candidature_modified"
@@ -340,6 +345,9 @@ class CandidatureService:
             )  # fmt: skip
             documents = tuple(d.line for d in uow.documents.for_candidature(candidature.id))
             uow.commit()
+        for file_id in orphans:  # files of pièces no longer required, once the save is committed
+            if self._files is not None:
+                self._files.delete(file_id)
         return SaveConfirmation(
             candidature.id, str(account.candidate_number), candidature.inscription_number, candidature.version, now,
             service.period.end, academie, documents,
@@ -485,10 +493,13 @@ class CandidatureService:
 
     @staticmethod
     def _publish_confirmation(uow: UnitOfWork, candidature: Candidature, now: datetime) -> None:
-        """CAN-12 / G2: the confirmation carries the candidature's version; republishing replaces it."""
-        uow.documents.publish(
-            PublishedDocument(candidature.id, DocumentKind.CONFIRMATION, candidature.version, now, "system")
-        )
+        """CAN-10 / CAN-12 / G2: the confirmation (and the demande de pièces when pièces are required) carry the
+        candidature's version; republishing replaces them."""
+        kinds = [DocumentKind.CONFIRMATION]
+        if uow.pieces.for_candidature(candidature.id):
+            kinds.append(DocumentKind.DEMANDE_PIECES)
+        for kind in kinds:
+            uow.documents.publish(PublishedDocument(candidature.id, kind, candidature.version, now, "system"))
 
     def _mail_saved(
         self,

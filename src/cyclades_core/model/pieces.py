@@ -1,0 +1,158 @@
+"""Pièces justificatives (JUS-01 … JUS-06, MGR-02): what a candidature must provide, the files deposited, and the
+manager's review, as a plain transition table.
+
+A pièce's review status goes ``None`` (just deposited) → Reçue → Conforme | Non conforme; Non conforme lets the
+candidate deposit again, which starts over (``None``) and needs a new validation. Validated pièces are immutable
+except through Non conforme.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from enum import Enum
+
+from attrs import evolve, frozen
+
+from cyclades_core.errors import ForbiddenError, ServiceClosed
+from cyclades_core.model.catalogue import DepositMode, PieceCondition, PieceRule, Period
+
+__all__ = [
+    "DepositMode",
+    "IllegalPieceTransition",
+    "Piece",
+    "PieceCondition",
+    "PieceLocked",
+    "PieceRule",
+    "PieceStatus",
+    "ScanVerdict",
+    "StoredFile",
+    "sanitize_filename",
+]
+
+
+class ScanVerdict(Enum):
+    """The antivirus port's answer (H6). Only CLEAN may lead to validation: the scanner fails closed."""
+
+    CLEAN = "clean"
+    INFECTED = "infected"
+    NOT_SCANNED = "not_scanned"
+
+
+@frozen
+class StoredFile:
+    """A deposited file: the store's generated id; the original name kept only as sanitized metadata."""
+
+    file_id: str
+    display_name: str
+    content_type: str  # decided by content: application/pdf, image/jpeg, image/png
+    size: int
+    deposited_at: datetime
+    scan: ScanVerdict
+    scan_detail: str = ""
+
+
+class PieceStatus(Enum):
+    RECUE = "Reçue"
+    CONFORME = "Conforme"
+    NON_CONFORME = "Non conforme"
+
+
+class IllegalPieceTransition(ForbiddenError):
+    code = "illegal_piece_transition"
+    default_message = "Ce changement de statut n'est pas possible pour cette pièce."
+
+
+class PieceLocked(ForbiddenError):
+    code = "piece_locked"
+    default_message = (
+        "Vous avez validé vos pièces : vous ne pouvez plus les modifier ou les supprimer "
+        "(sauf une pièce déclarée non conforme par le gestionnaire)."
+    )
+
+
+#: Manager status changes (JUS-05, I1): from → allowed targets.
+_STATUS_TRANSITIONS: dict[PieceStatus | None, frozenset[PieceStatus]] = {
+    None: frozenset({PieceStatus.RECUE}),
+    PieceStatus.RECUE: frozenset({PieceStatus.CONFORME, PieceStatus.NON_CONFORME}),
+    PieceStatus.CONFORME: frozenset(),
+    PieceStatus.NON_CONFORME: frozenset(),
+}
+
+
+@frozen
+class Piece:
+    """One pièce of one candidature, with its file, its validation and its review."""
+
+    candidature_id: str
+    code: str
+    label: str
+    group: str
+    mode: DepositMode
+    period: Period
+    file: StoredFile | None = None
+    validated_at: datetime | None = None
+    status: PieceStatus | None = None
+    received_on: date | None = None
+    comment: str | None = None
+    version: int = 1
+
+    @property
+    def title(self) -> str:
+        """``CINSIG01 : Confirmation d'inscription signée``."""
+        return f"{self.code} : {self.label}"
+
+    @property
+    def locked(self) -> bool:
+        """Validated and not sent back as Non conforme: no change, no deletion."""
+        return self.validated_at is not None and self.status is not PieceStatus.NON_CONFORME
+
+    def _next(self, **changes: object) -> Piece:
+        return evolve(self, version=self.version + 1, **changes)  # type: ignore[arg-type]
+
+    def deposit(self, file: StoredFile, now: datetime) -> Piece:
+        """JUS-03: online pièces only, inside the deposit period, not while locked. A deposit after Non conforme
+        starts the review over and needs a new validation."""
+        if self.mode is not DepositMode.EN_LIGNE:
+            raise ForbiddenError("Cette pièce n'est pas à déposer en ligne.")
+        if not self.period.contains(now):
+            raise ServiceClosed("Le dépôt en ligne de cette pièce n'est possible que pendant sa période de dépôt.")
+        if self.locked:
+            raise PieceLocked()
+        return self._next(file=file, validated_at=None, status=None, received_on=None, comment=None)
+
+    def remove_file(self, now: datetime) -> Piece:
+        if self.locked:
+            raise PieceLocked()
+        if not self.period.contains(now):
+            raise ServiceClosed("La période de dépôt de cette pièce est terminée.")
+        return self._next(file=None, validated_at=None)
+
+    def validate(self, now: datetime) -> Piece:
+        """JUS-04: idempotent; a clean file is required."""
+        if self.validated_at is not None and self.status is not PieceStatus.NON_CONFORME:
+            return self
+        return self._next(validated_at=now)
+
+    def review(self, status: PieceStatus, received_on: date | None, comment: str | None) -> Piece:
+        """JUS-05 / MGR-02: the manager's status, with an optional reception date and comment."""
+        if status not in _STATUS_TRANSITIONS[self.status]:
+            raise IllegalPieceTransition(
+                f"Le statut « {status.value} » n'est pas possible depuis "
+                f"« {self.status.value if self.status else 'aucun statut'} »."
+            )
+        return self._next(status=status, received_on=received_on or self.received_on, comment=comment)
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+
+
+def sanitize_filename(raw: str) -> str:
+    """The original name as display-only metadata (H4): no path, no control or reserved characters, NFC,
+    at most 255 UTF-8 bytes; never used to build a path."""
+    name = unicodedata.normalize("NFC", raw).replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("_", name).strip(" .") or "fichier"
+    while len(name.encode("utf-8")) > 255:
+        name = name[:-1]
+    return name

@@ -1,0 +1,65 @@
+"""Files: where deposited pièces are kept, the antivirus that checks them, the renderer of documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from attrs import frozen
+
+from cyclades_core.model.pieces import ScanVerdict
+
+__all__ = ["DocumentContent", "DocumentRenderer", "FileScanner", "FileStore"]
+
+
+class FileStore(Protocol):
+    """Deposited files, under names the store generates. Adapters pass ``FileStoreContract``."""
+
+    def put(self, chunks: Iterable[bytes], max_bytes: int) -> tuple[str, int]:
+        """Store the stream; return ``(file_id, size)``.
+
+        Reads at most ``max_bytes`` + one chunk: beyond ``max_bytes`` it stops reading, removes everything it wrote
+        and raises :class:`~cyclades_core.errors.FileTooLarge` (H1). The id never comes from input.
+        """
+        ...
+
+    def get(self, file_id: str) -> bytes:
+        """The file's bytes; :class:`~cyclades_core.errors.NotFoundError` for an unknown or malformed id."""
+        ...
+
+    def delete(self, file_id: str) -> None:
+        """Remove the file; no error when absent."""
+        ...
+
+    def ids(self) -> Sequence[str]:
+        """Every stored id (housekeeping and tests)."""
+        ...
+
+
+class FileScanner(Protocol):
+    """An antivirus. It fails closed (H6): a timeout, an error or an exceeded limit answer NOT_SCANNED, never
+    CLEAN."""
+
+    #: The largest file it scans whole; the application's size limit must not exceed it.
+    max_bytes: int
+
+    def scan(self, data: bytes) -> tuple[ScanVerdict, str]:
+        """The verdict and a detail (virus name, reason not scanned)."""
+        ...
+
+
+@frozen
+class DocumentContent:
+    """What a document says, for a renderer to lay out: a title, the top-right lines, then titled blocks."""
+
+    title: tuple[str, ...]
+    header: tuple[str, ...]
+    blocks: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+class DocumentRenderer(Protocol):
+    media_type: str
+
+    def render(self, content: DocumentContent) -> bytes:
+        """The document's bytes (a PDF for the shipped renderers). Deterministic for the same content."""
+        ...

@@ -1,0 +1,237 @@
+"""Mes documents: what each document says, rendering it ("Visualiser/Imprimer", CAN-15), and the managing
+service's publications (DOC-01 … DOC-04, MGR-03)."""
+
+from __future__ import annotations
+
+import re
+
+from attrs import evolve, frozen
+
+from cyclades_core.errors import CandidatureNotFound, CatalogueNotFound, ForbiddenError
+from cyclades_core.model.account import Account
+from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.candidature import AcquisKind, Candidature, EpreuvePosition
+from cyclades_core.model.catalogue import FRENCH_MONTHS, FRENCH_WEEKDAYS, DepositMode
+from cyclades_core.model.documents import DocumentKind, PublishedDocument
+from cyclades_core.model.pieces import Piece
+from cyclades_core.ports.catalogue import Catalogue
+from cyclades_core.ports.clock import Clock
+from cyclades_core.ports.files import DocumentContent, DocumentRenderer
+from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
+from cyclades_core.timeutil import format_date, format_datetime, paris
+from cyclades_core.usecases.accounts import AccountService
+from cyclades_core.usecases.management import Manager
+
+__all__ = ["FORMULAIRES_MESSAGE", "DocumentService", "RenderedFile", "confirmation_content", "pieces_content"]
+
+#: DOC-04, the guide's words.
+FORMULAIRES_MESSAGE = "Actuellement, cette section n'est pas utilisée dans le cadre du BTS."
+
+
+@frozen
+class RenderedFile:
+    """A document ready to serve: the file name is the server's own (M2), never from input."""
+
+    filename: str
+    media_type: str
+    data: bytes
+
+
+def _return_by(pieces: list[Piece]) -> str | None:
+    """DOC-02: "A RENVOYER IMPERATIVEMENT POUR LE DIMANCHE 31 OCTOBRE 2021", from the signed confirmation's pièce."""
+    signed = next((p for p in pieces if p.code.startswith("CINSIG")), None)
+    if signed is None:
+        return None
+    day = paris(signed.period.end)
+    text = f"{FRENCH_WEEKDAYS[day.weekday()]} {day.day:02d} {FRENCH_MONTHS[day.month - 1]} {day.year}"
+    return f"A RENVOYER IMPERATIVEMENT POUR LE {text.upper()}"
+
+
+def _row(e: EpreuvePosition) -> str:
+    cells = [e.title, e.unit or "", e.position.value, e.mode.value if e.mode else ""]
+    if e.benefice_details:
+        cells.append(e.benefice_details)
+    return " | ".join(c for c in cells if c)
+
+
+def _header(account: Account, candidature: Candidature, session_month: str, version: int, at: str) -> tuple[str, ...]:
+    return (
+        f"N° candidat : {account.candidate_number}",
+        f"Inscription n° : {candidature.inscription_number}",
+        f"Session : {session_month}",
+        f"Version : {version} du {at}",
+    )
+
+
+def confirmation_content(
+    account: Account, candidature: Candidature, catalogue: Catalogue, pieces: list[Piece], version_at: str
+) -> DocumentContent:
+    """DOC-01: the confirmation d'inscription in the order of the guide's example."""
+    session = catalogue.session(candidature.session_id)
+    academie = catalogue.academie(candidature.academie_code)
+    if session is None or academie is None:
+        raise CatalogueNotFound()
+    exam = next((e.name for e in catalogue.exams() if e.code == session.exam_code), session.exam_code)
+    content, identity = candidature.content, candidature.identity
+    ident, info, qual = content.identification, content.informations, content.qualification
+    specialite = catalogue.specialite(qual.specialite_code, session.year)
+    category = catalogue.category(info.category_code)
+    diploma = next((d for d in catalogue.diplomas() if d.code == content.diploma_code), None)
+    nationality = next((n.label for n in catalogue.nationalities() if n.code == ident.nationality_code), "")
+    place = identity.birth_place
+    presented = [a.year for a in content.acquis if a.kind is AcquisKind.SAME_BTS]
+    return_by = _return_by(pieces)
+    blocks: list[tuple[str, tuple[str, ...]]] = [
+        ("", academie.contact.lines()),
+        ("", (f"{identity.civility.label} {identity.birth_name.upper()} {identity.first_names}",
+              *ident.address.lines()[:-1])),
+        ("", (
+            f"Nationalité : {nationality}",
+            f"Né(e) le : {format_date(identity.birth_date)} A : {place.commune_name}"
+            + (f" - {place.departement_code}" if place.departement_code else ""),
+            f"Tél : {ident.landline_phone or ''}",
+            f"Tél. mobile : {' '.join(ident.mobile_phone[i:i + 2] for i in range(0, 10, 2))}",
+            f"Mél : {ident.email}",
+            "VAE : " + ("OUI" if any(a.kind is AcquisKind.VAE for a in content.acquis) else "NON"),
+        )),
+        ("", (
+            "Diplôme possédé : " + (f"{diploma.label} {diploma.short_label} ({diploma.code})" if diploma else ""),
+            f"Etablissement : {info.establishment}",
+            f"Catégorie du Candidat : {category.label if category else ''} ({info.category_code})",
+            "Aménagement d'épreuve demandé au titre du handicap : " + ("OUI" if info.disability_arrangement else "NON"),
+        )),
+    ]  # fmt: skip
+    if return_by:
+        blocks.append(("", (return_by,)))
+    blocks.append(
+        ("", (
+            f"Spécialité : {specialite.label if specialite else qual.specialite_code}",
+            f"Forme de passage : {qual.forme_finale.value}",
+            *([f"Déjà présenté en : {max(presented)}"] if presented else []),
+        ))
+    )  # fmt: skip
+    blocks.append(("EPREUVES OBLIGATOIRES", tuple(_row(e) for e in content.epreuves if e.mandatory)))
+    optional = tuple(_row(e) for e in content.epreuves if not e.mandatory)
+    if optional:
+        blocks.append(("EPREUVE(S) FACULTATIVE(S)", optional))
+    return DocumentContent(
+        ("CONFIRMATION D'INSCRIPTION", exam),
+        _header(account, candidature, session.month_code, candidature.version, version_at),
+        tuple(blocks),
+    )
+
+
+def pieces_content(
+    account: Account, candidature: Candidature, catalogue: Catalogue, pieces: list[Piece], version: int, at: str
+) -> DocumentContent:
+    """ "Demande de pièces justificatives": the pièces with codes, modes and deadlines, and the return address
+    (JUS-02)."""
+    session = catalogue.session(candidature.session_id)
+    academie = catalogue.academie(candidature.academie_code)
+    if session is None or academie is None:
+        raise CatalogueNotFound()
+    blocks: list[tuple[str, tuple[str, ...]]] = []
+    for piece in pieces:
+        deadline = format_datetime(piece.period.end)
+        how = {
+            DepositMode.EN_LIGNE: f"à déposer en ligne avant le {deadline}",
+            DepositMode.COURRIER: f"à envoyer par voie postale avant le {deadline}",
+            DepositMode.AUTRES: f"à fournir avant le {deadline}",
+        }[piece.mode]
+        blocks.append((piece.group, (f"{piece.title} : {how}",)))
+    blocks.append(("Adresse de retour des pièces", academie.contact.lines()))
+    return DocumentContent(
+        ("DEMANDE DE PIECES JUSTIFICATIVES", f"{academie.label} - Session {session.label}"),
+        _header(account, candidature, session.month_code, version, at),
+        tuple(blocks),
+    )
+
+
+class DocumentService:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        catalogue: Catalogue,
+        accounts: AccountService,
+        renderer: DocumentRenderer,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._catalogue = catalogue
+        self._accounts = accounts
+        self._renderer = renderer
+
+    def render(self, session_token: str, candidature_id: str, kind: DocumentKind) -> RenderedFile:
+        """ "Visualiser/Imprimer" (CAN-15): the published document of the candidate's own candidature, rendered at
+        its published version, marked seen (the envelope goes out, CAN-14)."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            principal = self._accounts.principal_in(uow, session_token)
+            candidature = uow.candidatures.get(candidature_id)
+            if candidature is None or candidature.account_id != principal.account_id:
+                raise CandidatureNotFound()
+            document = uow.documents.get(candidature.id, kind)
+            if document is None:
+                raise CandidatureNotFound("Ce document n'est pas publié.")
+            rendered = self._render(uow, candidature, document)
+            if document.seen_at is None:
+                uow.documents.publish(evolve(document, seen_at=now))
+            uow.commit()
+        return rendered
+
+    def formulaires(self, session_token: str, candidature_id: str) -> tuple[str, ...]:
+        """DOC-04: "Les formulaires" exists and is empty for the BTS."""
+        with self._uow() as uow:
+            principal = self._accounts.principal_in(uow, session_token)
+            candidature = uow.candidatures.get(candidature_id)
+            if candidature is None or candidature.account_id != principal.account_id:
+                raise CandidatureNotFound()
+            uow.commit()
+        return ()
+
+    def publish(self, manager: Manager, candidature_id: str, kind: DocumentKind) -> PublishedDocument:
+        """MGR-03: publish (or republish) a document on a candidature; it appears in "Mes documents" with its
+        version and lights the envelope."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            candidature = uow.candidatures.get(candidature_id)
+            if candidature is None or candidature.academie_code not in manager.academie_codes:
+                raise ForbiddenError("Cette candidature ne relève pas de votre académie.")
+            previous = uow.documents.get(candidature.id, kind)
+            version = (
+                candidature.version if kind is DocumentKind.CONFIRMATION else (previous.version + 1 if previous else 1)
+            )
+            document = PublishedDocument(candidature.id, kind, version, now, f"manager:{manager.id}")
+            uow.documents.publish(document)
+            uow.audit.append(
+                AuditRecord.of(now, "document_published", f"manager:{manager.id}", candidature.account_id,
+                               candidature=candidature.id, document=kind.value, version=version)
+            )  # fmt: skip
+            uow.commit()
+        return document
+
+    def _render(self, uow: UnitOfWork, candidature: Candidature, document: PublishedDocument) -> RenderedFile:
+        account = uow.accounts.get(candidature.account_id)
+        if account is None:
+            raise CandidatureNotFound()
+        pieces = list(uow.pieces.for_candidature(candidature.id))
+        at = format_datetime(document.updated_at)
+        if document.kind is DocumentKind.CONFIRMATION:
+            snapshot = next(
+                (c for c in uow.candidatures.history(candidature.id) if c.version == document.version), candidature
+            )
+            content = confirmation_content(account, snapshot, self._catalogue, pieces, at)
+        elif document.kind in (DocumentKind.DEMANDE_PIECES, DocumentKind.RELANCE_PIECES):
+            content = pieces_content(account, candidature, self._catalogue, pieces, document.version, at)
+        else:
+            session = self._catalogue.session(candidature.session_id)
+            content = DocumentContent(
+                (document.kind.value.upper(),),
+                _header(account, candidature, session.month_code if session else "", document.version, at),
+                (("", (f"{candidature.identity.civility.label} {candidature.identity.display_name}",)),),
+            )
+        slug = re.sub(r"[^a-z]+", "-", document.kind.name.lower()).strip("-")
+        filename = f"{slug}-{account.candidate_number}-{candidature.inscription_number}-v{document.version}.pdf"
+        return RenderedFile(filename, self._renderer.media_type, self._renderer.render(content))

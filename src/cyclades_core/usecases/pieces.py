@@ -1,0 +1,335 @@
+"""Pièces justificatives: "Mes justificatifs", deposit, deletion, "J'ai fourni toutes mes pièces" and the
+manager's review (JUS-01 … JUS-06, MGR-02).
+
+Files go through the FileStore port (outside any transaction): a deposit stores the file first, checks its content
+and its scan, then records it in a unit of work; whatever is refused or rolled back is removed from the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from attrs import frozen
+
+from cyclades_core.errors import CandidatureNotFound, ForbiddenError, ValidationError
+from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.candidature import Candidature, CandidatureContent
+from cyclades_core.model.catalogue import DepositMode, PieceCondition, PieceRule
+from cyclades_core.model.files import ACCEPTED, sniff_content_type
+from cyclades_core.model.pieces import Piece, PieceStatus, ScanVerdict, StoredFile, sanitize_filename
+from cyclades_core.ports.clock import Clock
+from cyclades_core.ports.files import FileScanner, FileStore
+from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
+from cyclades_core.timeutil import format_date
+from cyclades_core.usecases.accounts import AccountService
+from cyclades_core.usecases.management import Manager
+
+__all__ = [
+    "VALIDATE_WARNING",
+    "PieceGroupView",
+    "PieceService",
+    "PieceView",
+    "required_rules",
+    "sync_pieces",
+]
+
+#: JUS-04, the guide's words next to the button.
+VALIDATE_WARNING = (
+    'En cliquant sur "J\'ai fourni toutes les pièces", vous validez que vous avez fourni toutes vos pièces, '
+    "vous ne pourrez plus les modifier et vos pièces pourront être étudiées."
+)
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def required_rules(rules: Sequence[PieceRule], content: CandidatureContent) -> list[PieceRule]:
+    """The session's rules that apply to this candidature's answers."""
+    foreign = content.diploma_code == "00020"
+
+    def applies(rule: PieceRule) -> bool:
+        match rule.condition:
+            case PieceCondition.ALWAYS:
+                return True
+            case PieceCondition.DISABILITY:
+                return content.informations.disability_arrangement
+            case PieceCondition.ACQUIS:
+                return bool(content.acquis)
+            case PieceCondition.FOREIGN_DIPLOMA:
+                return foreign
+
+    return [rule for rule in rules if applies(rule)]
+
+
+def sync_pieces(uow: UnitOfWork, candidature: Candidature, rules: Sequence[PieceRule]) -> list[str]:
+    """Make the candidature's pièces match the rules that apply (at each save): add the new ones, drop the ones no
+    longer required unless validated. Returns the file ids to remove from the store once committed."""
+    wanted = {rule.code: rule for rule in required_rules(rules, candidature.content)}
+    orphans = []
+    for piece in uow.pieces.for_candidature(candidature.id):
+        if piece.code not in wanted and piece.validated_at is None:
+            uow.pieces.remove(candidature.id, piece.code)
+            if piece.file is not None:
+                orphans.append(piece.file.file_id)
+    for code, rule in wanted.items():
+        if uow.pieces.get(candidature.id, code) is None:
+            uow.pieces.add(Piece(candidature.id, rule.code, rule.label, rule.group, rule.mode, rule.period))
+    return orphans
+
+
+@frozen
+class PieceView:
+    """One pièce as "Mes justificatifs" shows it (JUS-01, JUS-03, JUS-05)."""
+
+    code: str
+    title: str
+    group: str
+    deposited: str | None  # "Déposé le 29/10/2018"
+    file_name: str | None
+    validated_on: str | None
+    status: str | None
+    received_on: str | None
+    comment: str | None
+    can_deposit: bool
+    can_delete: bool
+
+
+@frozen
+class PieceGroupView:
+    """Pièces sharing a deposit mode and a deadline, under the guide's heading."""
+
+    heading: str
+    mode: DepositMode
+    pieces: tuple[PieceView, ...]
+
+    @property
+    def can_validate(self) -> bool:
+        """JUS-04: every online pièce of the group has a file and one of them awaits validation."""
+        online = [p for p in self.pieces if self.mode is DepositMode.EN_LIGNE]
+        return bool(online) and all(p.file_name for p in online) and any(p.can_delete for p in online)
+
+
+class PieceService:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        accounts: AccountService,
+        store: FileStore,
+        scanner: FileScanner,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
+        if max_bytes > scanner.max_bytes:
+            raise ValueError(
+                f"the upload limit ({max_bytes} bytes) exceeds what the scanner analyses ({scanner.max_bytes} bytes)"
+            )
+        self._uow = uow
+        self._clock = clock
+        self._accounts = accounts
+        self._store = store
+        self._scanner = scanner
+        self.max_bytes = max_bytes
+
+    @property
+    def accepted(self) -> str:
+        """JUS-03: "Le formulaire précise la taille et les formats de fichiers acceptés"."""
+        return f"Formats acceptés : {ACCEPTED}. Taille maximale : {self.max_bytes / (1024 * 1024):g} Mo."
+
+    # -- the candidate ------------------------------------------------------------------------------------------
+
+    def mes_justificatifs(self, session_token: str, candidature_id: str) -> tuple[PieceGroupView, ...]:
+        """JUS-01: the pièces grouped by deposit mode and deadline, each group under the guide's heading."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            candidature = self._own(uow, session_token, candidature_id)
+            pieces = list(uow.pieces.for_candidature(candidature.id))
+        groups: dict[tuple[DepositMode, datetime, datetime], list[Piece]] = {}
+        for piece in pieces:
+            groups.setdefault((piece.mode, piece.period.start, piece.period.end), []).append(piece)
+        views = []
+        for (mode, _, _), members in sorted(groups.items(), key=lambda item: (item[0][2], item[0][0].value)):
+            rule = PieceRule("", "", "", "", mode, members[0].period)
+            views.append(PieceGroupView(rule.heading, mode, tuple(self._view(p, now) for p in members)))
+        return tuple(views)
+
+    def upload(
+        self, session_token: str, candidature_id: str, code: str, filename: str, chunks: Iterable[bytes]
+    ) -> PieceView:
+        """JUS-03 / JUS-06: deposit a file for an online pièce, inside its deposit period.
+
+        The size limit is enforced while reading; the type is decided by the content and must agree with the name;
+        the antivirus' verdict is recorded (only a clean file can be validated). Raises ValidationError naming
+        ``file`` (FileTooLarge among them), ServiceClosed outside the period, PieceLocked once validated.
+        """
+        now = self._clock.now()
+        with self._uow() as uow:
+            candidature = self._own(uow, session_token, candidature_id)
+            piece = self._piece(uow, candidature.id, code)
+        piece.deposit(_probe(now), now)  # refuse before reading anything: wrong mode, period, locked
+        file_id, size = self._store.put(chunks, self.max_bytes)
+        try:
+            data = self._store.get(file_id)
+            content_type = sniff_content_type(data, filename)
+            verdict, detail = self._scanner.scan(data)
+            if verdict is ScanVerdict.INFECTED:
+                self._audit(candidature, "upload_validation", f"candidate:{candidature.account_id}",
+                            piece=code, virusscan="FAILED", detail=detail)  # fmt: skip
+                raise ValidationError.single("file", "infected", "Ce fichier est refusé : il contient un virus.")
+            stored = StoredFile(file_id, sanitize_filename(filename), content_type, size, now, verdict, detail)
+            with self._uow() as uow:
+                current = self._piece(uow, candidature.id, code)
+                updated = current.deposit(stored, now)
+                uow.pieces.update(updated)
+                uow.audit.append(
+                    AuditRecord.of(now, "upload_complete", f"candidate:{candidature.account_id}",
+                                   candidature.account_id, candidature=candidature.id, piece=code,
+                                   virusscan=verdict.value, size=size)
+                )  # fmt: skip
+                uow.commit()
+        except BaseException:
+            self._store.delete(file_id)
+            raise
+        if current.file is not None:
+            self._store.delete(current.file.file_id)
+        return self._view(updated, now)
+
+    def delete_file(self, session_token: str, candidature_id: str, code: str) -> None:
+        """JUS-03: a deposited file can be deleted until it is validated."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            candidature = self._own(uow, session_token, candidature_id)
+            piece = self._piece(uow, candidature.id, code)
+            if piece.file is None:
+                return
+            uow.pieces.update(piece.remove_file(now))
+            uow.audit.append(
+                AuditRecord.of(now, "upload_delete", f"candidate:{candidature.account_id}", candidature.account_id,
+                               candidature=candidature.id, piece=code)
+            )  # fmt: skip
+            uow.commit()
+        self._store.delete(piece.file.file_id)
+
+    def validate(self, session_token: str, candidature_id: str, heading: str) -> tuple[PieceView, ...]:
+        """JUS-04 "J'ai fourni toutes mes pièces" for the group under ``heading``: only when every pièce of the
+        group has a clean file; each gets a validation date and is locked. Validating again changes nothing."""
+        now = self._clock.now()
+        groups = {g.heading: g for g in self.mes_justificatifs(session_token, candidature_id)}
+        group = groups.get(heading)
+        if group is None or group.mode is not DepositMode.EN_LIGNE:
+            raise ValidationError.single("group", "unknown_group", "Ce regroupement de pièces n'existe pas.")
+        with self._uow() as uow:
+            candidature = self._own(uow, session_token, candidature_id)
+            pieces = [self._piece(uow, candidature.id, view.code) for view in group.pieces]
+            missing = [p.title for p in pieces if p.file is None]
+            if missing:
+                raise ValidationError.single(
+                    "group", "pieces_missing", f"Toutes les pièces doivent être déposées : {', '.join(missing)}."
+                )
+            unscanned = [p.title for p in pieces if p.file is not None and p.file.scan is not ScanVerdict.CLEAN]
+            if unscanned:
+                raise ValidationError.single(
+                    "group",
+                    "not_scanned",
+                    f"L'analyse antivirus de ces pièces n'a pas abouti : {', '.join(unscanned)}.",
+                )
+            validated = []
+            for piece in pieces:
+                after = piece.validate(now)
+                if after is not piece:
+                    uow.pieces.update(after)
+                validated.append(after)
+            uow.audit.append(
+                AuditRecord.of(now, "pieces_validated", f"candidate:{candidature.account_id}", candidature.account_id,
+                               candidature=candidature.id, pieces=",".join(p.code for p in pieces))
+            )  # fmt: skip
+            uow.commit()
+        return tuple(self._view(p, now) for p in validated)
+
+    def file(self, session_token: str, candidature_id: str, code: str) -> tuple[str, str, bytes]:
+        """The candidate's own deposited file: ``(display name, content type, bytes)``."""
+        with self._uow() as uow:
+            candidature = self._own(uow, session_token, candidature_id)
+            piece = self._piece(uow, candidature.id, code)
+        if piece.file is None:
+            raise CandidatureNotFound("Aucun fichier déposé pour cette pièce.")
+        return piece.file.display_name, piece.file.content_type, self._store.get(piece.file.file_id)
+
+    # -- the managing service -----------------------------------------------------------------------------------
+
+    def review(
+        self,
+        manager: Manager,
+        candidature_id: str,
+        code: str,
+        status: PieceStatus,
+        *,
+        received_on: date | None = None,
+        comment: str | None = None,
+    ) -> Piece:
+        """JUS-05 / MGR-02: set the status (Reçue, Conforme, Non conforme) with an optional reception date and
+        comment. No mail is sent (the guide: "Je ne reçois pas de mail automatique"); the act is audited."""
+        now = self._clock.now()
+        if comment is not None and len(comment) > 500:
+            raise ValidationError.single("comment", "too_long", "Le commentaire ne peut pas dépasser 500 caractères.")
+        with self._uow() as uow:
+            candidature = uow.candidatures.get(candidature_id)
+            if candidature is None or candidature.academie_code not in manager.academie_codes:
+                raise ForbiddenError("Cette candidature ne relève pas de votre académie.")
+            piece = self._piece(uow, candidature.id, code)
+            reviewed = piece.review(status, received_on, comment)
+            uow.pieces.update(reviewed)
+            uow.audit.append(
+                AuditRecord.of(now, "piece_reviewed", f"manager:{manager.id}", candidature.account_id,
+                               candidature=candidature.id, piece=code,
+                               from_status=piece.status.value if piece.status else "aucun", to_status=status.value,
+                               comment=comment or "")
+            )  # fmt: skip
+            uow.commit()
+        return reviewed
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+
+    def _own(self, uow: UnitOfWork, session_token: str, candidature_id: str) -> Candidature:
+        principal = self._accounts.principal_in(uow, session_token)
+        candidature = uow.candidatures.get(candidature_id)
+        if candidature is None or candidature.account_id != principal.account_id:
+            raise CandidatureNotFound()
+        return candidature
+
+    @staticmethod
+    def _piece(uow: UnitOfWork, candidature_id: str, code: str) -> Piece:
+        piece = uow.pieces.get(candidature_id, code)
+        if piece is None:
+            raise CandidatureNotFound("Cette pièce n'est pas demandée pour cette candidature.")
+        return piece
+
+    def _audit(self, candidature: Candidature, action: str, actor: str, **details: object) -> None:
+        with self._uow() as uow:
+            uow.audit.append(
+                AuditRecord.of(self._clock.now(), action, actor, candidature.account_id, candidature=candidature.id,
+                               **details)
+            )  # fmt: skip
+            uow.commit()
+
+    @staticmethod
+    def _view(piece: Piece, now: datetime) -> PieceView:
+        open_now = piece.mode is DepositMode.EN_LIGNE and piece.period.contains(now)
+        file = piece.file
+        return PieceView(
+            code=piece.code,
+            title=piece.title,
+            group=piece.group,
+            deposited=f"Déposé le {format_date(file.deposited_at.date())}" if file else None,
+            file_name=file.display_name if file else None,
+            validated_on=format_date(piece.validated_at.date()) if piece.validated_at else None,
+            status=piece.status.value if piece.status else None,
+            received_on=format_date(piece.received_on) if piece.received_on else None,
+            comment=piece.comment,
+            can_deposit=open_now and not piece.locked,
+            can_delete=open_now and file is not None and not piece.locked,
+        )
+
+
+def _probe(now: datetime) -> StoredFile:
+    """A stand-in file to ask the pièce whether a deposit would be accepted, before reading the upload."""
+    return StoredFile("probe", "probe", "application/pdf", 0, now, ScanVerdict.NOT_SCANNED)
