@@ -34,7 +34,7 @@ AERO = "32025"
 BANQUE = "31310"
 
 
-def guide_portal(clock: ManualClock | None = None) -> Portal:
+def guide_portal(clock: ManualClock | None = None, **adapters: Any) -> Portal:
     catalogue = FileCatalogue.default(example_catalogue_path())
     for code, label in (("99100", "Française"), ("99109", "Allemande")):
         catalogue.put(Nationality(code, label))
@@ -44,6 +44,7 @@ def guide_portal(clock: ManualClock | None = None) -> Portal:
         settings=AccountSettings(base_url="https://cyclades.exemple.fr", creations_per_hour=1000),
         catalogue=catalogue,
         environ={},
+        **adapters,
     )
 
 

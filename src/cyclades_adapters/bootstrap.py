@@ -23,8 +23,8 @@ from cyclades_core.usecases.accounts import AccountService, AccountSettings
 from cyclades_core.usecases.audit import AuditService
 from cyclades_core.usecases.candidatures import CandidatureService
 from cyclades_core.usecases.catalogue import CatalogueService
-from cyclades_core.usecases.mail import OutboxService
 from cyclades_core.usecases.documents import DocumentService
+from cyclades_core.usecases.mail import OutboxService
 from cyclades_core.usecases.management import EstablishmentService, ManagerService
 from cyclades_core.usecases.pieces import PieceService
 

@@ -1,9 +1,9 @@
 """The file-backed catalogue: TOML data files, validated when loaded (MGR-01).
 
 A data file holds arrays of tables named after what they configure — ``[[exam]]``, ``[[academie]]``,
-``[[session]]``, ``[[service]]``, ``[[specialite]]``, ``[[category]]``, ``[[diploma]]``, ``pcs``,
-``nationality``, ``[[announcement]]``, ``[[piece]]`` — with exactly the fields of the corresponding core class. Times are typed in
-Paris time (``JJ/MM/AAAA HH:MM``). A bad file raises :class:`CatalogueDataError` naming the file, the line (TOML
+``[[session]]``, ``[[service]]``, ``[[specialite]]``, ``[[category]]``, ``[[diploma]]``, ``[[pcs]]``,
+``[[nationality]]``, ``[[announcement]]``, ``[[piece]]`` — with exactly the fields of the corresponding core
+class. Times are typed in Paris time (``JJ/MM/AAAA HH:MM``). A bad file raises :class:`CatalogueDataError` naming the file, the line (TOML
 syntax) or the key path (``service[2].period.end``) and the problem; nothing of a bad load is kept.
 
 The shipped data (académies, BTS spécialités, reference lists) lives in ``cyclades_adapters/data/catalogue``.

@@ -28,8 +28,8 @@ from cyclades_core.model.account import Account, AccountState
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import Candidature, CandidatureState
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
-from cyclades_core.model.pieces import Piece
 from cyclades_core.model.mail import OutboxMessage
+from cyclades_core.model.pieces import Piece
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose
 
 __all__ = ["MemoryDatabase", "MemoryUnitOfWork"]

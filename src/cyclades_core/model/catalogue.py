@@ -348,7 +348,8 @@ class PieceRule:
 
     @property
     def heading(self) -> str:
-        """JUS-01: ``A déposer en ligne entre le jeudi 05 avril 2018 et le mardi 30 octobre 2018 23:59 (heure/Paris)``."""
+        """JUS-01, as the guide writes it: ``A déposer en ligne entre le jeudi 05 avril 2018 et le mardi 30
+        octobre 2018 23:59 (heure/Paris)``."""
         end = format_long_date(self.period.end, weekday=True)
         if self.mode is DepositMode.EN_LIGNE:
             start = format_long_date(self.period.start, weekday=True, time=False)

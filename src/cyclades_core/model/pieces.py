@@ -16,7 +16,7 @@ from enum import Enum
 from attrs import evolve, frozen
 
 from cyclades_core.errors import ForbiddenError, ServiceClosed
-from cyclades_core.model.catalogue import DepositMode, PieceCondition, PieceRule, Period
+from cyclades_core.model.catalogue import DepositMode, Period, PieceCondition, PieceRule
 
 __all__ = [
     "DepositMode",
@@ -152,6 +152,7 @@ def sanitize_filename(raw: str) -> str:
     """The original name as display-only metadata (H4): no path, no control or reserved characters, NFC,
     at most 255 UTF-8 bytes; never used to build a path."""
     name = unicodedata.normalize("NFC", raw).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join("_" if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Zl", "Zp"} else ch for ch in name)
     name = _UNSAFE.sub("_", name).strip(" .") or "fichier"
     while len(name.encode("utf-8")) > 255:
         name = name[:-1]

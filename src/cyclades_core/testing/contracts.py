@@ -12,6 +12,7 @@ The memory adapters pass them in ``tests/contracts``; the SQL adapters and any i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from cyclades_core.errors import (
     ConflictError,
     DuplicateAccount,
     EmailAlreadyUsed,
+    FileTooLarge,
     NotFoundError,
 )
 from cyclades_core.model.account import Account, AccountState
@@ -48,9 +50,11 @@ from cyclades_core.model.catalogue import (
 )
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import MailKind, OutboxMessage
+from cyclades_core.model.pieces import ScanVerdict
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose
 from cyclades_core.model.values import EmailAddress, email_key
 from cyclades_core.ports.catalogue import Catalogue
+from cyclades_core.ports.files import FileScanner, FileStore
 from cyclades_core.ports.reference import BirthplaceDirectory
 from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter, ThrottlePolicy
 from cyclades_core.ports.storage import UnitOfWorkFactory
@@ -60,6 +64,8 @@ __all__ = [
     "BirthplaceDirectoryContract",
     "CandidateNumberAllocatorContract",
     "CatalogueContract",
+    "FileScannerContract",
+    "FileStoreContract",
     "PasswordHasherContract",
     "RateLimiterContract",
     "StorageContract",
@@ -763,3 +769,68 @@ class CatalogueContract:
         with pytest.raises(NotFoundError):
             catalogue.put(Specialite("99999", "Inconnue", "NOPE", ()))
         assert catalogue.service("T-2022", "T10") is None
+
+
+def _infinite(chunk: bytes = b"x" * 65536) -> Iterator[bytes]:
+    while True:
+        yield chunk
+
+
+class FileStoreContract:
+    """Fixture: ``store``, an empty adapter."""
+
+    @pytest.fixture
+    def store(self) -> FileStore:
+        raise NotImplementedError
+
+    def test_a_file_is_stored_under_a_generated_id_and_read_back(self, store: FileStore) -> None:
+        file_id, size = store.put([b"%PDF-1.4\n", b"hello"], 1024)
+        assert size == 14
+        assert store.get(file_id) == b"%PDF-1.4\nhello"
+        assert list(store.ids()) == [file_id]
+        other, _ = store.put([b"x"], 1024)
+        assert other != file_id
+        store.delete(file_id)
+        store.delete(file_id)
+        assert list(store.ids()) == [other]
+
+    def test_an_infinite_stream_stops_at_the_limit_and_leaves_nothing(self, store: FileStore) -> None:
+        """H1: bytes consumed ≤ limit + one chunk; FileTooLarge; the store stays empty."""
+        consumed = 0
+
+        def counted() -> Iterator[bytes]:
+            nonlocal consumed
+            for chunk in _infinite():
+                consumed += len(chunk)
+                yield chunk
+
+        with pytest.raises(FileTooLarge):
+            store.put(counted(), 5 * 1024 * 1024)
+        assert consumed <= 5 * 1024 * 1024 + 65536
+        assert list(store.ids()) == []
+
+    def test_an_id_from_outside_never_reaches_another_file(self, store: FileStore) -> None:
+        store.put([b"secret"], 1024)
+        for hostile in ("../../etc/passwd", "", ".", "..", "/etc/passwd", "a" * 300, "x\x00y"):
+            with pytest.raises(NotFoundError):
+                store.get(hostile)
+            store.delete(hostile)
+        assert len(store.ids()) == 1
+
+
+class FileScannerContract:
+    """Fixture: ``scanner``. It must report the EICAR test file and fail closed beyond its limit."""
+
+    @pytest.fixture
+    def scanner(self) -> FileScanner:
+        raise NotImplementedError
+
+    def test_the_eicar_test_file_is_infected(self, scanner: FileScanner) -> None:
+        eicar = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+        assert len(eicar) == 68
+        verdict, _ = scanner.scan(eicar)
+        assert verdict is ScanVerdict.INFECTED
+
+    def test_an_ordinary_file_is_clean_and_an_oversized_one_is_not_scanned(self, scanner: FileScanner) -> None:
+        assert scanner.scan(b"%PDF-1.4\nbonjour")[0] is ScanVerdict.CLEAN
+        assert scanner.scan(b"x" * (scanner.max_bytes + 1))[0] is ScanVerdict.NOT_SCANNED

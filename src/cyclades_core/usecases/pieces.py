@@ -147,7 +147,8 @@ class PieceService:
         for piece in pieces:
             groups.setdefault((piece.mode, piece.period.start, piece.period.end), []).append(piece)
         views = []
-        for (mode, _, _), members in sorted(groups.items(), key=lambda item: (item[0][2], item[0][0].value)):
+        modes = list(DepositMode)
+        for (mode, _, _), members in sorted(groups.items(), key=lambda item: (item[0][2], modes.index(item[0][0]))):
             rule = PieceRule("", "", "", "", mode, members[0].period)
             views.append(PieceGroupView(rule.heading, mode, tuple(self._view(p, now) for p in members)))
         return tuple(views)

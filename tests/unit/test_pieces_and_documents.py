@@ -1,0 +1,399 @@
+"""Mes justificatifs, deposits, validation and the manager's review (JUS-01 … JUS-06, MGR-02), and Mes documents
+(DOC-02 … DOC-04, MGR-03, CAN-15)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import ClassVar
+
+import pypdf
+import pytest
+
+from cyclades_adapters import Portal
+from cyclades_adapters.memory import MemoryDatabase, MemoryFileStore, SignatureScanner
+from cyclades_core.errors import (
+    CandidatureNotFound,
+    FileTooLarge,
+    ForbiddenError,
+    ServiceClosed,
+    ValidationError,
+)
+from cyclades_core.model.catalogue import DepositMode, Period, PieceRule
+from cyclades_core.model.documents import DocumentKind
+from cyclades_core.model.pieces import IllegalPieceTransition, PieceLocked, PieceStatus
+from cyclades_core.testing import ManualClock
+from cyclades_core.usecases.documents import FORMULAIRES_MESSAGE
+from cyclades_core.usecases.management import Manager
+from cyclades_core.usecases.pieces import PieceService
+from tests.candidature_support import DURING, accrall_tabs, dubois_tabs, guide_portal, register, replace, signed_in
+from tests.conftest import mails
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+ONLINE = "A déposer en ligne entre le lundi 01 novembre 2021 et le mercredi 15 décembre 2021 23:59 (heure/Paris)"
+BESANCON = Manager("gest-besancon", ("03",))
+DEPOSIT_ENDS = datetime(2021, 12, 15, 22, 59, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(DURING)
+
+
+@pytest.fixture
+def store() -> MemoryFileStore:
+    return MemoryFileStore()
+
+
+@pytest.fixture
+def portal(clock: ManualClock, store: MemoryFileStore) -> Portal:
+    return guide_portal(clock, file_store=store)
+
+
+@pytest.fixture
+def token(portal: Portal) -> str:
+    return signed_in(portal)
+
+
+@pytest.fixture
+def candidature_id(portal: Portal, token: str) -> str:
+    """ACCRALL Dack's Aéronautique candidature: acquis declared, so CINSIG01 and RELNOT01 are asked online."""
+    return register(portal, token)
+
+
+def upload(portal: Portal, token: str, cid: str, code: str, data: bytes = PDF, name: str = "piece.pdf") -> None:
+    portal.pieces.upload(token, cid, code, name, [data])
+
+
+def deposit_all(portal: Portal, token: str, cid: str) -> None:
+    for code in ("CINSIG01", "RELNOT01"):
+        upload(portal, token, cid, code)
+
+
+@pytest.mark.rule("JUS-01")
+class TestMesJustificatifs:
+    def test_pieces_are_grouped_by_mode_and_deadline_under_the_guide_s_heading(
+        self, portal: Portal, token: str
+    ) -> None:
+        candidature_id = register(portal, token, replace(accrall_tabs(), 2, disability_arrangement=True))
+        groups = portal.pieces.mes_justificatifs(token, candidature_id)
+        assert [(g.heading, [p.title for p in g.pieces]) for g in groups] == [
+            (ONLINE, ["CINSIG01 : Confirmation d'inscription signée",
+                      "RELNOT01 : Relevé de notes de la session précédente"]),
+            ("A envoyer par voie postale avant le mercredi 15 décembre 2021 23:59 (heure/Paris)",
+             ["CERMED01 : Certificat médical d'un médecin agréé (aménagement d'épreuves)"]),
+        ]  # fmt: skip
+
+    def test_the_guide_s_own_heading(self) -> None:
+        period = Period(datetime(2018, 4, 5, 6, tzinfo=UTC), datetime(2018, 10, 30, 22, 59, tzinfo=UTC))
+        rule = PieceRule(
+            "S", "CINSIG01", "Confirmation d'inscription signée", "Confirmation", DepositMode.EN_LIGNE, period
+        )
+        assert rule.heading == (
+            "A déposer en ligne entre le jeudi 05 avril 2018 et le mardi 30 octobre 2018 23:59 (heure/Paris)"
+        )
+
+    def test_the_pieces_follow_the_answers(self, portal: Portal, token: str) -> None:
+        """No acquis, no disability: only the signed confirmation."""
+        candidature_id = register(portal, token, dubois_tabs())
+        [group] = portal.pieces.mes_justificatifs(token, candidature_id)
+        assert [p.code for p in group.pieces] == ["CINSIG01"]
+
+
+@pytest.mark.rule("JUS-02")
+def test_the_demande_de_pieces_carries_the_return_address(portal: Portal, token: str) -> None:
+    candidature_id = register(portal, token, replace(accrall_tabs(), 2, disability_arrangement=True))
+    text = pdf_text(portal.documents.render(token, candidature_id, DocumentKind.DEMANDE_PIECES).data)
+    assert "DEMANDE DE PIECES JUSTIFICATIVES" in text
+    assert "CERMED01" in text
+    assert "à envoyer par voie postale avant le 15/12/2021 à 23:59" in text
+    assert "Adresse de retour des pièces" in text
+    assert "1 chemin de l'olivier" in text
+
+
+@pytest.mark.rule("JUS-03")
+class TestDeposit:
+    def test_a_file_is_deposited_with_its_date_and_can_be_deleted(
+        self, portal: Portal, token: str, candidature_id: str, store: MemoryFileStore
+    ) -> None:
+        view = portal.pieces.upload(
+            token, candidature_id, "CINSIG01", "ma confirmation.pdf", iter([PDF[:10], PDF[10:]])
+        )
+        assert (view.deposited, view.file_name, view.can_delete) == (
+            "Déposé le 15/11/2021",
+            "ma confirmation.pdf",
+            True,
+        )
+        assert portal.pieces.file(token, candidature_id, "CINSIG01") == ("ma confirmation.pdf", "application/pdf", PDF)
+        portal.pieces.delete_file(token, candidature_id, "CINSIG01")
+        [group] = portal.pieces.mes_justificatifs(token, candidature_id)
+        assert group.pieces[0].file_name is None
+        assert store.ids() == []
+
+    def test_the_form_states_formats_and_size(self, portal: Portal) -> None:
+        assert portal.pieces.accepted == "Formats acceptés : PDF, JPEG ou PNG. Taille maximale : 5 Mo."
+
+    def test_only_inside_the_deposit_period(
+        self, portal: Portal, token: str, candidature_id: str, clock: ManualClock
+    ) -> None:
+        """H7: ±1 s around the deadline."""
+        clock.set(DEPOSIT_ENDS - timedelta(seconds=1))
+        fresh = portal.accounts.login("accrall@ac-rennes.fr", "Vol*Plane7x").session_token
+        upload(portal, fresh, candidature_id, "CINSIG01")
+        clock.set(DEPOSIT_ENDS)
+        with pytest.raises(ServiceClosed):
+            upload(portal, fresh, candidature_id, "RELNOT01")
+
+    def test_a_postal_piece_cannot_be_deposited_online(self, portal: Portal, token: str) -> None:
+        candidature_id = register(portal, token, replace(accrall_tabs(), 2, disability_arrangement=True))
+        with pytest.raises(ForbiddenError, match="en ligne"):
+            upload(portal, token, candidature_id, "CERMED01")
+
+
+@pytest.mark.rule("JUS-06")
+class TestWhatIsAccepted:
+    def test_an_oversized_stream_is_refused_without_keeping_anything(
+        self, portal: Portal, token: str, candidature_id: str, store: MemoryFileStore
+    ) -> None:
+        """H1: an endless upload; at most limit + one chunk read; nothing stored, nothing recorded."""
+
+        def endless() -> Iterator[bytes]:
+            while True:
+                yield b"%PDF" + b"x" * 65532
+
+        with pytest.raises(FileTooLarge):
+            portal.pieces.upload(token, candidature_id, "CINSIG01", "big.pdf", endless())
+        assert store.ids() == []
+        assert store.bytes_read <= portal.pieces.max_bytes + 65536
+
+    def test_content_decides_and_a_refused_file_is_not_kept(
+        self, portal: Portal, token: str, candidature_id: str, store: MemoryFileStore
+    ) -> None:
+        png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
+        with pytest.raises(ValidationError) as refused:
+            upload(portal, token, candidature_id, "CINSIG01", png, "scan.pdf")
+        assert refused.value.fields == ("file",)
+        assert store.ids() == []
+        upload(portal, token, candidature_id, "CINSIG01", png, "scan.png")
+        assert len(store.ids()) == 1
+
+    def test_an_infected_file_is_refused_and_logged(self, portal: Portal, token: str, candidature_id: str) -> None:
+        """H6 / H10: EICAR → refused, upload_validation virusscan FAILED audited."""
+        with pytest.raises(ValidationError, match="virus"):
+            upload(portal, token, candidature_id, "CINSIG01", PDF + EICAR)
+        assert isinstance(portal.storage, MemoryDatabase)
+        records = [dict(r.details) for r in portal.storage.audit.rows.values() if r.action == "upload_validation"]
+        assert records[0]["virusscan"] == "FAILED"
+
+    def test_an_unscanned_file_cannot_be_validated(self, clock: ManualClock) -> None:
+        """H6: the scanner fails closed; only CLEAN can be validated."""
+
+        class Unavailable(SignatureScanner):
+            def scan(self, data: bytes) -> tuple:  # type: ignore[type-arg]
+                from cyclades_core.model.pieces import ScanVerdict
+
+                return ScanVerdict.NOT_SCANNED, "délai dépassé"
+
+        portal = guide_portal(clock, scanner=Unavailable())
+        token = signed_in(portal)
+        candidature_id = register(portal, token)
+        deposit_all(portal, token, candidature_id)
+        with pytest.raises(ValidationError, match="antivirus"):
+            portal.pieces.validate(token, candidature_id, ONLINE)
+
+    def test_the_upload_limit_cannot_exceed_the_scanner_s(self) -> None:
+        """H6: configuration check."""
+        with pytest.raises(ValueError, match="scanner"):
+            PieceService(uow=None, clock=None, accounts=None, store=MemoryFileStore(),  # type: ignore[arg-type]
+                         scanner=SignatureScanner(max_bytes=1024), max_bytes=2048)  # fmt: skip
+
+
+@pytest.mark.rule("JUS-04")
+class TestValidation:
+    def test_only_when_every_piece_of_the_group_has_a_file(
+        self, portal: Portal, token: str, candidature_id: str
+    ) -> None:
+        upload(portal, token, candidature_id, "CINSIG01")
+        with pytest.raises(ValidationError, match="RELNOT01"):
+            portal.pieces.validate(token, candidature_id, ONLINE)
+        upload(portal, token, candidature_id, "RELNOT01")
+        validated = portal.pieces.validate(token, candidature_id, ONLINE)
+        assert [v.validated_on for v in validated] == ["15/11/2021", "15/11/2021"]
+
+    def test_validated_pieces_can_no_longer_change_and_validating_again_changes_nothing(
+        self, portal: Portal, token: str, candidature_id: str, clock: ManualClock
+    ) -> None:
+        deposit_all(portal, token, candidature_id)
+        portal.pieces.validate(token, candidature_id, ONLINE)
+        with pytest.raises(PieceLocked):
+            portal.pieces.delete_file(token, candidature_id, "CINSIG01")
+        with pytest.raises(PieceLocked):
+            upload(portal, token, candidature_id, "CINSIG01")
+        clock.advance(days=1)
+        token = portal.accounts.login("accrall@ac-rennes.fr", "Vol*Plane7x").session_token
+        again = portal.pieces.validate(token, candidature_id, ONLINE)
+        assert [v.validated_on for v in again] == ["15/11/2021", "15/11/2021"]
+        [group] = portal.pieces.mes_justificatifs(token, candidature_id)
+        assert group.can_validate is False
+
+
+@pytest.mark.rule("JUS-05")
+class TestReview:
+    def test_the_candidate_sees_status_reception_date_and_comment_and_gets_no_mail(
+        self, portal: Portal, token: str, candidature_id: str
+    ) -> None:
+        """I2: the outbox is unchanged by any status change."""
+        deposit_all(portal, token, candidature_id)
+        portal.pieces.validate(token, candidature_id, ONLINE)
+        before = len(mails(portal))
+        portal.pieces.review(BESANCON, candidature_id, "CINSIG01", PieceStatus.RECUE, received_on=date(2021, 11, 16))
+        portal.pieces.review(BESANCON, candidature_id, "CINSIG01", PieceStatus.NON_CONFORME, comment="Pièce illisible")
+        portal.pieces.review(BESANCON, candidature_id, "RELNOT01", PieceStatus.RECUE)
+        portal.pieces.review(BESANCON, candidature_id, "RELNOT01", PieceStatus.CONFORME)
+        assert len(mails(portal)) == before
+        [group] = portal.pieces.mes_justificatifs(token, candidature_id)
+        cinsig, relnot = group.pieces
+        assert (cinsig.status, cinsig.received_on, cinsig.comment) == ("Non conforme", "16/11/2021", "Pièce illisible")
+        assert relnot.status == "Conforme"
+        assert cinsig.can_deposit is True
+        assert relnot.can_deposit is False
+
+    def test_a_non_conforme_piece_is_deposited_again_and_validated_again(
+        self, portal: Portal, token: str, candidature_id: str
+    ) -> None:
+        deposit_all(portal, token, candidature_id)
+        portal.pieces.validate(token, candidature_id, ONLINE)
+        portal.pieces.review(BESANCON, candidature_id, "CINSIG01", PieceStatus.RECUE)
+        portal.pieces.review(BESANCON, candidature_id, "CINSIG01", PieceStatus.NON_CONFORME, comment="Pièce illisible")
+        upload(portal, token, candidature_id, "CINSIG01", name="lisible.pdf")
+        [group] = portal.pieces.mes_justificatifs(token, candidature_id)
+        cinsig = group.pieces[0]
+        assert (cinsig.status, cinsig.validated_on, cinsig.file_name) == (None, None, "lisible.pdf")
+        assert group.can_validate is True
+        portal.pieces.validate(token, candidature_id, ONLINE)
+
+
+@pytest.mark.rule("MGR-02")
+class TestManagerStatusMachine:
+    ALLOWED: ClassVar = {
+        (None, PieceStatus.RECUE),
+        (PieceStatus.RECUE, PieceStatus.CONFORME),
+        (PieceStatus.RECUE, PieceStatus.NON_CONFORME),
+    }
+
+    @pytest.mark.parametrize("start", [None, *PieceStatus])
+    @pytest.mark.parametrize("target", list(PieceStatus))
+    def test_the_transition_table_for_every_pair(
+        self, portal: Portal, token: str, candidature_id: str, start: PieceStatus | None, target: PieceStatus
+    ) -> None:
+        """I1: every pair; illegal ones refused by name."""
+        path = {None: [], PieceStatus.RECUE: [PieceStatus.RECUE],
+                PieceStatus.CONFORME: [PieceStatus.RECUE, PieceStatus.CONFORME],
+                PieceStatus.NON_CONFORME: [PieceStatus.RECUE, PieceStatus.NON_CONFORME]}[start]  # fmt: skip
+        for status in path:
+            portal.pieces.review(BESANCON, candidature_id, "CINSIG01", status)
+        if (start, target) in self.ALLOWED:
+            assert portal.pieces.review(BESANCON, candidature_id, "CINSIG01", target).status is target
+        else:
+            with pytest.raises(IllegalPieceTransition):
+                portal.pieces.review(BESANCON, candidature_id, "CINSIG01", target)
+
+    def test_another_academie_s_manager_is_refused_and_every_change_is_audited(
+        self, portal: Portal, candidature_id: str
+    ) -> None:
+        with pytest.raises(ForbiddenError):
+            portal.pieces.review(Manager("gest-lyon", ("10",)), candidature_id, "CINSIG01", PieceStatus.RECUE)
+        portal.pieces.review(BESANCON, candidature_id, "CINSIG01", PieceStatus.RECUE)
+        portal.pieces.review(BESANCON, candidature_id, "CINSIG01", PieceStatus.NON_CONFORME, comment="ok\r\nFAKE")
+        assert isinstance(portal.storage, MemoryDatabase)
+        reviews = [dict(r.details) for r in portal.storage.audit.rows.values() if r.action == "piece_reviewed"]
+        assert [(r["from_status"], r["to_status"]) for r in reviews] == [("aucun", "Reçue"), ("Reçue", "Non conforme")]
+        assert reviews[1]["comment"] == "ok\\x0d\\x0aFAKE"
+
+
+def pdf_text(data: bytes) -> str:
+    assert data.startswith(b"%PDF-")
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.split())  # wrapped lines read as one
+
+
+@pytest.mark.rule("CAN-15")
+def test_visualiser_imprimer_gives_the_confirmation_as_a_pdf(portal: Portal, token: str, candidature_id: str) -> None:
+    rendered = portal.documents.render(token, candidature_id, DocumentKind.CONFIRMATION)
+    assert rendered.media_type == "application/pdf"
+    assert rendered.filename.endswith("-001-v1.pdf")
+    text = pdf_text(rendered.data)
+    expected = [
+        "CONFIRMATION D'INSCRIPTION", "BREVET DE TECHNICIEN SUPERIEUR", "Inscription n° : 001", "Session : 2022-06",
+        "Version : 1 du 15/11/2021 à 11:00", "EPREUVES OBLIGATOIRES", "E1 - Culture générale et expression | U1 | Bénéfice",
+        "Né(e) le : 28/11/2004 A : MAY-SUR-ORNE - 014", "EPREUVE(S) FACULTATIVE(S)",
+        "EF1 - Langue vivante 2 - Russe | UF1 | Inscrit | Ponctuel",
+    ]  # fmt: skip
+    assert [e for e in expected if e not in text] == []
+
+
+@pytest.mark.rule("DOC-02")
+def test_the_confirmation_names_its_return_date(portal: Portal, token: str, candidature_id: str) -> None:
+    text = pdf_text(portal.documents.render(token, candidature_id, DocumentKind.CONFIRMATION).data)
+    assert "A RENVOYER IMPERATIVEMENT POUR LE MERCREDI 15 DÉCEMBRE 2021" in text
+    [group] = portal.pieces.mes_justificatifs(token, candidature_id)
+    assert group.pieces[0].title == "CINSIG01 : Confirmation d'inscription signée"
+
+
+@pytest.mark.rule("DOC-03")
+def test_mes_documents_lists_versions_and_update_times(
+    portal: Portal, token: str, candidature_id: str, clock: ManualClock
+) -> None:
+    lines = [d.line for d in portal.candidatures.documents(token, candidature_id)]
+    assert lines == [
+        "Confirmation d'inscription [PDF] : Version n°1 mis à jour le 15/11/2021 11:00",
+        "Demande pièces justificatives [PDF] : Version n°1 mis à jour le 15/11/2021 11:00",
+    ]
+    clock.advance(minutes=5)
+    token = portal.accounts.login("accrall@ac-rennes.fr", "Vol*Plane7x").session_token
+    draft = portal.candidatures.edit(token, candidature_id)
+    from tests.candidature_support import fill
+
+    portal.candidatures.save(token, fill(portal, draft, [None] * 7))
+    first = portal.documents.render(token, candidature_id, DocumentKind.CONFIRMATION)
+    assert "Version : 2 du 15/11/2021 à 11:05" in pdf_text(first.data)
+
+
+@pytest.mark.rule("DOC-04")
+def test_les_formulaires_is_empty_for_the_bts(portal: Portal, token: str, candidature_id: str) -> None:
+    assert portal.documents.formulaires(token, candidature_id) == ()
+    assert FORMULAIRES_MESSAGE == "Actuellement, cette section n'est pas utilisée dans le cadre du BTS."
+
+
+@pytest.mark.rule("MGR-03")
+def test_the_manager_publishes_a_document_that_lights_the_envelope(
+    portal: Portal, token: str, candidature_id: str
+) -> None:
+    for kind in (DocumentKind.CONFIRMATION, DocumentKind.DEMANDE_PIECES):
+        portal.candidatures.open_document(token, candidature_id, kind)
+    assert portal.candidatures.mes_inscriptions(token).cards[0].envelope is False
+    first = portal.documents.publish(BESANCON, candidature_id, DocumentKind.CONVOCATION)
+    again = portal.documents.publish(BESANCON, candidature_id, DocumentKind.CONVOCATION)
+    assert (first.version, again.version) == (1, 2)
+    assert portal.candidatures.mes_inscriptions(token).cards[0].envelope is True
+    text = pdf_text(portal.documents.render(token, candidature_id, DocumentKind.CONVOCATION).data)
+    assert "CONVOCATION AUX ÉPREUVES" in text
+    with pytest.raises(ForbiddenError):
+        portal.documents.publish(Manager("gest-lyon", ("10",)), candidature_id, DocumentKind.CONVOCATION)
+
+
+def test_a_candidate_reaches_only_its_own_documents_and_files(portal: Portal, token: str, candidature_id: str) -> None:
+    """L4: another candidate's ids answer not found, like missing ones."""
+    upload(portal, token, candidature_id, "CINSIG01")
+    other = signed_in(portal, email="pdubois@ac-rennes.fr", birth_name="DUBOIS", first_names="Pierre")
+    for call in (
+        lambda: portal.documents.render(other, candidature_id, DocumentKind.CONFIRMATION),
+        lambda: portal.pieces.file(other, candidature_id, "CINSIG01"),
+        lambda: portal.pieces.mes_justificatifs(other, candidature_id),
+        lambda: portal.pieces.upload(other, candidature_id, "CINSIG01", "x.pdf", [PDF]),
+        lambda: portal.documents.render(other, "missing", DocumentKind.CONFIRMATION),
+    ):
+        with pytest.raises(CandidatureNotFound):
+            call()
