@@ -186,6 +186,13 @@ class TestWhatIsAccepted:
         assert isinstance(portal.storage, MemoryDatabase)
         records = [dict(r.details) for r in portal.storage.audit.rows.values() if r.action == "upload_validation"]
         assert records[0]["virusscan"] == "FAILED"
+        upload(portal, token, candidature_id, "CINSIG01")
+        portal.pieces.delete_file(token, candidature_id, "CINSIG01")
+        actions = [(r.action, dict(r.details).get("virusscan")) for r in portal.storage.audit.rows.values()]
+        assert [a for a in actions if a[0].startswith("upload")] == [
+            ("upload_validation", "FAILED"), ("upload_validation", "passed"), ("upload_complete", "clean"),
+            ("upload_delete", None),
+        ]  # fmt: skip
 
     def test_an_unscanned_file_cannot_be_validated(self, clock: ManualClock) -> None:
         """H6: the scanner fails closed; only CLEAN can be validated."""

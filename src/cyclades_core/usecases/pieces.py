@@ -181,6 +181,11 @@ class PieceService:
                 current = self._piece(uow, candidature.id, code)
                 updated = current.deposit(stored, now)
                 uow.pieces.update(updated)
+                outcome = "passed" if verdict is ScanVerdict.CLEAN else verdict.value
+                uow.audit.append(
+                    AuditRecord.of(now, "upload_validation", f"candidate:{candidature.account_id}",
+                                   candidature.account_id, candidature=candidature.id, piece=code, virusscan=outcome)
+                )  # fmt: skip
                 uow.audit.append(
                     AuditRecord.of(now, "upload_complete", f"candidate:{candidature.account_id}",
                                    candidature.account_id, candidature=candidature.id, piece=code,
