@@ -66,16 +66,27 @@ def default_hasher() -> PasswordHasher:
         return ScryptHasher()
 
 
-def _storage(url: str) -> tuple[object, UnitOfWorkFactory, CandidateNumberAllocator, RateLimiter]:
+def _storage(url: str, migrate: bool) -> tuple[object, UnitOfWorkFactory, CandidateNumberAllocator, RateLimiter]:
     scheme = urlsplit(url).scheme
     if scheme == "memory":
         from cyclades_adapters.memory import MemoryCandidateNumberAllocator, MemoryDatabase, MemoryRateLimiter
 
         database = MemoryDatabase()
         return database, database.unit_of_work, MemoryCandidateNumberAllocator(), MemoryRateLimiter()
+    if scheme.startswith(("sqlite", "postgresql")):
+        try:
+            from cyclades_adapters.sql import SqlCandidateNumberAllocator, SqlDatabase, SqlRateLimiter
+        except ImportError as missing:  # pragma: no cover - depends on the installed extras
+            raise ConfigurationError(
+                f"storage_url / {DATABASE_URL_ENV} : {scheme!r} demande l'extra 'sql' (pip install 'cyclades[sql]')."
+            ) from missing
+        sql = SqlDatabase(url)
+        if migrate:
+            sql.upgrade()
+        return sql, sql.unit_of_work, SqlCandidateNumberAllocator(sql), SqlRateLimiter(sql)
     raise ConfigurationError(
         f"storage_url / {DATABASE_URL_ENV} : schéma de stockage non pris en charge {scheme!r} dans {url!r} "
-        "(pris en charge : 'memory://')."
+        "(pris en charge : 'memory://', 'sqlite:///chemin.db', 'postgresql+psycopg://…')."
     )
 
 
@@ -91,10 +102,12 @@ def build_portal(
     scanner: FileScanner | None = None,
     renderer: DocumentRenderer | None = None,
     environ: Mapping[str, str] | None = None,
+    migrate: bool = False,
 ) -> Portal:
     """Build a portal. Every argument is optional; ``None`` means the embedded default.
 
-    ``storage_url``: ``memory://`` (default). ``environ`` defaults to ``os.environ`` and is read for
+    ``storage_url``: ``memory://`` (default), ``sqlite:///path.db`` or ``postgresql+psycopg://…`` (extra ``sql``;
+    the schema is migrated by ``migrate=True`` or ``SqlDatabase(url).upgrade()``). ``environ`` defaults to ``os.environ`` and is read for
     ``CYCLADES_DATABASE_URL`` only when ``storage_url`` is not given. ``catalogue`` defaults to the catalogue
     shipped with the package (académies, BTS spécialités, reference lists), with no session configured.
     ``file_store`` defaults to an in-memory store (use ``FileSystemFileStore(root)`` for real deployments, with a
@@ -103,7 +116,7 @@ def build_portal(
     """
     env = os.environ if environ is None else environ
     url = storage_url or env.get(DATABASE_URL_ENV) or DEFAULT_STORAGE_URL
-    storage, uow, numbers, limiter = _storage(url)
+    storage, uow, numbers, limiter = _storage(url, migrate)
     if clock is None:
         from cyclades_adapters.system import SystemClock
 

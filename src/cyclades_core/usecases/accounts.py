@@ -385,11 +385,16 @@ class AccountService:
         now = self._clock.now()
         with self._uow() as uow:
             account = uow.accounts.find_by_email(email_key(email))
-            deadline = account.activation_deadline if account is not None else None
-            if account is None or deadline is None or account.is_active or account.activation_expired(now):
+        deadline = account.activation_deadline if account is not None else None
+        if account is None or deadline is None or account.is_active or account.activation_expired(now):
+            return
+        # The limiter is consulted outside any unit of work: it has its own transactions (one writer at a time).
+        if not self._limiter.hit(f"resend:{account.id}", now, 1, self.settings.resend_cooldown):
+            raise TooManyRequests(retry_after=self.settings.resend_cooldown.total_seconds())
+        with self._uow() as uow:
+            current = uow.accounts.get(account.id)
+            if current is None or current.is_active:
                 return
-            if not self._limiter.hit(f"resend:{account.id}", now, 1, self.settings.resend_cooldown):
-                raise TooManyRequests(retry_after=self.settings.resend_cooldown.total_seconds())
             uow.tokens.revoke_for_account(account.id, (TokenPurpose.ACTIVATION,))
             token = new_token()
             self._issue(uow, account, TokenPurpose.ACTIVATION, token, now, deadline)
@@ -626,18 +631,20 @@ class AccountService:
         )
         with self._uow() as uow:
             account = _find_by_identifier(uow, identifier)
-            if account is None or not account.is_active or account.email is None:
-                typed = identifier.strip()
-                shown = mask_email(typed) if classify_identifier(typed) is IdentifierKind.EMAIL else None
-                return ResetRequested(shown if self.settings.show_masked_contact else None)
-            masked = mask_email(account.email.display) if self.settings.show_masked_contact else None
-            if not allowed or not self._limiter.hit(
-                f"reset-account:{account.id}",
-                now,
-                self.settings.reset_requests_per_minute,
-                timedelta(minutes=1),
-            ):
+        if account is None or not account.is_active or account.email is None:
+            typed = identifier.strip()
+            shown = mask_email(typed) if classify_identifier(typed) is IdentifierKind.EMAIL else None
+            return ResetRequested(shown if self.settings.show_masked_contact else None)
+        masked = mask_email(account.email.display) if self.settings.show_masked_contact else None
+        per_account = f"reset-account:{account.id}"
+        limit, minute = self.settings.reset_requests_per_minute, timedelta(minutes=1)
+        if not allowed or not self._limiter.hit(per_account, now, limit, minute):
+            return ResetRequested(masked)
+        with self._uow() as uow:
+            current = uow.accounts.get(account.id)
+            if current is None or current.email is None:
                 return ResetRequested(masked)
+            account = current
             uow.tokens.revoke_for_account(account.id, (TokenPurpose.RESET,))
             token = new_token()
             self._issue(uow, account, TokenPurpose.RESET, token, now, now + self.settings.reset_ttl)

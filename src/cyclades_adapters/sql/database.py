@@ -1,0 +1,191 @@
+"""Engines, pragmas, migrations, and the SQL allocator and rate limiter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from cyclades_adapters.sql import schema as t
+from cyclades_adapters.sql.storage import SqlUnitOfWork
+from cyclades_core.errors import ConfigurationError
+from cyclades_core.ports.security import ThrottlePolicy
+
+__all__ = ["SqlCandidateNumberAllocator", "SqlDatabase", "SqlRateLimiter"]
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(
+        url, connect_args={"isolation_level": None, "timeout": 30, "check_same_thread": False}, pool_size=20
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class SqlDatabase:
+    """A SQLite file or a PostgreSQL database, by URL: ``sqlite:///path.db``, ``postgresql+psycopg://…``."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        self.url = url
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            if parsed.database in (None, "", ":memory:"):
+                raise ConfigurationError("storage_url : une base SQLite doit être un fichier (sqlite:///chemin.db).")
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = _sqlite_engine(url)
+        elif self.dialect == "postgresql":
+            self.engine = create_engine(url, isolation_level="READ COMMITTED", pool_pre_ping=True, pool_size=20)
+        else:
+            raise ConfigurationError(f"storage_url : base de données non prise en charge {self.dialect!r}.")
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    # -- schema ---------------------------------------------------------------------------------------------------
+
+    def _alembic(self, connection: Connection) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(resources.files("cyclades_adapters.sql").joinpath("migrations")))
+        config.attributes["connection"] = connection
+        return config
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply the shipped migrations (the CLI's ``db upgrade``)."""
+        with self.engine.begin() as connection:
+            command.upgrade(self._alembic(connection), revision)
+
+    def downgrade(self, revision: str = "base") -> None:
+        with self.engine.begin() as connection:
+            command.downgrade(self._alembic(connection), revision)
+
+    def check(self) -> dict[str, object]:
+        """The durability settings the outbox relies on (J4): WAL and synchronous=FULL on SQLite; synchronous
+        commits on PostgreSQL. Raises ConfigurationError otherwise."""
+        with self.engine.connect() as connection:
+            if self.dialect == "sqlite":
+                found = {
+                    "journal_mode": connection.exec_driver_sql("PRAGMA journal_mode").scalar(),
+                    "synchronous": connection.exec_driver_sql("PRAGMA synchronous").scalar(),
+                    "foreign_keys": connection.exec_driver_sql("PRAGMA foreign_keys").scalar(),
+                }
+                if found != {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}:
+                    raise ConfigurationError(f"SQLite mal configuré : {found}")
+            else:
+                found = {"synchronous_commit": connection.exec_driver_sql("SHOW synchronous_commit").scalar()}
+                if found["synchronous_commit"] == "off":
+                    raise ConfigurationError("PostgreSQL : synchronous_commit ne doit pas être à off.")
+            connection.rollback()
+        return found
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class SqlCandidateNumberAllocator:
+    """A sequence on PostgreSQL; an allocator row per year on SQLite (claimed under BEGIN IMMEDIATE)."""
+
+    def __init__(self, database: SqlDatabase, start: int = 30_000_000) -> None:
+        self._db = database
+        self._start = start
+
+    def allocate(self, year: int) -> str:
+        with self._db.engine.begin() as connection:
+            if self._db.dialect == "postgresql":
+                sequence = connection.execute(text("SELECT nextval('candidate_numbers')")).scalar_one()
+            else:
+                sequence = self._row(connection, year)
+        if sequence > 99_999_999:
+            raise OverflowError(f"candidate numbers exhausted for {year}")
+        return f"0{year % 100:02d}{sequence:08d}"
+
+    def _row(self, connection: Connection, year: int) -> int:
+        claimed = connection.execute(
+            update(t.allocator)
+            .where(t.allocator.c.year == year)
+            .values(next_value=t.allocator.c.next_value + 1)
+            .returning(t.allocator.c.next_value)
+        ).scalar()
+        if claimed is None:
+            connection.execute(insert(t.allocator), {"year": year, "next_value": self._start + 1})
+            return self._start
+        return int(claimed) - 1
+
+
+class SqlRateLimiter:
+    """Throttling counters shared by every process using the database."""
+
+    def __init__(self, database: SqlDatabase) -> None:
+        self._db = database
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        with self._db.engine.begin() as connection:
+            yield connection
+
+    def blocked_until(self, key: str, now: datetime, policy: ThrottlePolicy) -> datetime | None:
+        with self._tx() as c:
+            row = c.execute(select(t.throttle_failures).where(t.throttle_failures.c.key == key)).first()
+        if row is None or row.failures < policy.free_failures:
+            return None
+        until: datetime = row.last_failure + policy.delay_after(row.failures)
+        return until if now < until else None
+
+    def record_failure(self, key: str, now: datetime) -> int:
+        for _ in range(3):
+            try:
+                with self._tx() as c:
+                    count = c.execute(
+                        update(t.throttle_failures)
+                        .where(t.throttle_failures.c.key == key)
+                        .values(failures=t.throttle_failures.c.failures + 1, last_failure=now)
+                        .returning(t.throttle_failures.c.failures)
+                    ).scalar()
+                    if count is None:
+                        c.execute(insert(t.throttle_failures), {"key": key, "failures": 1, "last_failure": now})
+                        count = 1
+                    return int(count)
+            except (IntegrityError, OperationalError):  # a concurrent first failure: count again
+                continue
+        raise RuntimeError("could not record a throttling failure")
+
+    def clear(self, key: str) -> None:
+        with self._tx() as c:
+            c.execute(delete(t.throttle_failures).where(t.throttle_failures.c.key == key))
+
+    def hit(self, key: str, now: datetime, limit: int, window: timedelta) -> bool:
+        with self._tx() as c:
+            if self._db.dialect == "postgresql":
+                c.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+            c.execute(
+                delete(t.throttle_events).where(t.throttle_events.c.key == key, t.throttle_events.c.at <= now - window)
+            )
+            count = c.execute(
+                select(func.count()).select_from(t.throttle_events).where(t.throttle_events.c.key == key)
+            ).scalar_one()
+            if count >= limit:
+                return False
+            c.execute(insert(t.throttle_events), {"key": key, "at": now})
+            return True

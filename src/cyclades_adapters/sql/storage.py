@@ -1,0 +1,500 @@
+"""The SQL storage adapter: SQLAlchemy 2 Core, explicit mappers between rows and domain objects.
+
+One :class:`SqlUnitOfWork` is one database transaction (``BEGIN IMMEDIATE`` on SQLite, READ COMMITTED on
+PostgreSQL); it rolls back unless committed. Optimistic concurrency is ``UPDATE … WHERE version = ?`` with a rowcount
+check; uniqueness is the database's (unique constraints), and driver errors are translated into the core's tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from types import TracebackType
+from typing import Any, Self
+
+from cattrs import Converter
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from cyclades_adapters.sql import schema as t
+from cyclades_core.errors import (
+    AccountNotFound,
+    ConcurrencyConflict,
+    ConflictError,
+    DuplicateAccount,
+    DuplicateCandidature,
+    EmailAlreadyUsed,
+)
+from cyclades_core.model.account import Account, AccountKind, AccountState, Identity
+from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.candidature import Candidature, CandidatureContent, CandidatureState
+from cyclades_core.model.documents import DocumentKind, PublishedDocument
+from cyclades_core.model.mail import MailKind, OutboxMessage
+from cyclades_core.model.pieces import Piece
+from cyclades_core.model.tokens import IssuedToken, TokenPurpose
+from cyclades_core.model.values import CandidateNumber, EmailAddress
+
+__all__ = ["SqlUnitOfWork", "translate_integrity_error"]
+
+
+def _converter() -> Converter:
+    converter = Converter()
+    converter.register_unstructure_hook(datetime, lambda d: d.astimezone(UTC).isoformat())
+    converter.register_structure_hook(datetime, lambda v, _: datetime.fromisoformat(v).astimezone(UTC))
+    converter.register_unstructure_hook(date, lambda d: d.isoformat())
+    converter.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
+    return converter
+
+
+#: Private to this adapter: nested values (identity, candidature content, pièces) as JSON documents.
+JSON_CONVERTER = _converter()
+
+
+def translate_integrity_error(error: IntegrityError) -> Exception:
+    """A unique or foreign-key violation, as the core's error."""
+    text = str(error.orig).lower()
+    if "email_key" in text:
+        return EmailAlreadyUsed()
+    if "inscription" in text:
+        return DuplicateCandidature()
+    if "foreign key" in text or "fk_" in text:
+        return AccountNotFound()
+    if "accounts" in text:
+        return DuplicateAccount()
+    return ConflictError()
+
+
+# -- mappers -------------------------------------------------------------------------------------------------------
+
+
+def _account_row(account: Account) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "kind": account.kind.value,
+        "state": account.state.value,
+        "candidate_number": str(account.candidate_number),
+        "email_display": account.email.display if account.email else None,
+        "email_key": account.email.key if account.email else None,
+        "login": account.login,
+        "password_hash": account.password_hash,
+        "identity": JSON_CONVERTER.unstructure(account.identity),
+        "created_at": account.created_at,
+        "activation_deadline": account.activation_deadline,
+        "activated_at": account.activated_at,
+        "must_change_password": account.must_change_password,
+        "initial_password_expires_at": account.initial_password_expires_at,
+        "establishment_code": account.establishment_code,
+        "version": account.version,
+    }
+
+
+def _account(row: Any) -> Account:
+    return Account(
+        id=row.id,
+        kind=AccountKind(row.kind),
+        state=AccountState(row.state),
+        candidate_number=CandidateNumber(row.candidate_number),
+        identity=JSON_CONVERTER.structure(row.identity, Identity),
+        email=EmailAddress(row.email_display, row.email_key) if row.email_key else None,
+        login=row.login,
+        password_hash=row.password_hash,
+        created_at=row.created_at,
+        activation_deadline=row.activation_deadline,
+        activated_at=row.activated_at,
+        must_change_password=row.must_change_password,
+        initial_password_expires_at=row.initial_password_expires_at,
+        establishment_code=row.establishment_code,
+        version=row.version,
+    )
+
+
+def _candidature_row(c: Candidature) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "account_id": c.account_id,
+        "inscription_number": c.inscription_number,
+        "session_id": c.session_id,
+        "academie_code": c.academie_code,
+        "specialite_code": c.content.qualification.specialite_code,
+        "state": c.state.name,
+        "version": c.version,
+        "identity": JSON_CONVERTER.unstructure(c.identity),
+        "content": JSON_CONVERTER.unstructure(c.content),
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+    }
+
+
+def _candidature(row: Any) -> Candidature:
+    return Candidature(
+        id=row.id,
+        account_id=row.account_id,
+        inscription_number=row.inscription_number,
+        session_id=row.session_id,
+        academie_code=row.academie_code,
+        state=CandidatureState[row.state],
+        content=JSON_CONVERTER.structure(row.content, CandidatureContent),
+        identity=JSON_CONVERTER.structure(row.identity, Identity),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
+# -- repositories --------------------------------------------------------------------------------------------------
+
+
+class _Repository:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _c(self) -> Connection:
+        return self._uow.connection
+
+    def _write(self, statement: Any, params: Any = None) -> Any:
+        """Execute a write inside a savepoint-free transaction, translating integrity errors."""
+        try:
+            return self._c.execute(statement, params) if params is not None else self._c.execute(statement)
+        except IntegrityError as error:
+            raise translate_integrity_error(error) from None
+
+
+class _Accounts(_Repository):
+    def add(self, account: Account) -> None:
+        self._write(insert(t.accounts), _account_row(account))
+
+    def get(self, account_id: str) -> Account | None:
+        row = self._c.execute(select(t.accounts).where(t.accounts.c.id == account_id)).first()
+        return _account(row) if row else None
+
+    def _by(self, column: Any, value: str) -> Account | None:
+        row = self._c.execute(select(t.accounts).where(column == value)).first()
+        return _account(row) if row else None
+
+    def find_by_email(self, email_key: str) -> Account | None:
+        return self._by(t.accounts.c.email_key, email_key)
+
+    def find_by_login(self, login: str) -> Account | None:
+        return self._by(t.accounts.c.login, login)
+
+    def find_by_candidate_number(self, number: str) -> Account | None:
+        return self._by(t.accounts.c.candidate_number, number)
+
+    def update(self, account: Account) -> None:
+        statement = (
+            update(t.accounts)
+            .where(and_(t.accounts.c.id == account.id, t.accounts.c.version == account.version - 1))
+            .values(_account_row(account))
+        )
+        if self._write(statement).rowcount != 1:
+            raise ConcurrencyConflict()
+
+    def remove(self, account_id: str) -> bool:
+        return bool(self._write(delete(t.accounts).where(t.accounts.c.id == account_id)).rowcount)
+
+    def pending_expired(self, now: datetime, limit: int) -> Sequence[str]:
+        statement = (
+            select(t.accounts.c.id)
+            .where(and_(t.accounts.c.state == AccountState.PENDING.value, t.accounts.c.activation_deadline < now))
+            .order_by(t.accounts.c.activation_deadline)
+            .limit(limit)
+        )
+        return list(self._c.execute(statement).scalars())
+
+
+def _token(row: Any) -> IssuedToken:
+    return IssuedToken(
+        row.digest, TokenPurpose(row.purpose), row.account_id, row.issued_at, row.expires_at, row.used_at,
+        row.last_used_at,
+    )  # fmt: skip
+
+
+class _Tokens(_Repository):
+    def add(self, token: IssuedToken) -> None:
+        self._write(
+            insert(t.tokens),
+            {
+                "digest": token.digest, "purpose": token.purpose.value, "account_id": token.account_id,
+                "issued_at": token.issued_at, "expires_at": token.expires_at, "used_at": token.used_at,
+                "last_used_at": token.last_used_at,
+            },
+        )  # fmt: skip
+
+    def get(self, digest: str) -> IssuedToken | None:
+        row = self._c.execute(select(t.tokens).where(t.tokens.c.digest == digest)).first()
+        return _token(row) if row else None
+
+    def mark_used(self, digest: str, at: datetime) -> bool:
+        statement = (
+            update(t.tokens).where(and_(t.tokens.c.digest == digest, t.tokens.c.used_at.is_(None))).values(used_at=at)
+        )
+        return bool(self._write(statement).rowcount == 1)
+
+    def touch(self, digest: str, at: datetime) -> None:
+        self._write(update(t.tokens).where(t.tokens.c.digest == digest).values(last_used_at=at))
+
+    def revoke(self, digest: str) -> None:
+        self._write(delete(t.tokens).where(t.tokens.c.digest == digest))
+
+    def revoke_for_account(self, account_id: str, purposes: Sequence[TokenPurpose], *, keep: str | None = None) -> int:
+        condition = and_(t.tokens.c.account_id == account_id, t.tokens.c.purpose.in_([p.value for p in purposes]))
+        if keep is not None:
+            condition = and_(condition, t.tokens.c.digest != keep)
+        return int(self._write(delete(t.tokens).where(condition)).rowcount)
+
+    def remove_expired(self, now: datetime) -> int:
+        return int(self._write(delete(t.tokens).where(t.tokens.c.expires_at < now)).rowcount)
+
+
+def _message(row: Any) -> OutboxMessage:
+    return OutboxMessage(
+        row.id, MailKind(row.kind), row.account_id, row.recipient, row.subject, row.body, row.created_at, row.sent_at
+    )
+
+
+class _Outbox(_Repository):
+    def add(self, message: OutboxMessage) -> None:
+        self._write(
+            insert(t.outbox),
+            {
+                "id": message.id, "kind": message.kind.value, "account_id": message.account_id,
+                "recipient": message.recipient, "subject": message.subject, "body": message.body,
+                "created_at": message.created_at, "sent_at": message.sent_at,
+            },
+        )  # fmt: skip
+
+    def pending(self, limit: int) -> Sequence[OutboxMessage]:
+        statement = select(t.outbox).where(t.outbox.c.sent_at.is_(None)).order_by(t.outbox.c.seq).limit(limit)
+        return [_message(row) for row in self._c.execute(statement)]
+
+    def mark_sent(self, message_id: str, at: datetime) -> bool:
+        statement = (
+            update(t.outbox).where(and_(t.outbox.c.id == message_id, t.outbox.c.sent_at.is_(None))).values(sent_at=at)
+        )
+        return bool(self._write(statement).rowcount == 1)
+
+    def discard_for_account(self, account_id: str) -> int:
+        condition = and_(t.outbox.c.account_id == account_id, t.outbox.c.sent_at.is_(None))
+        return int(self._write(delete(t.outbox).where(condition)).rowcount)
+
+
+class _Audit(_Repository):
+    def append(self, record: AuditRecord) -> None:
+        self._write(
+            insert(t.audit),
+            {
+                "at": record.at, "action": record.action, "actor": record.actor, "account_id": record.account_id,
+                "details": [list(pair) for pair in record.details],
+            },
+        )  # fmt: skip
+
+    def expire_before(self, cutoff: datetime) -> int:
+        return int(self._write(delete(t.audit).where(t.audit.c.at < cutoff)).rowcount)
+
+    def for_account(self, account_id: str) -> Sequence[AuditRecord]:
+        statement = select(t.audit).where(t.audit.c.account_id == account_id).order_by(t.audit.c.seq)
+        return [
+            AuditRecord(row.at, row.action, row.actor, row.account_id, tuple((k, v) for k, v in row.details))
+            for row in self._c.execute(statement)
+        ]
+
+
+class _Candidatures(_Repository):
+    def has_any(self, account_id: str) -> bool:
+        statement = select(t.candidatures.c.id).where(t.candidatures.c.account_id == account_id).limit(1)
+        return self._c.execute(statement).first() is not None
+
+    def add(self, candidature: Candidature) -> None:
+        if self._c.execute(select(t.accounts.c.id).where(t.accounts.c.id == candidature.account_id)).first() is None:
+            raise AccountNotFound()
+        self._write(insert(t.candidatures), _candidature_row(candidature))
+        self._snapshot(candidature)
+
+    def _snapshot(self, candidature: Candidature) -> None:
+        self._write(
+            insert(t.candidature_versions),
+            {
+                "candidature_id": candidature.id,
+                "version": candidature.version,
+                "snapshot": JSON_CONVERTER.unstructure(candidature),
+            },
+        )
+
+    def get(self, candidature_id: str) -> Candidature | None:
+        row = self._c.execute(select(t.candidatures).where(t.candidatures.c.id == candidature_id)).first()
+        return _candidature(row) if row else None
+
+    def update(self, candidature: Candidature) -> None:
+        statement = (
+            update(t.candidatures)
+            .where(and_(t.candidatures.c.id == candidature.id, t.candidatures.c.version == candidature.version - 1))
+            .values(_candidature_row(candidature))
+        )
+        if self._write(statement).rowcount != 1:
+            raise ConcurrencyConflict()
+        self._snapshot(candidature)
+
+    def for_account(self, account_id: str) -> Sequence[Candidature]:
+        statement = (
+            select(t.candidatures)
+            .where(t.candidatures.c.account_id == account_id)
+            .order_by(t.candidatures.c.inscription_number)
+        )
+        return [_candidature(row) for row in self._c.execute(statement)]
+
+    def next_inscription_number(self, account_id: str) -> str:
+        statement = select(func.max(t.candidatures.c.inscription_number)).where(
+            t.candidatures.c.account_id == account_id
+        )
+        highest = self._c.execute(statement).scalar()
+        return f"{int(highest or 0) + 1:03d}"
+
+    def history(self, candidature_id: str) -> Sequence[Candidature]:
+        statement = (
+            select(t.candidature_versions.c.snapshot)
+            .where(t.candidature_versions.c.candidature_id == candidature_id)
+            .order_by(t.candidature_versions.c.version)
+        )
+        return [JSON_CONVERTER.structure(s, Candidature) for s in self._c.execute(statement).scalars()]
+
+    def search(
+        self,
+        *,
+        academie_codes: Sequence[str],
+        session_id: str | None = None,
+        specialite_code: str | None = None,
+        state: CandidatureState | None = None,
+    ) -> Sequence[Candidature]:
+        c = t.candidatures.c
+        statement = select(t.candidatures).where(c.academie_code.in_(list(academie_codes)))
+        if session_id is not None:
+            statement = statement.where(c.session_id == session_id)
+        if specialite_code is not None:
+            statement = statement.where(c.specialite_code == specialite_code)
+        if state is not None:
+            statement = statement.where(c.state == state.name)
+        statement = statement.order_by(c.session_id, c.academie_code, c.created_at, c.id)
+        return [_candidature(row) for row in self._c.execute(statement)]
+
+
+class _Documents(_Repository):
+    def publish(self, document: PublishedDocument) -> None:
+        key = and_(t.documents.c.candidature_id == document.candidature_id, t.documents.c.kind == document.kind.name)
+        values = {
+            "version": document.version, "updated_at": document.updated_at,
+            "published_by": document.published_by, "seen_at": document.seen_at,
+        }  # fmt: skip
+        if self._write(update(t.documents).where(key).values(values)).rowcount == 0:
+            self._write(
+                insert(t.documents), {"candidature_id": document.candidature_id, "kind": document.kind.name, **values}
+            )
+
+    def _document(self, row: Any) -> PublishedDocument:
+        return PublishedDocument(
+            row.candidature_id, DocumentKind[row.kind], row.version, row.updated_at, row.published_by, row.seen_at
+        )
+
+    def get(self, candidature_id: str, kind: DocumentKind) -> PublishedDocument | None:
+        key = and_(t.documents.c.candidature_id == candidature_id, t.documents.c.kind == kind.name)
+        row = self._c.execute(select(t.documents).where(key)).first()
+        return self._document(row) if row else None
+
+    def for_candidature(self, candidature_id: str) -> Sequence[PublishedDocument]:
+        statement = (
+            select(t.documents)
+            .where(t.documents.c.candidature_id == candidature_id)
+            .order_by(t.documents.c.updated_at, t.documents.c.kind)
+        )
+        return [self._document(row) for row in self._c.execute(statement)]
+
+
+class _Pieces(_Repository):
+    def add(self, piece: Piece) -> None:
+        seq = self._c.execute(
+            select(func.count()).select_from(t.pieces).where(t.pieces.c.candidature_id == piece.candidature_id)
+        ).scalar_one()
+        try:
+            self._c.execute(
+                insert(t.pieces),
+                {
+                    "candidature_id": piece.candidature_id, "code": piece.code, "seq": seq,
+                    "data": JSON_CONVERTER.unstructure(piece), "version": piece.version,
+                },
+            )  # fmt: skip
+        except IntegrityError:
+            raise ConflictError("Cette pièce est déjà demandée pour cette candidature.") from None
+
+    def _key(self, candidature_id: str, code: str) -> Any:
+        return and_(t.pieces.c.candidature_id == candidature_id, t.pieces.c.code == code)
+
+    def get(self, candidature_id: str, code: str) -> Piece | None:
+        data = self._c.execute(select(t.pieces.c.data).where(self._key(candidature_id, code))).scalar()
+        return JSON_CONVERTER.structure(data, Piece) if data is not None else None
+
+    def for_candidature(self, candidature_id: str) -> Sequence[Piece]:
+        statement = select(t.pieces.c.data).where(t.pieces.c.candidature_id == candidature_id).order_by(t.pieces.c.seq)
+        return [JSON_CONVERTER.structure(data, Piece) for data in self._c.execute(statement).scalars()]
+
+    def update(self, piece: Piece) -> None:
+        statement = (
+            update(t.pieces)
+            .where(and_(self._key(piece.candidature_id, piece.code), t.pieces.c.version == piece.version - 1))
+            .values(data=JSON_CONVERTER.unstructure(piece), version=piece.version)
+        )
+        if self._write(statement).rowcount != 1:
+            raise ConcurrencyConflict()
+
+    def remove(self, candidature_id: str, code: str) -> bool:
+        return bool(self._write(delete(t.pieces).where(self._key(candidature_id, code))).rowcount)
+
+
+class SqlUnitOfWork:
+    """One transaction on one connection; rolls back unless committed. Used once."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+        self.accounts = _Accounts(self)
+        self.tokens = _Tokens(self)
+        self.outbox = _Outbox(self)
+        self.audit = _Audit(self)
+        self.candidatures = _Candidatures(self)
+        self.documents = _Documents(self)
+        self.pieces = _Pieces(self)
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("SqlUnitOfWork used outside its with-block")
+        return self._connection
+
+    def __enter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("a unit of work is used once")
+        self._connection = self._engine.connect()
+        self._connection.begin()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        connection = self.connection
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+        finally:
+            connection.close()
+
+    def commit(self) -> None:
+        connection = self.connection
+        try:
+            connection.commit()
+        except IntegrityError as error:
+            raise translate_integrity_error(error) from None
+        connection.begin()
+
+    def rollback(self) -> None:
+        connection = self.connection
+        connection.rollback()
+        connection.begin()

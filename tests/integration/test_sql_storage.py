@@ -1,0 +1,221 @@
+"""SQL storage beyond the contract suites: migrations, durability settings, use cases on SQLite and PostgreSQL,
+crash safety and two processes (issue 6; checklist A1, B4, E6, F5, G3, J4, K3, K4)."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from cyclades_adapters import build_portal
+from cyclades_adapters.sql import SqlDatabase
+from cyclades_adapters.sql.schema import metadata
+from cyclades_core.errors import ConcurrencyConflict, EmailAlreadyUsed, InvalidLink
+from cyclades_core.model.mail import MailKind
+from cyclades_core.testing import ManualClock, PlainHasher, link_in, run_concurrently
+from cyclades_core.usecases import AccountSettings
+from tests.candidature_support import DURING, accrall_tabs, fill, guide_portal, register, signed_in
+from tests.conftest import form
+from tests.sql_support import postgres_url, sql_database  # noqa: F401 - the parametrized fixture
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_migrating_up_from_empty_gives_the_models_and_down_removes_everything(sql_database: SqlDatabase) -> None:  # noqa: F811
+    with sql_database.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": False}), metadata)
+    assert diff == []
+    sql_database.downgrade("base")
+    assert set(inspect(sql_database.engine).get_table_names()) <= {"alembic_version"}
+    sql_database.upgrade()
+    assert {t.name for t in metadata.sorted_tables} <= set(inspect(sql_database.engine).get_table_names())
+
+
+def test_durability_settings_are_checked_at_start(sql_database: SqlDatabase) -> None:  # noqa: F811
+    """J4: WAL and synchronous=FULL on SQLite; synchronous commits on PostgreSQL."""
+    found = sql_database.check()
+    if sql_database.dialect == "sqlite":
+        assert found == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
+    else:
+        assert found["synchronous_commit"] != "off"
+
+
+def sql_portal(database: SqlDatabase, clock: ManualClock | None = None):  # type: ignore[no-untyped-def]
+    portal = guide_portal(clock or ManualClock(DURING), file_store=None)
+    return build_portal(
+        database.url, clock=portal.clock, hasher=PlainHasher(), settings=portal.accounts.settings,
+        catalogue=portal.catalogue.catalogue, environ={},
+    )  # fmt: skip
+
+
+def test_the_whole_journey_runs_on_sql(sql_database: SqlDatabase) -> None:  # noqa: F811
+    portal = sql_portal(sql_database)
+    token = signed_in(portal)
+    candidature_id = register(portal, token)
+    draft = fill(portal, portal.candidatures.edit(token, candidature_id), [None] * 7)
+    assert portal.candidatures.save(token, draft).version == 2
+    portal.pieces.upload(token, candidature_id, "CINSIG01", "a.pdf", [b"%PDF-1.4\n%%EOF\n"])
+    [card] = portal.candidatures.mes_inscriptions(token).cards
+    assert (card.inscription_number, card.version, card.envelope) == ("001", 2, True)
+    kinds = [m.kind for m in portal.outbox.pending()]
+    assert kinds == [MailKind.ACTIVATION, MailKind.CANDIDATURE_SAVED, MailKind.CANDIDATURE_MODIFIED]
+
+
+def test_32_concurrent_creations_of_one_email_give_one_account(sql_database: SqlDatabase) -> None:  # noqa: F811
+    """A1 on SQL, through the use case."""
+    portal = sql_portal(sql_database)
+    portal = build_portal(
+        sql_database.url, clock=portal.clock, hasher=PlainHasher(), environ={},
+        settings=AccountSettings(creations_per_hour=1000),
+    )  # fmt: skip
+    results = run_concurrently(lambda i: portal.accounts.create_account(form(email="same@exemple.fr")), 32)
+    assert sum(not isinstance(r, BaseException) for r in results) == 1
+    assert all(isinstance(r, EmailAlreadyUsed) for r in results if isinstance(r, BaseException))
+
+
+def test_concurrent_uses_of_one_link_and_one_version(sql_database: SqlDatabase) -> None:  # noqa: F811
+    """B4 / E6 / G3 on SQL: one activation, one reset, one save win; the others are refused cleanly."""
+    portal = sql_portal(sql_database)
+    token = signed_in(portal)
+    portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+    reset = link_in([m for m in portal.outbox.pending() if m.kind is MailKind.PASSWORD_RESET][-1])
+    results = run_concurrently(
+        lambda i: portal.accounts.reset_password(reset, f"Mdp*{i:02d}Qzx", f"Mdp*{i:02d}Qzx"), 16
+    )
+    assert sum(r is None for r in results) == 1
+    assert all(isinstance(r, InvalidLink) for r in results if r is not None)
+    token = portal.accounts.login(
+        "accrall@ac-rennes.fr", next(f"Mdp*{i:02d}Qzx" for i, r in enumerate(results) if r is None)
+    ).session_token
+    candidature_id = register(portal, token)
+    draft = fill(portal, portal.candidatures.edit(token, candidature_id), accrall_tabs())
+    saves = run_concurrently(lambda _: portal.candidatures.save(token, draft), 16)
+    assert sum(not isinstance(r, BaseException) for r in saves) == 1
+    assert all(isinstance(r, ConcurrencyConflict) for r in saves if isinstance(r, BaseException))
+
+
+def test_sixteen_concurrent_writers_never_see_database_is_locked(tmp_path: Path) -> None:
+    """K4: BEGIN IMMEDIATE and a busy timeout serialise SQLite writers."""
+    database = SqlDatabase(f"sqlite:///{tmp_path / 'k4.db'}")
+    database.upgrade()
+    portal = build_portal(
+        database.url, hasher=PlainHasher(), environ={}, settings=AccountSettings(creations_per_hour=1000)
+    )
+    results = run_concurrently(lambda i: portal.accounts.create_account(form(email=f"k{i}@exemple.fr")), 16)
+    assert all(not isinstance(r, BaseException) for r in results), results
+
+
+WRITER = """
+import sys, uuid
+from datetime import UTC, datetime, timedelta
+from cyclades_adapters.sql import SqlDatabase
+from cyclades_core.model.mail import MailKind, OutboxMessage
+database = SqlDatabase(sys.argv[1])
+candidature_id = sys.argv[2]
+print("ready", flush=True)
+while True:
+    with database.unit_of_work() as uow:
+        current = uow.candidatures.get(candidature_id)
+        nxt = current.modify(current.content, current.updated_at + timedelta(seconds=1))
+        uow.candidatures.update(nxt)
+        uow.outbox.add(OutboxMessage(uuid.uuid4().hex, MailKind.CANDIDATURE_MODIFIED, current.account_id,
+                                     "a@exemple.fr", "s", "b", nxt.updated_at))
+        uow.commit()
+"""
+
+
+@pytest.mark.slow
+def test_forty_kills_mid_save_leave_a_consistent_database(tmp_path: Path) -> None:
+    """K3 / J1: SIGKILL a writer 40 times; integrity_check ok, versions contiguous, one outbox row per version."""
+    database = SqlDatabase(f"sqlite:///{tmp_path / 'crash.db'}")
+    database.upgrade()
+    portal = build_portal(database.url, hasher=PlainHasher(), environ={}, catalogue=sql_portal_catalogue())
+    token = signed_in(portal)
+    with database.unit_of_work() as uow:  # a candidature to hammer, without the opening window
+        from cyclades_core.testing import make_candidature
+
+        account = uow.accounts.find_by_email("accrall@ac-rennes.fr")
+        assert account is not None
+        candidature = make_candidature(account)
+        uow.candidatures.add(candidature)
+        uow.commit()
+    del token
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER, encoding="utf-8")
+    rng = random.Random(40)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for _ in range(40):
+        process = subprocess.Popen(  # noqa: S603 - our own script
+            [sys.executable, str(script), database.url, candidature.id], stdout=subprocess.PIPE, env=env
+        )
+        assert process.stdout is not None
+        process.stdout.readline()
+        time.sleep(rng.uniform(0.005, 0.05))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    with database.unit_of_work() as uow:
+        stored = uow.candidatures.get(candidature.id)
+        assert stored is not None
+        versions = [c.version for c in uow.candidatures.history(candidature.id)]
+        assert versions == list(range(1, stored.version + 1))
+        modified = [m for m in uow.outbox.pending(1_000_000) if m.kind is MailKind.CANDIDATURE_MODIFIED]
+        assert len(modified) == stored.version - 1
+        assert stored.version > 1
+
+
+def sql_portal_catalogue():  # type: ignore[no-untyped-def]
+    return guide_portal().catalogue.catalogue
+
+
+JOURNEY = """
+import sys
+from cyclades_adapters import build_portal
+from cyclades_core.testing import PlainHasher, link_in
+from cyclades_core.usecases import AccountSettings, CreateAccountForm
+portal = build_portal(sys.argv[1], hasher=PlainHasher(), environ={}, settings=AccountSettings(creations_per_hour=10_000))
+prefix = sys.argv[2]
+for i in range(int(sys.argv[3])):
+    email = f"{prefix}{i}@exemple.fr"
+    portal.accounts.create_account(CreateAccountForm(
+        civility="Madame", birth_name="MARTIN", birth_name_confirmation="MARTIN", first_names="Zoé",
+        birth_date="01/02/2003", birth_date_confirmation="01/02/2003", birth_country="99100",
+        birth_departement="014", birth_commune="CAEN", email=email, email_confirmation=email,
+        password="Tq9#mLpw", password_confirmation="Tq9#mLpw"))
+    mail = [m for m in portal.outbox.pending(100000) if m.recipient == email][-1]
+    portal.accounts.activate(link_in(mail))
+    session = portal.accounts.login(email, "Tq9#mLpw")
+    portal.accounts.home(session.session_token)
+print("done", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_two_processes_run_the_journey_against_one_postgresql() -> None:
+    """Two OS processes, one PostgreSQL database: no error, no duplicate."""
+    from tests.sql_support import postgres_database
+
+    database = postgres_database()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    processes = [
+        subprocess.Popen(  # noqa: S603 - our own script
+            [sys.executable, "-c", JOURNEY, postgres_url(), prefix, "40"], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env=env,
+        )
+        for prefix in ("p", "q")
+    ]  # fmt: skip
+    outputs = [p.communicate(timeout=300) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], [err.decode()[-2000:] for _, err in outputs]
+    with database.engine.connect() as connection:
+        accounts = connection.execute(text("SELECT count(*), count(DISTINCT candidate_number) FROM accounts")).one()
+    assert tuple(accounts) == (80, 80)
