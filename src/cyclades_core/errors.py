@@ -34,6 +34,7 @@ __all__ = [
     "PasswordChangeRequired",
     "ServiceClosed",
     "SessionExpired",
+    "StorageUnavailable",
     "TooManyRequests",
     "ValidationError",
     "WithdrawalAfterClosing",
@@ -274,3 +275,10 @@ class FileTooLarge(ValidationError):
         super().__init__(
             [FieldError(field, "file_too_large", f"Le fichier dépasse la taille maximale ({megabytes:g} Mo).")]
         )
+
+
+class StorageUnavailable(CycladesError):
+    """The database cannot be reached or refused the connection; nothing was written."""
+
+    code = "storage_unavailable"
+    default_message = "Le service est momentanément indisponible. Veuillez réessayer plus tard."

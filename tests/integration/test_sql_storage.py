@@ -219,3 +219,30 @@ def test_two_processes_run_the_journey_against_one_postgresql() -> None:
     with database.engine.connect() as connection:
         accounts = connection.execute(text("SELECT count(*), count(DISTINCT candidate_number) FROM accounts")).one()
     assert tuple(accounts) == (80, 80)
+
+
+def test_deletion_racing_the_first_candidature_never_leaves_an_orphan(sql_database: SqlDatabase) -> None:  # noqa: F811
+    """F5 on SQL: 2 threads × 30 trials → (no account, no candidature) or (account, candidature)."""
+    from cyclades_core.testing import make_candidature
+
+    portal = sql_portal(sql_database)
+    for trial in range(30):
+        email = f"race{trial}@exemple.fr"
+        token = signed_in(portal, email=email)
+        with sql_database.unit_of_work() as uow:
+            account = uow.accounts.find_by_email(email)
+        assert account is not None
+
+        def act(i: int, token: str = token, account=account) -> object:  # type: ignore[no-untyped-def]
+            if i == 0:
+                return portal.accounts.delete_account(token)
+            with sql_database.unit_of_work() as uow:
+                uow.candidatures.add(make_candidature(account))
+                uow.commit()
+            return None
+
+        run_concurrently(act, 2)
+        with sql_database.unit_of_work() as uow:
+            exists = uow.accounts.get(account.id) is not None
+            attached = uow.candidatures.has_any(account.id)
+        assert (exists, attached) in ((False, False), (True, True))

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cyclades_adapters.sql import schema as t
 from cyclades_adapters.sql.storage import SqlUnitOfWork
-from cyclades_core.errors import ConfigurationError
+from cyclades_core.errors import ConfigurationError, StorageUnavailable
 from cyclades_core.ports.security import ThrottlePolicy
 
 __all__ = ["SqlCandidateNumberAllocator", "SqlDatabase", "SqlRateLimiter"]
@@ -63,6 +63,20 @@ class SqlDatabase:
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A short transaction of its own (allocator, throttling, catalogue); an unreachable database raises
+        StorageUnavailable."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except OperationalError as unreachable:
+            if "locked" in str(unreachable.orig):
+                raise
+            raise StorageUnavailable(
+                f"Le service est momentanément indisponible ({type(unreachable.orig).__name__})."
+            ) from None
 
     # -- schema ---------------------------------------------------------------------------------------------------
 
@@ -112,7 +126,7 @@ class SqlCandidateNumberAllocator:
         self._start = start
 
     def allocate(self, year: int) -> str:
-        with self._db.engine.begin() as connection:
+        with self._db.transaction() as connection:
             if self._db.dialect == "postgresql":
                 sequence = connection.execute(text("SELECT nextval('candidate_numbers')")).scalar_one()
             else:
@@ -142,7 +156,7 @@ class SqlRateLimiter:
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
-        with self._db.engine.begin() as connection:
+        with self._db.transaction() as connection:
             yield connection
 
     def blocked_until(self, key: str, now: datetime, policy: ThrottlePolicy) -> datetime | None:

@@ -197,3 +197,19 @@ throttle_events = Table(
     _utc("at"),
     Index("ix_throttle_events_key_at", "key", "at"),
 )
+
+catalogue_items = Table(
+    "catalogue_items",
+    metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+catalogue_revision = Table(
+    "catalogue_revision",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("revision", Integer, nullable=False),
+)

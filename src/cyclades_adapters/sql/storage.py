@@ -14,16 +14,18 @@ from typing import Any, Self
 
 from cattrs import Converter
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cyclades_adapters.sql import schema as t
 from cyclades_core.errors import (
+    AccountHasCandidatures,
     AccountNotFound,
     ConcurrencyConflict,
     ConflictError,
     DuplicateAccount,
     DuplicateCandidature,
     EmailAlreadyUsed,
+    StorageUnavailable,
 )
 from cyclades_core.model.account import Account, AccountKind, AccountState, Identity
 from cyclades_core.model.audit import AuditRecord
@@ -191,7 +193,10 @@ class _Accounts(_Repository):
             raise ConcurrencyConflict()
 
     def remove(self, account_id: str) -> bool:
-        return bool(self._write(delete(t.accounts).where(t.accounts.c.id == account_id)).rowcount)
+        try:
+            return bool(self._c.execute(delete(t.accounts).where(t.accounts.c.id == account_id)).rowcount)
+        except IntegrityError:  # a candidature was attached meanwhile (the foreign key decides, F5)
+            raise AccountHasCandidatures() from None
 
     def pending_expired(self, now: datetime, limit: int) -> Sequence[str]:
         statement = (
@@ -472,8 +477,15 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("a unit of work is used once")
-        self._connection = self._engine.connect()
-        self._connection.begin()
+        try:
+            self._connection = self._engine.connect()
+            self._connection.begin()
+        except OperationalError as unreachable:
+            if self._connection is not None:
+                self._connection.close()
+            raise StorageUnavailable(
+                f"Le service est momentanément indisponible ({type(unreachable.orig).__name__})."
+            ) from None
         return self
 
     def __exit__(

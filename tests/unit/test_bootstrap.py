@@ -1,0 +1,47 @@
+"""The composition root: storage chosen by URL, then CYCLADES_DATABASE_URL, then memory://; errors name the keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cyclades_adapters import build_portal
+from cyclades_adapters.memory import MemoryDatabase
+from cyclades_adapters.sql import SqlDatabase
+from cyclades_core.errors import ConfigurationError, StorageUnavailable
+from cyclades_core.testing import PlainHasher
+from tests.conftest import form
+
+
+def test_the_embedded_default_is_memory() -> None:
+    portal = build_portal(hasher=PlainHasher(), environ={})
+    assert portal.storage_url == "memory://"
+    assert isinstance(portal.storage, MemoryDatabase)
+
+
+def test_the_argument_wins_over_the_environment(tmp_path: Path) -> None:
+    env = {"CYCLADES_DATABASE_URL": f"sqlite:///{tmp_path / 'env.db'}"}
+    assert build_portal("memory://", hasher=PlainHasher(), environ=env).storage_url == "memory://"
+    portal = build_portal(hasher=PlainHasher(), environ=env, migrate=True)
+    assert isinstance(portal.storage, SqlDatabase)
+    assert portal.accounts.create_account(form()).candidate_number
+
+
+@pytest.mark.parametrize("url", ["redis://localhost", "ftp://x", "mysql://root@localhost/test"])
+def test_an_unsupported_url_is_refused_naming_the_keys_read(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="storage_url / CYCLADES_DATABASE_URL"):
+        build_portal(url, environ={})
+
+
+def test_an_in_memory_sqlite_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="fichier"):
+        build_portal("sqlite:///:memory:", environ={})
+
+
+def test_an_unreachable_database_is_a_clear_error() -> None:
+    portal = build_portal(
+        "postgresql+psycopg://nobody@127.0.0.1:1/nothing?connect_timeout=1", hasher=PlainHasher(), environ={}
+    )
+    with pytest.raises(StorageUnavailable, match="indisponible"):
+        portal.accounts.create_account(form())
