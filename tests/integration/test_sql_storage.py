@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from cyclades_adapters import build_portal
-from cyclades_adapters.sql import SqlDatabase
+from cyclades_adapters.sql import SqlCatalogue, SqlDatabase
 from cyclades_adapters.sql.schema import metadata
 from cyclades_core.errors import ConcurrencyConflict, EmailAlreadyUsed, InvalidLink
+from cyclades_core.model.catalogue import Period, RegistrationService
 from cyclades_core.model.mail import MailKind
 from cyclades_core.testing import ManualClock, PlainHasher, link_in, run_concurrently
 from cyclades_core.usecases import AccountSettings
@@ -117,7 +119,7 @@ def test_sixteen_concurrent_writers_never_see_database_is_locked(tmp_path: Path)
 WRITER = """
 import sys, uuid
 from datetime import UTC, datetime, timedelta
-from cyclades_adapters.sql import SqlDatabase
+from cyclades_adapters.sql import SqlCatalogue, SqlDatabase
 from cyclades_core.model.mail import MailKind, OutboxMessage
 database = SqlDatabase(sys.argv[1])
 candidature_id = sys.argv[2]
@@ -181,9 +183,13 @@ def sql_portal_catalogue():  # type: ignore[no-untyped-def]
 JOURNEY = """
 import sys
 from cyclades_adapters import build_portal
+from cyclades_adapters.sql import SqlCatalogue, SqlDatabase
 from cyclades_core.testing import PlainHasher, link_in
 from cyclades_core.usecases import AccountSettings, CreateAccountForm
-portal = build_portal(sys.argv[1], hasher=PlainHasher(), environ={}, settings=AccountSettings(creations_per_hour=10_000))
+from tests.candidature_support import accrall_tabs, fill, identification
+database = SqlDatabase(sys.argv[1])
+portal = build_portal(sys.argv[1], hasher=PlainHasher(), environ={}, catalogue=SqlCatalogue(database),
+                      settings=AccountSettings(creations_per_hour=10_000))
 prefix = sys.argv[2]
 for i in range(int(sys.argv[3])):
     email = f"{prefix}{i}@exemple.fr"
@@ -194,23 +200,38 @@ for i in range(int(sys.argv[3])):
         password="Tq9#mLpw", password_confirmation="Tq9#mLpw"))
     mail = [m for m in portal.outbox.pending(100000) if m.recipient == email][-1]
     portal.accounts.activate(link_in(mail))
-    session = portal.accounts.login(email, "Tq9#mLpw")
-    portal.accounts.home(session.session_token)
+    token = portal.accounts.login(email, "Tq9#mLpw").session_token
+    tabs = accrall_tabs()
+    tabs[1] = identification(email=email)
+    draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), tabs)
+    saved = portal.candidatures.save(token, draft)
+    draft = fill(portal, portal.candidatures.edit(token, saved.candidature_id), [None] * 7)
+    assert portal.candidatures.save(token, draft).version == 2
 print("done", flush=True)
 """
 
 
 @pytest.mark.slow
 def test_two_processes_run_the_journey_against_one_postgresql() -> None:
-    """Two OS processes, one PostgreSQL database: no error, no duplicate."""
+    """Two OS processes, one PostgreSQL database, the full journey (account, candidature, modification): no error,
+    no duplicate."""
     from tests.sql_support import postgres_database
 
     database = postgres_database()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    shipped = guide_portal().catalogue.catalogue
+    now = datetime.now(UTC)
+    session = shipped.session("BTS-2022")
+    assert session is not None
+    SqlCatalogue(database).load([
+        *shipped.exams(), *shipped.academies(), session, *shipped.specialites("BTS", 2022), *shipped.categories(),
+        *shipped.diplomas(), *shipped.pcs(), *shipped.nationalities(), *shipped.piece_rules("BTS-2022"),
+        RegistrationService("BTS-2022", "03", Period(now - timedelta(days=1), now + timedelta(days=1))),
+    ])  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
     processes = [
         subprocess.Popen(  # noqa: S603 - our own script
-            [sys.executable, "-c", JOURNEY, postgres_url(), prefix, "40"], stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, env=env,
+            [sys.executable, "-c", JOURNEY, postgres_url(), prefix, "25"], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env=env, cwd=ROOT,
         )
         for prefix in ("p", "q")
     ]  # fmt: skip
@@ -218,7 +239,32 @@ def test_two_processes_run_the_journey_against_one_postgresql() -> None:
     assert [p.returncode for p in processes] == [0, 0], [err.decode()[-2000:] for _, err in outputs]
     with database.engine.connect() as connection:
         accounts = connection.execute(text("SELECT count(*), count(DISTINCT candidate_number) FROM accounts")).one()
-    assert tuple(accounts) == (80, 80)
+        candidatures = connection.execute(text("SELECT count(*), sum(version) FROM candidatures")).one()
+        versions = connection.execute(text("SELECT count(*) FROM candidature_versions")).scalar_one()
+    assert tuple(accounts) == (50, 50)
+    assert tuple(candidatures) == (50, 100)
+    assert versions == 100
+
+
+def test_ten_thousand_accounts_get_ten_thousand_distinct_numbers(sql_database: SqlDatabase) -> None:  # noqa: F811
+    """A7 on SQL: numbers from the allocator, uniqueness backed by the database's constraint."""
+    from attrs import evolve
+
+    from cyclades_adapters.sql import SqlCandidateNumberAllocator
+    from cyclades_core.model.values import CandidateNumber
+    from cyclades_core.testing import make_account
+
+    allocator = SqlCandidateNumberAllocator(sql_database)
+    template = make_account()
+    for batch in range(20):
+        numbers = [CandidateNumber(allocator.allocate(2022)) for _ in range(500)]  # never inside a unit of work
+        with sql_database.unit_of_work() as uow:
+            for i, number in enumerate(numbers):
+                uow.accounts.add(evolve(template, id=f"a{batch}-{i}", email=None, candidate_number=number))
+            uow.commit()
+    with sql_database.engine.connect() as connection:
+        counts = connection.execute(text("SELECT count(*), count(DISTINCT candidate_number) FROM accounts")).one()
+    assert tuple(counts) == (10_000, 10_000)
 
 
 def test_deletion_racing_the_first_candidature_never_leaves_an_orphan(sql_database: SqlDatabase) -> None:  # noqa: F811
