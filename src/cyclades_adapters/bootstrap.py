@@ -16,6 +16,7 @@ from cyclades_core.errors import ConfigurationError
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import DocumentRenderer, FileScanner, FileStore
+from cyclades_core.ports.mail import Mailer
 from cyclades_core.ports.reference import BirthplaceDirectory
 from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter
 from cyclades_core.ports.storage import UnitOfWorkFactory
@@ -24,7 +25,7 @@ from cyclades_core.usecases.audit import AuditService
 from cyclades_core.usecases.candidatures import CandidatureService
 from cyclades_core.usecases.catalogue import CatalogueService
 from cyclades_core.usecases.documents import DocumentService
-from cyclades_core.usecases.mail import OutboxService
+from cyclades_core.usecases.mail import MailRelay, OutboxService, ReminderService
 from cyclades_core.usecases.management import EstablishmentService, ManagerService
 from cyclades_core.usecases.pieces import PieceService
 
@@ -46,6 +47,8 @@ class Portal:
     pieces: PieceService
     documents: DocumentService
     outbox: OutboxService
+    relay: MailRelay
+    reminders: ReminderService
     audit: AuditService
     unit_of_work: UnitOfWorkFactory
     clock: Clock
@@ -101,6 +104,7 @@ def build_portal(
     file_store: FileStore | None = None,
     scanner: FileScanner | None = None,
     renderer: DocumentRenderer | None = None,
+    mailer: Mailer | None = None,
     environ: Mapping[str, str] | None = None,
     migrate: bool = False,
 ) -> Portal:
@@ -112,7 +116,8 @@ def build_portal(
     shipped with the package (académies, BTS spécialités, reference lists), with no session configured.
     ``file_store`` defaults to an in-memory store (use ``FileSystemFileStore(root)`` for real deployments, with a
     root outside any served directory); ``scanner`` to the built-in signature scanner; ``renderer`` to the simple
-    PDF renderer.
+    PDF renderer; ``mailer`` to an in-memory mailer (use ``SmtpMailer`` or ``EmlFolderMailer``), driven by
+    ``portal.relay``.
     """
     env = os.environ if environ is None else environ
     url = storage_url or env.get(DATABASE_URL_ENV) or DEFAULT_STORAGE_URL
@@ -138,6 +143,10 @@ def build_portal(
         from cyclades_adapters.documents import SimplePdfRenderer
 
         renderer = SimplePdfRenderer()
+    if mailer is None:
+        from cyclades_adapters.mail import MemoryMailer
+
+        mailer = MemoryMailer()
     accounts = AccountService(
         uow=uow,
         clock=clock,
@@ -156,6 +165,8 @@ def build_portal(
         pieces=PieceService(uow=uow, clock=clock, accounts=accounts, store=file_store, scanner=scanner),
         documents=DocumentService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts, renderer=renderer),
         outbox=OutboxService(uow=uow, clock=clock),
+        relay=MailRelay(uow=uow, clock=clock, mailer=mailer),
+        reminders=ReminderService(uow=uow, clock=clock, catalogue=catalogue),
         audit=AuditService(uow=uow, clock=clock),
         unit_of_work=uow,
         clock=clock,

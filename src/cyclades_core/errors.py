@@ -30,6 +30,7 @@ __all__ = [
     "InvalidCredentials",
     "InvalidLink",
     "LinkExpired",
+    "MailDeliveryError",
     "NotFoundError",
     "PasswordChangeRequired",
     "ServiceClosed",
@@ -282,3 +283,10 @@ class StorageUnavailable(CycladesError):
 
     code = "storage_unavailable"
     default_message = "Le service est momentanément indisponible. Veuillez réessayer plus tard."
+
+
+class MailDeliveryError(CycladesError):
+    """The mail server refused or could not be reached; the relay retries later."""
+
+    code = "mail_delivery_error"
+    default_message = "L'envoi du message a échoué ; il sera retenté."

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -254,7 +254,30 @@ class _Outbox:
         self._table = db.outbox
 
     def add(self, message: OutboxMessage) -> None:
+        if self._table.get(message.id) is not None:
+            raise ConflictError("Ce message est déjà dans la file d'envoi.")
         self._table.put(message.id, message)
+
+    def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
+        due = [
+            m
+            for m in self._table.values()
+            if m.sent_at is None
+            and (m.next_attempt_at is None or m.next_attempt_at <= now)
+            and (m.claimed_until is None or m.claimed_until <= now)
+        ][:limit]
+        claimed = [evolve(m, claimed_until=now + lease) for m in due]
+        for message in claimed:
+            self._table.put(message.id, message)
+        return claimed
+
+    def mark_failed(self, message_id: str, next_attempt_at: datetime) -> None:
+        message = self._table.get(message_id)
+        if message is not None:
+            self._table.put(
+                message_id,
+                evolve(message, attempts=message.attempts + 1, claimed_until=None, next_attempt_at=next_attempt_at),
+            )
 
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
         return [m for m in self._table.values() if m.sent_at is None][:limit]
@@ -387,6 +410,9 @@ class _Pieces:
 
     def remove(self, candidature_id: str, code: str) -> bool:
         return self._table.delete((candidature_id, code))
+
+    def due(self, after: datetime, before: datetime) -> Sequence[Piece]:
+        return [p for p in self._table.values() if p.missing and after < p.period.end <= before]
 
 
 class MemoryUnitOfWork:

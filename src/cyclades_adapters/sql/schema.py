@@ -111,6 +111,9 @@ outbox = Table(
     Column("body", Text, nullable=False),
     _utc("created_at"),
     _utc("sent_at", True),
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    _utc("next_attempt_at", True),
+    _utc("claimed_until", True),
     Index("ix_outbox_pending", "sent_at", "seq"),
 )
 

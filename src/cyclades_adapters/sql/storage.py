@@ -8,12 +8,13 @@ check; uniqueness is the database's (unique constraints), and driver errors are 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
+from attrs import evolve
 from cattrs import Converter
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cyclades_adapters.sql import schema as t
@@ -254,20 +255,53 @@ class _Tokens(_Repository):
 
 def _message(row: Any) -> OutboxMessage:
     return OutboxMessage(
-        row.id, MailKind(row.kind), row.account_id, row.recipient, row.subject, row.body, row.created_at, row.sent_at
-    )
+        row.id, MailKind(row.kind), row.account_id, row.recipient, row.subject, row.body, row.created_at, row.sent_at,
+        row.attempts, row.next_attempt_at, row.claimed_until,
+    )  # fmt: skip
 
 
 class _Outbox(_Repository):
     def add(self, message: OutboxMessage) -> None:
+        try:
+            with self._c.begin_nested():  # a duplicate id must not abort the caller's transaction
+                self._c.execute(
+                    insert(t.outbox),
+                    {
+                        "id": message.id, "kind": message.kind.value, "account_id": message.account_id,
+                        "recipient": message.recipient, "subject": message.subject, "body": message.body,
+                        "created_at": message.created_at, "sent_at": message.sent_at, "attempts": message.attempts,
+                        "next_attempt_at": message.next_attempt_at, "claimed_until": message.claimed_until,
+                    },
+                )  # fmt: skip
+        except IntegrityError:
+            raise ConflictError("Ce message est déjà dans la file d'envoi.") from None
+
+    def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
+        c = t.outbox.c
+        statement = (
+            select(t.outbox)
+            .where(
+                c.sent_at.is_(None),
+                or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now),
+                or_(c.claimed_until.is_(None), c.claimed_until <= now),
+            )
+            .order_by(c.seq)
+            .limit(limit)
+        )
+        if self._c.dialect.name == "postgresql":
+            statement = statement.with_for_update(skip_locked=True)
+        rows = list(self._c.execute(statement))
+        if rows:
+            until = now + lease
+            self._c.execute(update(t.outbox).where(c.seq.in_([r.seq for r in rows])).values(claimed_until=until))
+        return [evolve(_message(row), claimed_until=now + lease) for row in rows]
+
+    def mark_failed(self, message_id: str, next_attempt_at: datetime) -> None:
         self._write(
-            insert(t.outbox),
-            {
-                "id": message.id, "kind": message.kind.value, "account_id": message.account_id,
-                "recipient": message.recipient, "subject": message.subject, "body": message.body,
-                "created_at": message.created_at, "sent_at": message.sent_at,
-            },
-        )  # fmt: skip
+            update(t.outbox)
+            .where(t.outbox.c.id == message_id)
+            .values(attempts=t.outbox.c.attempts + 1, claimed_until=None, next_attempt_at=next_attempt_at)
+        )
 
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
         statement = select(t.outbox).where(t.outbox.c.sent_at.is_(None)).order_by(t.outbox.c.seq).limit(limit)
@@ -452,6 +486,11 @@ class _Pieces(_Repository):
 
     def remove(self, candidature_id: str, code: str) -> bool:
         return bool(self._write(delete(t.pieces).where(self._key(candidature_id, code))).rowcount)
+
+    def due(self, after: datetime, before: datetime) -> Sequence[Piece]:
+        """A scan of the pièces' documents (reminders run a few times a day); a deadline column would index it."""
+        pieces = (JSON_CONVERTER.structure(d, Piece) for d in self._c.execute(select(t.pieces.c.data)).scalars())
+        return [p for p in pieces if p.missing and after < p.period.end <= before]
 
 
 class SqlUnitOfWork:

@@ -6,6 +6,8 @@ activation body are the guide's words.
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 from enum import Enum
 
@@ -19,7 +21,9 @@ __all__ = [
     "activation_mail",
     "candidature_saved_mail",
     "email_changed_mail",
+    "html_body",
     "password_changed_mail",
+    "pieces_reminder_mail",
     "reset_mail",
     "withdrawal_mail",
 ]
@@ -37,6 +41,7 @@ class MailKind(Enum):
     CANDIDATURE_SAVED = "candidature_saved"
     CANDIDATURE_MODIFIED = "candidature_modified"
     WITHDRAWAL = "withdrawal"
+    PIECES_REMINDER = "pieces_reminder"
 
 
 @frozen
@@ -55,10 +60,34 @@ class OutboxMessage:
     body: str
     created_at: datetime
     sent_at: datetime | None = None
+    attempts: int = 0
+    next_attempt_at: datetime | None = None  # after a failed delivery, not before
+    claimed_until: datetime | None = None  # a relay's lease: no other relay takes it before
 
     @property
     def message_id(self) -> str:
         return f"<{self.id}@cyclades>"
+
+
+_LINK_LINE = re.compile(r"^(?P<label>[^:\n]{1,60}) : (?P<url>https?://\S+)$")
+_URL = re.compile(r"(https?://[^\s<>\"]+)")
+
+
+def html_body(text: str) -> str:
+    """The HTML alternative of a text mail: every character escaped, paragraphs kept, "Label : URL" lines made into
+    a link named by the label, other URLs linked."""
+    paragraphs = []
+    for block in text.strip().split("\n\n"):
+        lines = []
+        for line in block.split("\n"):
+            match = _LINK_LINE.match(line)
+            if match:
+                url = html.escape(match["url"], quote=True)
+                lines.append(f'<a href="{url}">{html.escape(match["label"])}</a>')
+            else:
+                lines.append(_URL.sub(lambda m: f'<a href="{m[1]}">{m[1]}</a>', html.escape(line, quote=True)))
+        paragraphs.append("<p>" + "<br>\n".join(lines) + "</p>")
+    return '<!DOCTYPE html>\n<html lang="fr"><body>\n' + "\n".join(paragraphs) + "\n</body></html>\n"
 
 
 @frozen
@@ -165,3 +194,18 @@ def withdrawal_mail(exam: str, session: str, inscription_number: str) -> MailCon
         "candidat tant que le service d'inscription est ouvert.\n\n" + SIGNATURE
     )
     return MailContent(MailKind.WITHDRAWAL, "[CYCLADES] Confirmation de votre désinscription", body)
+
+
+def pieces_reminder_mail(
+    exam: str, session: str, inscription_number: str, pieces: list[str], deadline: str
+) -> MailContent:
+    """The reminder of missing pièces (issue 7): once per candidature and deadline."""
+    listed = "\n".join(f"- {title}" for title in pieces)
+    body = (
+        "Bonjour,\n\n"
+        f"Pour votre inscription à l'examen {exam} (session {session}, inscription n° {inscription_number}), "
+        f"les pièces justificatives suivantes n'ont pas encore été déposées ou validées :\n{listed}\n\n"
+        f"Elles sont à déposer en ligne avant le {deadline} (heure de Paris), dans votre espace candidat, "
+        'menu "Mes justificatifs", puis cliquez sur "J\'ai fourni toutes mes pièces".\n\n' + SIGNATURE
+    )
+    return MailContent(MailKind.PIECES_REMINDER, "[CYCLADES] Pièces justificatives à fournir", body)

@@ -104,6 +104,11 @@ class Piece:
         return f"{self.code} : {self.label}"
 
     @property
+    def missing(self) -> bool:
+        """An online pièce without a file, or sent back Non conforme: the candidate still has to deposit it."""
+        return self.mode is DepositMode.EN_LIGNE and (self.file is None or self.status is PieceStatus.NON_CONFORME)
+
+    @property
     def locked(self) -> bool:
         """Validated and not sent back as Non conforme: no change, no deletion."""
         return self.validated_at is not None and self.status is not PieceStatus.NON_CONFORME

@@ -3,6 +3,7 @@
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import DocumentContent, DocumentRenderer, FileScanner, FileStore
+from cyclades_core.ports.mail import Mailer
 from cyclades_core.ports.reference import BirthplaceDirectory, Commune, Country, Departement
 from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter, ThrottlePolicy
 from cyclades_core.ports.storage import (
@@ -35,6 +36,7 @@ __all__ = [
     "DocumentRepository",
     "FileScanner",
     "FileStore",
+    "Mailer",
     "Outbox",
     "PasswordHasher",
     "PieceRepository",

@@ -7,7 +7,7 @@ Adapters must pass the contract suites of :mod:`cyclades_core.testing.contracts`
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -113,7 +113,19 @@ class TokenStore(Protocol):
 class Outbox(Protocol):
     """Mails written in the same unit of work as the change that causes them (transactional outbox, J1)."""
 
-    def add(self, message: OutboxMessage) -> None: ...
+    def add(self, message: OutboxMessage) -> None:
+        """Queue a message; :class:`~cyclades_core.errors.ConflictError` when its id is already there (a
+        deterministic id makes a mail "never twice")."""
+        ...
+
+    def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
+        """Take at most ``limit`` unsent messages that are due (``next_attempt_at`` passed) and not leased, oldest
+        first, and lease them until ``now + lease``: concurrent relays never take the same message (J3)."""
+        ...
+
+    def mark_failed(self, message_id: str, next_attempt_at: datetime) -> None:
+        """Record a failed delivery: one more attempt, no lease, not before ``next_attempt_at``."""
+        ...
 
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
         """Unsent messages, oldest first."""
@@ -226,6 +238,11 @@ class PieceRepository(Protocol):
         ...
 
     def remove(self, candidature_id: str, code: str) -> bool: ...
+
+    def due(self, after: datetime, before: datetime) -> Sequence[Piece]:
+        """Online pièces still missing (no file, or sent back Non conforme) whose deadline falls in
+        ``(after, before]``: what reminders are about."""
+        ...
 
 
 class UnitOfWork(Protocol):

@@ -403,6 +403,71 @@ class StorageContract:
         with uow_factory() as uow:
             assert [m.id for m in uow.outbox.pending(10)] == ["m9-None"]
 
+    def test_a_duplicate_message_id_is_a_conflict_that_spares_the_rest(self, uow_factory: UnitOfWorkFactory) -> None:
+        """A deterministic id makes a mail "never twice"; the refusal leaves the caller's transaction usable."""
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.outbox.add(_message(account.id, 1))
+            with pytest.raises(ConflictError):
+                uow.outbox.add(_message(account.id, 1))
+            uow.outbox.add(_message(account.id, 2))
+            uow.commit()
+        with uow_factory() as uow:
+            assert [m.id for m in uow.outbox.pending(10)] == [f"m1-{account.id}", f"m2-{account.id}"]
+
+    def test_claims_lease_messages_and_failures_wait_for_their_next_attempt(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            for n in range(3):
+                uow.outbox.add(_message(account.id, n))
+            uow.commit()
+        lease = timedelta(minutes=5)
+        with uow_factory() as uow:
+            first = uow.outbox.claim(T0, 2, lease)
+            uow.commit()
+        assert [m.id for m in first] == [f"m0-{account.id}", f"m1-{account.id}"]
+        assert all(m.claimed_until == T0 + lease for m in first)
+        with uow_factory() as uow:
+            assert [m.id for m in uow.outbox.claim(T0, 10, lease)] == [f"m2-{account.id}"]
+            uow.outbox.mark_failed(first[0].id, T0 + timedelta(minutes=1))
+            uow.outbox.mark_sent(first[1].id, T0)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.outbox.claim(T0 + timedelta(seconds=30), 10, lease) == []
+            [retry] = uow.outbox.claim(T0 + timedelta(minutes=1), 10, lease)  # the failed one, due again
+            assert (retry.id, retry.attempts) == (first[0].id, 1)
+            [expired] = uow.outbox.claim(T0 + lease, 10, lease)  # m2's lease ran out (a relay crashed)
+            assert expired.id == f"m2-{account.id}"
+            uow.commit()
+
+    def test_four_concurrent_relays_never_claim_one_message_twice(self, uow_factory: UnitOfWorkFactory) -> None:
+        """J3: 4 relays over 1 000 messages → 1 000 distinct claims."""
+        with uow_factory() as uow:
+            for n in range(1000):
+                uow.outbox.add(_message(None, n))
+            uow.commit()
+
+        def relay(_: int) -> list[str]:
+            taken: list[str] = []
+            while True:
+                with uow_factory() as uow:
+                    batch = uow.outbox.claim(T0, 25, timedelta(minutes=5))
+                    for message in batch:
+                        uow.outbox.mark_sent(message.id, T0)
+                    uow.commit()
+                if not batch:
+                    return taken
+                taken.extend(m.id for m in batch)
+
+        results = run_concurrently(relay, 4)
+        claimed = [m for r in results if isinstance(r, list) for m in r]
+        assert all(isinstance(r, list) for r in results), results
+        assert len(claimed) == len(set(claimed)) == 1000
+
     def test_the_audit_log_appends_and_rolls_back_with_the_change(self, uow_factory: UnitOfWorkFactory) -> None:
         with uow_factory() as uow:
             uow.audit.append(AuditRecord.of(T0, "account_created", "anonymous", "acc-1"))
