@@ -245,3 +245,17 @@ def test_reminders_go_once_per_candidature_for_missing_pieces() -> None:
     assert "CINSIG01 : Confirmation d'inscription signée" in reminder.body
     assert "15/12/2021 à 23:59" in reminder.body
     assert candidature_id in reminder.id
+
+
+def test_the_demo_mailer_writes_eml_files_and_the_saved_mail_links_the_documents(tmp_path: Any) -> None:
+    from cyclades_adapters.mail import EmlFolderMailer
+
+    portal = guide_portal(ManualClock(DURING), mailer=EmlFolderMailer(tmp_path / "mails"))
+    token = signed_in(portal)
+    candidature_id = register(portal, token)
+    assert portal.relay.run_until_idle().sent == 2
+    files = sorted((tmp_path / "mails").glob("*.eml"))
+    assert [f.name.split("-")[2] for f in files] == ["activation", "candidature_saved"]
+    saved = email.message_from_bytes(files[1].read_bytes(), policy=policy.default)
+    assert saved["Subject"] == "[CYCLADES] Confirmation d'inscription"
+    assert f"/mes-documents/{candidature_id}" in saved.get_body(("html",)).get_content()

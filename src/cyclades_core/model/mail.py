@@ -161,7 +161,7 @@ def account_deleted_mail() -> MailContent:
 
 
 def candidature_saved_mail(
-    exam: str, session: str, inscription_number: str, version: int, saved_at: str, closing: str
+    exam: str, session: str, inscription_number: str, version: int, saved_at: str, closing: str, link: str
 ) -> MailContent:
     """CAN-10 / CAN-12: the save (version 1) or a modification (version 2, 3…) of a candidature."""
     first = version == 1
@@ -176,8 +176,8 @@ def candidature_saved_mail(
         + f"Votre numéro d'inscription : {inscription_number} - Version {version:02d}\n\n"
         "Vous pourrez consulter et, éventuellement, modifier les données de votre dossier avant la fermeture du "
         f"service fixée le : {closing}.\n\n"
-        'Votre récapitulatif d\'inscription est disponible dans votre espace candidat, menu "Mes documents".\n\n'
-        + SIGNATURE
+        'Votre récapitulatif d\'inscription est disponible dans votre espace candidat, menu "Mes documents" :\n\n'
+        f"Mes documents : {link}\n\n" + SIGNATURE
     )
     kind = MailKind.CANDIDATURE_SAVED if first else MailKind.CANDIDATURE_MODIFIED
     subject = "[CYCLADES] Confirmation d'inscription" if first else "[CYCLADES] Modification de votre inscription"

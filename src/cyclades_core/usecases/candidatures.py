@@ -515,6 +515,7 @@ class CandidatureService:
         content = candidature_saved_mail(
             self._exam_name(session), session.label, candidature.inscription_number, candidature.version,
             format_datetime(now), format_datetime(service.period.end),
+            f"{self._accounts.settings.base_url.rstrip('/')}/mes-documents/{candidature.id}",
         )  # fmt: skip
         queue_mail(uow, content, now, recipient=account.email.display, account_id=account.id)
 
