@@ -7,12 +7,14 @@ environment variable ``CYCLADES_DATABASE_URL``, then the embedded default ``memo
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from attrs import frozen
 
 from cyclades_core.errors import ConfigurationError
+from cyclades_core.model.verification import DocumentSigner
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import DocumentRenderer, FileScanner, FileStore
@@ -93,6 +95,34 @@ def _storage(url: str, migrate: bool) -> tuple[object, UnitOfWorkFactory, Candid
     )
 
 
+DOCUMENT_KEY_ENV = "CYCLADES_DOCUMENT_KEY"
+
+
+def _default_renderer() -> DocumentRenderer:
+    """The laid-out reportlab documents when the ``pdf`` extra is installed, else the dependency-free renderer."""
+    try:
+        from cyclades_adapters.pdf import ReportlabRenderer
+
+        return ReportlabRenderer()
+    except ImportError:
+        from cyclades_adapters.documents import SimplePdfRenderer
+
+        return SimplePdfRenderer()
+
+
+def _document_key(given: bytes | None, env: Mapping[str, str]) -> bytes:
+    """The secret of the documents' verification codes: the argument, then ``CYCLADES_DOCUMENT_KEY``; without
+    either, a random key for this process only (codes then verify only in this process)."""
+    if given is not None:
+        return given
+    text = env.get(DOCUMENT_KEY_ENV)
+    if text:
+        if len(text.encode()) < 16:
+            raise ConfigurationError(f"document_key / {DOCUMENT_KEY_ENV} : au moins 16 caractères.")
+        return text.encode()
+    return secrets.token_bytes(32)
+
+
 def build_portal(
     storage_url: str | None = None,
     *,
@@ -105,6 +135,7 @@ def build_portal(
     scanner: FileScanner | None = None,
     renderer: DocumentRenderer | None = None,
     mailer: Mailer | None = None,
+    document_key: bytes | None = None,
     environ: Mapping[str, str] | None = None,
     migrate: bool = False,
 ) -> Portal:
@@ -140,9 +171,7 @@ def build_portal(
         file_store = file_store or MemoryFileStore()
         scanner = scanner or SignatureScanner()
     if renderer is None:
-        from cyclades_adapters.documents import SimplePdfRenderer
-
-        renderer = SimplePdfRenderer()
+        renderer = _default_renderer()
     if mailer is None:
         from cyclades_adapters.mail import MemoryMailer
 
@@ -156,14 +185,23 @@ def build_portal(
         birthplaces=birthplaces,
         settings=settings,
     )
+    candidatures = CandidatureService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts, files=file_store)
     return Portal(
         accounts=accounts,
         catalogue=CatalogueService(catalogue=catalogue, clock=clock),
-        candidatures=CandidatureService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts, files=file_store),
+        candidatures=candidatures,
         management=ManagerService(uow=uow, clock=clock, accounts=accounts),
         establishments=EstablishmentService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts),
         pieces=PieceService(uow=uow, clock=clock, accounts=accounts, store=file_store, scanner=scanner),
-        documents=DocumentService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts, renderer=renderer),
+        documents=DocumentService(
+            uow=uow,
+            clock=clock,
+            catalogue=catalogue,
+            accounts=accounts,
+            renderer=renderer,
+            signer=DocumentSigner(_document_key(document_key, env)),
+            candidatures=candidatures,
+        ),
         outbox=OutboxService(uow=uow, clock=clock),
         relay=MailRelay(uow=uow, clock=clock, mailer=mailer),
         reminders=ReminderService(uow=uow, clock=clock, catalogue=catalogue),

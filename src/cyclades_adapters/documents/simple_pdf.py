@@ -42,6 +42,12 @@ class SimplePdfRenderer:
                 lines.append((heading, True))
             for row in rows:
                 lines.extend((part, False) for part in _wrap(row))
+        for table in content.tables:
+            lines += [("", False), (table.title, True)]
+            for cells in table.rows:
+                lines.extend((part, False) for part in _wrap(" | ".join(c for c in cells if c)))
+        if content.verification:
+            lines += [("", False), (f"Code de vérification : {content.verification}", False)]
         return lines
 
     def render(self, content: DocumentContent) -> bytes:

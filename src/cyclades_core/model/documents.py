@@ -19,6 +19,7 @@ class DocumentKind(Enum):
     AMENAGEMENTS = "Notification de mesures d'aménagements"
     CONVOCATION = "Convocation aux épreuves"
     RELEVE_NOTES = "Relevé de notes"
+    RECAPITULATIF = "Récapitulatif d'inscription"
 
 
 @frozen

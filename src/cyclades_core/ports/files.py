@@ -9,7 +9,7 @@ from attrs import frozen
 
 from cyclades_core.model.pieces import ScanVerdict
 
-__all__ = ["DocumentContent", "DocumentRenderer", "FileScanner", "FileStore"]
+__all__ = ["DocumentContent", "DocumentRenderer", "DocumentTable", "FileScanner", "FileStore"]
 
 
 class FileStore(Protocol):
@@ -49,12 +49,24 @@ class FileScanner(Protocol):
 
 
 @frozen
+class DocumentTable:
+    """A table of a document (the épreuves): a title above it, column names, rows of cells."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@frozen
 class DocumentContent:
-    """What a document says, for a renderer to lay out: a title, the top-right lines, then titled blocks."""
+    """What a document says, for a renderer to lay out: the title block, the top-right lines, titled blocks of
+    lines, then tables; the verification code to print, and the document's own timestamp."""
 
     title: tuple[str, ...]
     header: tuple[str, ...]
     blocks: tuple[tuple[str, tuple[str, ...]], ...]
+    tables: tuple[DocumentTable, ...] = ()
+    verification: str | None = None
 
 
 class DocumentRenderer(Protocol):

@@ -14,15 +14,24 @@ from cyclades_core.model.candidature import AcquisKind, Candidature, EpreuvePosi
 from cyclades_core.model.catalogue import FRENCH_MONTHS, FRENCH_WEEKDAYS, DepositMode
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.pieces import Piece
+from cyclades_core.model.verification import DocumentSigner
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
-from cyclades_core.ports.files import DocumentContent, DocumentRenderer
+from cyclades_core.ports.files import DocumentContent, DocumentRenderer, DocumentTable
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from cyclades_core.timeutil import format_date, format_datetime, paris
 from cyclades_core.usecases.accounts import AccountService
+from cyclades_core.usecases.candidatures import CandidatureService, Recapitulatif
 from cyclades_core.usecases.management import Manager
 
-__all__ = ["FORMULAIRES_MESSAGE", "DocumentService", "RenderedFile", "confirmation_content", "pieces_content"]
+__all__ = [
+    "FORMULAIRES_MESSAGE",
+    "DocumentService",
+    "RenderedFile",
+    "confirmation_content",
+    "pieces_content",
+    "recapitulatif_content",
+]
 
 #: DOC-04, the guide's words.
 FORMULAIRES_MESSAGE = "Actuellement, cette section n'est pas utilisée dans le cadre du BTS."
@@ -47,11 +56,12 @@ def _return_by(pieces: list[Piece]) -> str | None:
     return f"A RENVOYER IMPERATIVEMENT POUR LE {text.upper()}"
 
 
-def _row(e: EpreuvePosition) -> str:
-    cells = [e.title, e.unit or "", e.position.value, e.mode.value if e.mode else ""]
-    if e.benefice_details:
-        cells.append(e.benefice_details)
-    return " | ".join(c for c in cells if c)
+EPREUVE_COLUMNS = ("Epreuve", "Unité", "Position", "Mode", "")
+
+
+def _row(e: EpreuvePosition) -> tuple[str, ...]:
+    title = f"{e.title} (Académie d'obtention: {e.grade_academie})" if e.grade_academie else e.title
+    return (title, e.unit or "", e.position.value, e.mode.value if e.mode else "", e.benefice_details or "")
 
 
 def _header(account: Account, candidature: Candidature, session_month: str, version: int, at: str) -> tuple[str, ...]:
@@ -64,7 +74,12 @@ def _header(account: Account, candidature: Candidature, session_month: str, vers
 
 
 def confirmation_content(
-    account: Account, candidature: Candidature, catalogue: Catalogue, pieces: list[Piece], version_at: str
+    account: Account,
+    candidature: Candidature,
+    catalogue: Catalogue,
+    pieces: list[Piece],
+    version_at: str,
+    verification: str | None = None,
 ) -> DocumentContent:
     """DOC-01: the confirmation d'inscription in the order of the guide's example."""
     session = catalogue.session(candidature.session_id)
@@ -110,19 +125,28 @@ def confirmation_content(
             *([f"Déjà présenté en : {max(presented)}"] if presented else []),
         ))
     )  # fmt: skip
-    blocks.append(("EPREUVES OBLIGATOIRES", tuple(_row(e) for e in content.epreuves if e.mandatory)))
+    tables = [DocumentTable("EPREUVES OBLIGATOIRES", EPREUVE_COLUMNS,
+                            tuple(_row(e) for e in content.epreuves if e.mandatory))]  # fmt: skip
     optional = tuple(_row(e) for e in content.epreuves if not e.mandatory)
     if optional:
-        blocks.append(("EPREUVE(S) FACULTATIVE(S)", optional))
+        tables.append(DocumentTable("EPREUVE(S) FACULTATIVE(S)", EPREUVE_COLUMNS, optional))
     return DocumentContent(
         ("CONFIRMATION D'INSCRIPTION", exam),
         _header(account, candidature, session.month_code, candidature.version, version_at),
         tuple(blocks),
+        tuple(tables),
+        verification,
     )
 
 
 def pieces_content(
-    account: Account, candidature: Candidature, catalogue: Catalogue, pieces: list[Piece], version: int, at: str
+    account: Account,
+    candidature: Candidature,
+    catalogue: Catalogue,
+    pieces: list[Piece],
+    version: int,
+    at: str,
+    verification: str | None = None,
 ) -> DocumentContent:
     """ "Demande de pièces justificatives": the pièces with codes, modes and deadlines, and the return address
     (JUS-02)."""
@@ -144,7 +168,34 @@ def pieces_content(
         ("DEMANDE DE PIECES JUSTIFICATIVES", f"{academie.label} - Session {session.label}"),
         _header(account, candidature, session.month_code, version, at),
         tuple(blocks),
+        verification=verification,
     )
+
+
+def recapitulatif_content(recap: Recapitulatif, verification: str | None = None) -> DocumentContent:
+    """The guide's "RECAPITULATIF D'INSCRIPTION" (section 3): every section of the Récapitulatif tab, the acquis and
+    the épreuves by group."""
+    header = [f"N° candidat : {recap.candidate_number}"]
+    title = ["RECAPITULATIF D'INSCRIPTION"]
+    if recap.saved_at is not None and recap.version is not None:
+        local = paris(recap.saved_at)
+        day = f"{FRENCH_WEEKDAYS[local.weekday()]} {local.day:02d} {FRENCH_MONTHS[local.month - 1]} {local.year}"
+        title.append(f"Candidature enregistrée le {day} à {local.hour:02d}:{local.minute:02d}")
+        header.insert(0, f"Version : {recap.version} du {format_datetime(recap.saved_at)}")
+    if recap.inscription_number:
+        header.append(f"Inscription n° : {recap.inscription_number}")
+    header += [f"Session : {recap.session_label}", recap.academie_label]
+    blocks = tuple((name, tuple(f"{label} : {value}" for label, value in rows)) for name, rows in recap.sections)
+    tables = []
+    for group, mandatory, optional in recap.epreuves:
+        tables.append(
+            DocumentTable(f"{group} - Epreuve(s) obligatoire(s)", EPREUVE_COLUMNS, tuple(_row(e) for e in mandatory))
+        )
+        if optional:
+            tables.append(
+                DocumentTable(f"{group} - Epreuve(s) facultative(s)", EPREUVE_COLUMNS, tuple(_row(e) for e in optional))
+            )
+    return DocumentContent(tuple(title), tuple(header), blocks, tuple(tables), verification)
 
 
 class DocumentService:
@@ -156,12 +207,35 @@ class DocumentService:
         catalogue: Catalogue,
         accounts: AccountService,
         renderer: DocumentRenderer,
+        signer: DocumentSigner,
+        candidatures: CandidatureService | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._catalogue = catalogue
         self._accounts = accounts
         self._renderer = renderer
+        self._signer = signer
+        self._candidatures = candidatures
+
+    def verify(
+        self, code: str, kind: DocumentKind, candidate_number: str, inscription_number: str, version: int
+    ) -> bool:
+        """The managing service's one call: is this code the one printed on that document (type, candidate,
+        inscription, version as printed)? An edited document fails."""
+        return self._signer.verify(code, kind, candidate_number, inscription_number, version)
+
+    def render_recapitulatif(self, session_token: str, candidature_id: str) -> RenderedFile:
+        """The "Récapitulatif d'inscription" of a saved candidature, as a PDF."""
+        if self._candidatures is None:
+            raise CandidatureNotFound("Récapitulatif indisponible.")
+        recap = self._candidatures.mon_inscription(session_token, candidature_id)
+        code = self._signer.code(
+            DocumentKind.RECAPITULATIF, recap.candidate_number, recap.inscription_number or "", recap.version or 0
+        )
+        data = self._renderer.render(recapitulatif_content(recap, code))
+        filename = f"recapitulatif-{recap.candidate_number}-{recap.inscription_number}-v{recap.version}.pdf"
+        return RenderedFile(filename, self._renderer.media_type, data)
 
     def render(self, session_token: str, candidature_id: str, kind: DocumentKind) -> RenderedFile:
         """ "Visualiser/Imprimer" (CAN-15): the published document of the candidate's own candidature, rendered at
@@ -218,19 +292,23 @@ class DocumentService:
             raise CandidatureNotFound()
         pieces = list(uow.pieces.for_candidature(candidature.id))
         at = format_datetime(document.updated_at)
+        code = self._signer.code(
+            document.kind, str(account.candidate_number), candidature.inscription_number, document.version
+        )
         if document.kind is DocumentKind.CONFIRMATION:
             snapshot = next(
                 (c for c in uow.candidatures.history(candidature.id) if c.version == document.version), candidature
             )
-            content = confirmation_content(account, snapshot, self._catalogue, pieces, at)
+            content = confirmation_content(account, snapshot, self._catalogue, pieces, at, code)
         elif document.kind in (DocumentKind.DEMANDE_PIECES, DocumentKind.RELANCE_PIECES):
-            content = pieces_content(account, candidature, self._catalogue, pieces, document.version, at)
+            content = pieces_content(account, candidature, self._catalogue, pieces, document.version, at, code)
         else:
             session = self._catalogue.session(candidature.session_id)
             content = DocumentContent(
                 (document.kind.value.upper(),),
                 _header(account, candidature, session.month_code if session else "", document.version, at),
                 (("", (f"{candidature.identity.civility.label} {candidature.identity.display_name}",)),),
+                verification=code,
             )
         slug = re.sub(r"[^a-z]+", "-", document.kind.name.lower()).strip("-")
         filename = f"{slug}-{account.candidate_number}-{candidature.inscription_number}-v{document.version}.pdf"

@@ -1,0 +1,147 @@
+"""A4 documents with reportlab: the title block on the left and the references top right, titled blocks, tables
+whose cells wrap, page numbers "Page n / N" and the verification code on every page.
+
+Fonts: the DejaVu-derived Vera family shipped with reportlab, embedded (é, œ, °, « » covered). Byte-deterministic
+(``invariant=1``): the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from cyclades_core.ports.files import DocumentContent
+
+__all__ = ["ReportlabRenderer"]
+
+MARGIN = 15 * mm
+WIDTH = A4[0] - 2 * MARGIN
+
+
+@cache
+def _fonts() -> tuple[str, str]:
+    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    pdfmetrics.registerFont(TTFont("Vera", os.path.join(folder, "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont("Vera-Bold", os.path.join(folder, "VeraBd.ttf")))
+    return "Vera", "Vera-Bold"
+
+
+@cache
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = _fonts()
+    return {
+        "title": ParagraphStyle("title", fontName=bold, fontSize=12, leading=15),
+        "ref": ParagraphStyle("ref", fontName=bold, fontSize=9, leading=11, alignment=TA_RIGHT),
+        "heading": ParagraphStyle("heading", fontName=bold, fontSize=9.5, leading=12, spaceBefore=6, spaceAfter=2),
+        "text": ParagraphStyle("text", fontName=regular, fontSize=8.5, leading=10.5),
+        "cell": ParagraphStyle("cell", fontName=regular, fontSize=8, leading=9.5),
+        "head": ParagraphStyle("head", fontName=bold, fontSize=8, leading=9.5),
+    }
+
+
+def _p(text: str, style: str) -> Paragraph:
+    return Paragraph(escape(text), _styles()[style])
+
+
+class _NumberedCanvas(pdfcanvas.Canvas):  # type: ignore[misc]
+    """Draws "Page n / N" and the verification code once the number of pages is known."""
+
+    verification: str | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            regular, _ = _fonts()
+            self.setFont(regular, 7.5)
+            self.setFillColor(colors.black)
+            self.drawRightString(A4[0] - MARGIN, 8 * mm, f"Page {self._pageNumber} / {total}")
+            if self.verification:
+                self.drawString(MARGIN, 8 * mm, f"Code de vérification : {self.verification}")
+            super().showPage()
+        super().save()
+
+
+class ReportlabRenderer:
+    media_type = "application/pdf"
+
+    def render(self, content: DocumentContent) -> bytes:
+        _fonts()
+        buffer = io.BytesIO()
+        document = SimpleDocTemplate(
+            buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=16 * mm,
+            title=content.title[0] if content.title else "", author="Cyclades", creator="cyclades", invariant=1,
+            initialFontName=_fonts()[0],  # no unembedded Helvetica resource
+        )  # fmt: skip
+        story: list[Any] = [self._title_block(content), Spacer(1, 4 * mm)]
+        for heading, lines in content.blocks:
+            block: list[Any] = [_p(heading, "heading")] if heading else [Spacer(1, 2 * mm)]
+            block += [_p(line, "text") for line in lines]
+            story.append(KeepTogether(block))
+        for table in content.tables:
+            story += [Spacer(1, 2 * mm), _p(table.title, "heading"), self._table(table.columns, table.rows)]
+
+        class Numbered(_NumberedCanvas):
+            verification = content.verification
+
+        document.build(story, canvasmaker=Numbered)
+        return buffer.getvalue()
+
+    @staticmethod
+    def _title_block(content: DocumentContent) -> Table:
+        left = [_p(line, "title") for line in content.title]
+        right = [_p(line, "ref") for line in content.header]
+        block = Table([[left, right]], colWidths=[WIDTH * 0.55, WIDTH * 0.45])
+        block.setStyle(
+            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5)])
+        )  # fmt: skip
+        return block
+
+    @staticmethod
+    def _table(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> Table:
+        fractions = [0.46, 0.09, 0.12, 0.11, 0.22][: len(columns)]
+        widths = [WIDTH * f / sum(fractions) for f in fractions]
+        regular, bold = _fonts()
+
+        def cell(text: str, width: float, style: str, font: str) -> Any:
+            # A string that fits is drawn as is (cheap); only what must wrap becomes a paragraph.
+            return text if pdfmetrics.stringWidth(text, font, 8) <= width - 12 else _p(text, style)
+
+        data = [
+            [cell(c, w, "head", bold) for c, w in zip(columns, widths, strict=True)],
+            *[[cell(c, w, "cell", regular) for c, w in zip(row, widths, strict=True)] for row in rows],
+        ]
+        table = Table(data, colWidths=widths, repeatRows=1)
+        table.setStyle(
+            TableStyle([
+                ("FONT", (0, 0), (-1, -1), regular, 8),
+                ("FONT", (0, 0), (-1, 0), bold, 8),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ])
+        )  # fmt: skip
+        return table

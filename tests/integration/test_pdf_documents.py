@@ -1,0 +1,137 @@
+"""The laid-out PDF documents (issue 8; DOC-01, DOC-02, CAN-15): the guide's DUBOIS Pierre confirmation field by
+field, long content on several pages inside the page box, determinism, embedded fonts, verification codes."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pypdf
+import pytest
+
+from cyclades_adapters import Portal
+from cyclades_adapters.pdf import ReportlabRenderer
+from cyclades_core.model.documents import DocumentKind
+from cyclades_core.ports.files import DocumentContent, DocumentTable
+from cyclades_core.testing import ManualClock
+from tests.candidature_support import DURING, accrall_tabs, dubois_tabs, guide_portal, register, signed_in
+
+
+def text_of(data: bytes) -> str:
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def portal() -> Portal:
+    return guide_portal(ManualClock(DURING), renderer=ReportlabRenderer(), document_key=b"0123456789abcdef-key")
+
+
+@pytest.fixture
+def dubois(portal: Portal) -> tuple[str, str]:
+    token = signed_in(portal, email="pdubois@ac-rennes.fr", birth_name="DUBOIS", first_names="Pierre")
+    return token, register(portal, token, dubois_tabs())
+
+
+@pytest.mark.rule("DOC-01")
+def test_the_confirmation_shows_what_the_guide_s_example_shows(portal: Portal, dubois: tuple[str, str]) -> None:
+    token, candidature_id = dubois
+    text = text_of(portal.documents.render(token, candidature_id, DocumentKind.CONFIRMATION).data)
+    expected = [
+        "CONFIRMATION D'INSCRIPTION", "BREVET DE TECHNICIEN SUPERIEUR", "Inscription n° : 001", "Session : 2022-06",
+        "Version : 1 du 15/11/2021 à 11:00", "Recteur 1 chemin de l'olivier 25000 BESANCON",
+        "MONSIEUR DUBOIS Pierre 1 rue du port 25000 BESANÇON", "Nationalité : Française",
+        "Né(e) le : 28/11/2004 A : MAY-SUR-ORNE - 014", "Tél. mobile : 06 06 06 06 06", "Mél : pdubois@ac-rennes.fr",
+        "VAE : NON", "Diplôme possédé : BACCALAURÉAT GÉNÉRAL Bac général (00012)",
+        "Etablissement : LP P-ADRIEN PARIS - BESANCON (0250013D)", "Catégorie du Candidat : FORMATION CONTINUE (320)",
+        "Aménagement d'épreuve demandé au titre du handicap : NON",
+        "A RENVOYER IMPERATIVEMENT POUR LE MERCREDI 15 DÉCEMBRE 2021",
+        "Spécialité : Banque - conseiller de clientèle (31310)", "Forme de passage : Globale", "EPREUVES OBLIGATOIRES",
+        "E1 - Culture générale et expression U1 Inscrit Ponctuel", "E2 - Langue vivante 1 - Anglais U2 Inscrit Ponctuel",
+        "E3 - Gestion de la relation client U3 Inscrit Ponctuel", "E4 - Dévelop.suivi.activ.commercia. Inscrit",
+        "E4-A - Étude de cas U41 Inscrit Ponctuel", "E4-B - Analyse situation commerciale U42 Inscrit Ponctuel",
+        "E5 - Env.éco.jur.orga.activ.bancai. U5 Inscrit Ponctuel", "C-ANGL - Certification en langue anglaise ANG Inscrit",
+        "EPREUVE(S) FACULTATIVE(S)", "EF1 - Langue vivante 2 - Allemand UF1 Inscrit Ponctuel",
+        "EF2 - Certification professionnelle UF2 Non Inscrit Ponctuel", "EF3 - Engagement étudiant UF3 Inscrit Ponctuel",
+        "Page 1 / 1", "Code de vérification :",
+    ]  # fmt: skip
+    assert [e for e in expected if e not in text] == []
+    assert re.search(r"N° candidat : \d{11}", text)
+
+
+@pytest.mark.rule("DOC-02")
+def test_the_return_date_names_the_day_as_the_guide_does(portal: Portal, dubois: tuple[str, str]) -> None:
+    token, candidature_id = dubois
+    text = text_of(portal.documents.render(token, candidature_id, DocumentKind.CONFIRMATION).data)
+    assert "A RENVOYER IMPERATIVEMENT POUR LE MERCREDI 15 DÉCEMBRE 2021" in text
+
+
+@pytest.mark.rule("CAN-15")
+def test_the_recapitulatif_and_the_demande_de_pieces_render(portal: Portal) -> None:
+    token = signed_in(portal)
+    candidature_id = register(portal, token, accrall_tabs())
+    recap = text_of(portal.documents.render_recapitulatif(token, candidature_id).data)
+    for expected in (
+        "RECAPITULATIF D'INSCRIPTION", "Candidature enregistrée le lundi 15 novembre 2021 à 11:00",
+        "Version : 1 du 15/11/2021 à 11:00", "Inscription n° : 001", "Session : BTS 2022", "ACADÉMIE DE BESANCON",
+        "Spécialité : Aéronautique", "Nom de famille : ACCRALL", "Acquis déclarés",
+        "Session normale 1er groupe - Epreuve(s) obligatoire(s)", "Session normale 2nd groupe",
+        "ECT - Epreuves de contrôle", "Note: 15.00 Année d'obtention: 2021",
+    ):  # fmt: skip
+        assert expected in recap, expected
+    pieces = text_of(portal.documents.render(token, candidature_id, DocumentKind.DEMANDE_PIECES).data)
+    assert "CINSIG01 : Confirmation d'inscription signée" in pieces
+    assert "Adresse de retour des pièces" in pieces
+
+
+def test_the_same_document_gives_the_same_bytes_with_embedded_fonts(portal: Portal, dubois: tuple[str, str]) -> None:
+    token, candidature_id = dubois
+    first = portal.documents.render(token, candidature_id, DocumentKind.CONFIRMATION).data
+    second = portal.documents.render(token, candidature_id, DocumentKind.CONFIRMATION).data
+    assert first == second
+    assert first.count(b"/FontFile2") == 2  # the regular and bold TrueType fonts, embedded
+
+
+def test_thirty_long_epreuves_flow_onto_pages_without_leaving_the_page_box() -> None:
+    long = "Épreuve au libellé particulièrement long pour vérifier le retour à la ligne «œ» n°"
+    rows = tuple((f"E{i} - {long}{i}", f"U{i}", "Inscrit", "Ponctuel", "") for i in range(30))
+    content = DocumentContent(
+        ("CONFIRMATION D'INSCRIPTION", "BREVET DE TECHNICIEN SUPERIEUR"),
+        ("N° candidat : 02141027040", "Inscription n° : 001"),
+        (("", ("MONSIEUR " + "DUBOIS-" * 12 + " Pierre-Alexandre-Marie",)),),
+        (DocumentTable("EPREUVES OBLIGATOIRES", ("Epreuve", "Unité", "Position", "Mode", ""), rows),),
+        "ABCD-EFGH-IJKL",
+    )
+    data = ReportlabRenderer().render(content)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 2
+    outside: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        x, y = tm[4], tm[5]
+        if text.strip() and not (0 <= x <= 595.3 and 0 <= y <= 841.9):
+            outside.append((x, y, text))
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    assert outside == []
+    text = text_of(data)
+    assert f"E29 - {long}29" in text
+    assert "Page 2 / " in text
+
+
+def test_the_verification_code_tells_a_genuine_document_from_an_edited_one(
+    portal: Portal, dubois: tuple[str, str]
+) -> None:
+    token, candidature_id = dubois
+    text = text_of(portal.documents.render(token, candidature_id, DocumentKind.CONFIRMATION).data)
+    code = re.search(r"Code de vérification : ([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})", text)
+    number = re.search(r"N° candidat : (\d{11})", text)
+    assert code is not None
+    assert number is not None
+    verify = portal.documents.verify
+    assert verify(code[1], DocumentKind.CONFIRMATION, number[1], "001", 1) is True
+    assert verify(code[1].lower(), DocumentKind.CONFIRMATION, number[1], "001", 1) is True
+    assert verify(code[1], DocumentKind.CONFIRMATION, number[1], "001", 2) is False  # version edited
+    assert verify(code[1], DocumentKind.CONFIRMATION, "02141027040", "001", 1) is False  # candidate edited
+    assert verify(code[1], DocumentKind.DEMANDE_PIECES, number[1], "001", 1) is False  # another document
