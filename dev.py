@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Developer entry point that needs nothing but Python 3.11.
 
-    python3 dev.py demo    # set up .venv and run the library's main job on its embedded default
+    python3 dev.py demo    # set up .venv and run `cyclades demo` (SQLite, PDFs and .eml files in demo-output/)
     python3 dev.py test    # set up .venv and run the whole test suite
     python3 dev.py check   # ruff, ruff format --check, mypy --strict, import-linter
 
@@ -51,7 +51,7 @@ def main(argv: list[str]) -> None:
     command, extra = argv[0], argv[1:]
     ensure_venv()
     if command == "demo":
-        run(PYTHON, "-m", "cyclades_adapters.demo", *extra)
+        run(BIN / "cyclades", "demo", *(extra or ["--dir", "demo-output"]))
     elif command == "test":
         run(PYTHON, "-m", "pytest", *extra)
     else:

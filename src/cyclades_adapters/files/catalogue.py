@@ -87,6 +87,18 @@ def _strict_str(value: Any, _: type) -> str:
     return value
 
 
+def _strict_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"un nombre entier est attendu, pas {type(value).__name__}")
+    return value
+
+
+def _strict_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"true ou false est attendu, pas {type(value).__name__}")
+    return value
+
+
 def _modes(value: Any) -> Any:
     """TOML writes ``modes = { "*" = ["Ponctuel"], "320" = ["Ponctuel", "CCF"] }``; the core keeps pairs."""
     return [[key, modes] for key, modes in value.items()] if isinstance(value, Mapping) else value
@@ -95,6 +107,8 @@ def _modes(value: Any) -> Any:
 def _converter() -> Converter:
     converter = Converter(forbid_extra_keys=True)
     converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(int, _strict_int)
+    converter.register_structure_hook(bool, _strict_bool)
     converter.register_structure_hook(Period, _period)
     converter.register_structure_hook(datetime, _datetime)
     return converter

@@ -56,7 +56,7 @@ def _return_by(pieces: list[Piece]) -> str | None:
     return f"A RENVOYER IMPERATIVEMENT POUR LE {text.upper()}"
 
 
-EPREUVE_COLUMNS = ("Epreuve", "Unité", "Position", "Mode", "")
+EPREUVE_COLUMNS = ("Epreuve", "Unité", "Position", "Mode", "Bénéfice")
 
 
 def _row(e: EpreuvePosition) -> tuple[str, ...]:

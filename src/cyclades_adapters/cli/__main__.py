@@ -1,0 +1,3 @@
+from cyclades_adapters.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""The ``cyclades`` command line through click's runner and as a real subprocess, error paths included (issue 9)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cyclades_adapters.cli import cli, main
+from cyclades_core.model.documents import DocumentKind
+from cyclades_core.model.verification import DocumentSigner
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_help_is_everywhere(runner: CliRunner) -> None:
+    for args in ([], ["demo"], ["db", "upgrade"], ["purge"], ["outbox", "relay"], ["reminders"], ["catalogue", "check"],
+                 ["document", "verify"]):  # fmt: skip
+        result = runner.invoke(cli, [*args, "--help"])
+        assert result.exit_code == 0, (args, result.output)
+        assert "Usage:" in result.output
+
+
+def test_the_demo_plays_the_guide_and_leaves_its_pdfs_and_mails(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["demo", "--dir", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert "Préinscription de dupont.marie1 validée" in result.output
+    pdfs = sorted(p.name for p in (tmp_path / "demo" / "pdf").glob("*.pdf"))
+    assert len(pdfs) == 4
+    assert any(name.startswith("recapitulatif-") for name in pdfs)
+    mails = list((tmp_path / "demo" / "mails").glob("*.eml"))
+    assert {p.name.split("-")[2] for p in mails} >= {"activation", "candidature_saved", "withdrawal"}
+    again = runner.invoke(cli, ["demo", "--dir", str(tmp_path / "demo")])  # re-running starts over cleanly
+    assert again.exit_code == 0, again.output
+    assert len(list((tmp_path / "demo" / "pdf").glob("*.pdf"))) == 4
+
+
+def test_operator_commands_on_a_sqlite_database(runner: CliRunner, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ops.db'}"
+    assert runner.invoke(cli, ["db", "upgrade", "--database-url", url]).exit_code == 0
+    purge = runner.invoke(cli, ["purge", "--database-url", url])
+    assert (purge.exit_code, "effacés : 0" in purge.output) == (0, True)
+    relay = runner.invoke(cli, ["outbox", "relay", "--database-url", url, "--eml-dir", str(tmp_path / "eml")])
+    assert relay.exit_code == 0, relay.output
+    assert "Envoyés : 0" in relay.output
+    reminders = runner.invoke(cli, ["reminders", "--database-url", url, "--days", "3"])
+    assert reminders.exit_code == 0, reminders.output
+
+
+def test_catalogue_check_names_the_file_and_the_key(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text(
+        '[[session]]\nid = "S"\nexam_code = "BTS"\nlabel = "BTS 2030"\nyear = 2030\nmonth = 6\n', encoding="utf-8"
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[[session]]\nid = "S"\nexam_code = "BTS"\nlabel = "BTS 2030"\nyear = "2030"\nmonth = 6\n', encoding="utf-8"
+    )
+    assert main(["catalogue", "check", str(good)]) == 0
+    assert main(["catalogue", "check", str(bad)]) == 2
+    assert main(["catalogue", "check", str(tmp_path / "absent.toml")]) == 2
+
+
+def test_document_verify(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CYCLADES_DOCUMENT_KEY", "a-secret-of-at-least-16")
+    code = DocumentSigner(b"a-secret-of-at-least-16").code(DocumentKind.CONFIRMATION, "02141027040", "001", 1)
+    base = ["document", "verify", code, "--candidate", "02141027040", "--inscription", "001"]
+    assert main([*base, "--version", "1"]) == 0
+    assert main([*base, "--version", "2"]) == 1
+    monkeypatch.delenv("CYCLADES_DOCUMENT_KEY")
+    assert main([*base, "--version", "1"]) == 2
+
+
+def test_bad_arguments_and_an_unreachable_database_give_clear_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CYCLADES_DATABASE_URL", raising=False)
+    assert main(["purge"]) == 2  # no URL
+    assert main(["purge", "--database-url", "redis://x"]) == 2
+    assert main(["purge", "--database-url", "postgresql+psycopg://nobody@127.0.0.1:1/x?connect_timeout=1"]) == 2
+    assert main(["outbox", "relay", "--database-url", "sqlite:///x.db"]) == 2  # neither SMTP nor folder
+    assert main(["no-such-command"]) == 2
+
+
+def test_the_real_executable(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    ok = subprocess.run(  # noqa: S603 - our own module
+        [sys.executable, "-m", "cyclades_adapters.cli", "demo", "--dir", str(tmp_path / "d")],
+        capture_output=True, text=True, env=env, check=False, timeout=120,
+    )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert "Démonstration terminée" in ok.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "cyclades_adapters.cli", "purge", "--database-url", "ftp://nowhere"],
+        capture_output=True, text=True, env=env, check=False, timeout=60,
+    )  # fmt: skip
+    assert bad.returncode == 2
+    assert "storage_url / CYCLADES_DATABASE_URL" in bad.stderr
+    assert "Traceback" not in bad.stderr
