@@ -23,3 +23,12 @@ def test_the_quick_start_commands_are_those_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "python3 dev.py test" in ci
     assert "python3 dev.py check" in ci
+
+
+def test_the_getting_started_snippets_run() -> None:
+    text = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    snippets = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    assert snippets
+    namespace: dict[str, object] = {}
+    for snippet in snippets:
+        exec(compile(snippet, "getting-started.md", "exec"), namespace)  # noqa: S102 - our own documentation
