@@ -55,6 +55,7 @@ from cyclades_core.usecases.forms import (
     parse_content,
 )
 from cyclades_core.usecases.mail import queue_mail
+from cyclades_core.usecases.ownership import owned_candidature
 from cyclades_core.usecases.pieces import sync_pieces
 
 __all__ = [
@@ -251,7 +252,7 @@ class CandidatureService:
         """CAN-12 "Modifier" (or POR-02, the pupil's préinscription): the saved content as a draft, while open."""
         principal = self._accounts.authenticate(session_token)
         with self._uow() as uow:
-            candidature = self._own(uow, principal.account_id, candidature_id)
+            candidature = owned_candidature(uow, principal.account_id, candidature_id)
         self.policy.require_open(candidature.session_id, candidature.academie_code)
         if not candidature.visible_to_candidate:
             raise CandidatureNotFound()
@@ -327,7 +328,7 @@ class CandidatureService:
                 )
                 uow.candidatures.add(candidature)
             else:
-                current = self._own(uow, account.id, draft.candidature_id)
+                current = owned_candidature(uow, account.id, draft.candidature_id)
                 if current.version != draft.base_version:
                     raise ConcurrencyConflict()
                 if current.state is CandidatureState.PREINSCRIPTION:
@@ -375,7 +376,7 @@ class CandidatureService:
         principal = self._accounts.authenticate(session_token)
         with self._uow() as uow:
             account = self._account(uow, principal.account_id)
-            candidature = self._own(uow, account.id, candidature_id)
+            candidature = owned_candidature(uow, account.id, candidature_id)
         if not candidature.visible_to_candidate:
             raise CandidatureNotFound()
         session = self._session(candidature.session_id)
@@ -385,14 +386,14 @@ class CandidatureService:
         """ "Mes documents" of one candidature (DOC-03)."""
         principal = self._accounts.authenticate(session_token)
         with self._uow() as uow:
-            candidature = self._own(uow, principal.account_id, candidature_id)
+            candidature = owned_candidature(uow, principal.account_id, candidature_id)
             return tuple(uow.documents.for_candidature(candidature.id))
 
     def open_document(self, session_token: str, candidature_id: str, kind: DocumentKind) -> PublishedDocument:
         """The candidate opens a document: it is marked seen, which puts out the envelope (CAN-14)."""
         principal = self._accounts.authenticate(session_token)
         with self._uow() as uow:
-            candidature = self._own(uow, principal.account_id, candidature_id)
+            candidature = owned_candidature(uow, principal.account_id, candidature_id)
             document = uow.documents.get(candidature.id, kind)
             if document is None:
                 raise CandidatureNotFound("Ce document n'est pas publié.")
@@ -424,7 +425,7 @@ class CandidatureService:
         now = self._clock.now()
         session = self._session(candidature.session_id)
         with self._uow() as uow:
-            current = self._own(uow, account_id, candidature_id)
+            current = owned_candidature(uow, account_id, candidature_id)
             if current.state is CandidatureState.WITHDRAWN:
                 return
             withdrawn = current.withdraw(now)
@@ -445,7 +446,7 @@ class CandidatureService:
         principal = self._accounts.authenticate(session_token)
         with self._uow() as uow:
             account = self._account(uow, principal.account_id)
-            candidature = self._own(uow, account.id, candidature_id)
+            candidature = owned_candidature(uow, account.id, candidature_id)
         if candidature.state is CandidatureState.WITHDRAWN:
             return account.id, candidature
         if not candidature.visible_to_candidate:
@@ -482,14 +483,6 @@ class CandidatureService:
         if account is None:
             raise CandidatureNotFound("Compte introuvable.")
         return account
-
-    @staticmethod
-    def _own(uow: UnitOfWork, account_id: str, candidature_id: str) -> Candidature:
-        """The candidature if it belongs to the account; another's looks exactly like a missing one (L4)."""
-        candidature = uow.candidatures.get(candidature_id)
-        if candidature is None or candidature.account_id != account_id:
-            raise CandidatureNotFound()
-        return candidature
 
     @staticmethod
     def _publish_confirmation(uow: UnitOfWork, candidature: Candidature, now: datetime) -> None:

@@ -23,6 +23,7 @@ from cyclades_core.timeutil import format_date, format_datetime, paris
 from cyclades_core.usecases.accounts import AccountService
 from cyclades_core.usecases.candidatures import CandidatureService, Recapitulatif
 from cyclades_core.usecases.management import Manager
+from cyclades_core.usecases.ownership import owned_candidature
 
 __all__ = [
     "FORMULAIRES_MESSAGE",
@@ -243,9 +244,7 @@ class DocumentService:
         now = self._clock.now()
         with self._uow() as uow:
             principal = self._accounts.principal_in(uow, session_token)
-            candidature = uow.candidatures.get(candidature_id)
-            if candidature is None or candidature.account_id != principal.account_id:
-                raise CandidatureNotFound()
+            candidature = owned_candidature(uow, principal.account_id, candidature_id)
             document = uow.documents.get(candidature.id, kind)
             if document is None:
                 raise CandidatureNotFound("Ce document n'est pas publié.")
@@ -258,10 +257,7 @@ class DocumentService:
     def formulaires(self, session_token: str, candidature_id: str) -> tuple[str, ...]:
         """DOC-04: "Les formulaires" exists and is empty for the BTS."""
         with self._uow() as uow:
-            principal = self._accounts.principal_in(uow, session_token)
-            candidature = uow.candidatures.get(candidature_id)
-            if candidature is None or candidature.account_id != principal.account_id:
-                raise CandidatureNotFound()
+            owned_candidature(uow, self._accounts.principal_in(uow, session_token).account_id, candidature_id)
             uow.commit()
         return ()
 

@@ -24,6 +24,7 @@ from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from cyclades_core.timeutil import format_date
 from cyclades_core.usecases.accounts import AccountService
 from cyclades_core.usecases.management import Manager
+from cyclades_core.usecases.ownership import owned_candidature
 
 __all__ = [
     "VALIDATE_WARNING",
@@ -296,11 +297,7 @@ class PieceService:
     # -- helpers ------------------------------------------------------------------------------------------------
 
     def _own(self, uow: UnitOfWork, session_token: str, candidature_id: str) -> Candidature:
-        principal = self._accounts.principal_in(uow, session_token)
-        candidature = uow.candidatures.get(candidature_id)
-        if candidature is None or candidature.account_id != principal.account_id:
-            raise CandidatureNotFound()
-        return candidature
+        return owned_candidature(uow, self._accounts.principal_in(uow, session_token).account_id, candidature_id)
 
     @staticmethod
     def _piece(uow: UnitOfWork, candidature_id: str, code: str) -> Piece:
