@@ -14,7 +14,9 @@ from typing import Any, Self
 
 from attrs import evolve
 from cattrs import Converter
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cyclades_adapters.sql import schema as t
@@ -111,7 +113,8 @@ def _account(row: Any) -> Account:
     )
 
 
-def _candidature_row(c: Candidature) -> dict[str, Any]:
+def _candidature_row(c: Candidature, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The row, from the candidature's JSON form (computed once per write)."""
     return {
         "id": c.id,
         "account_id": c.account_id,
@@ -121,8 +124,8 @@ def _candidature_row(c: Candidature) -> dict[str, Any]:
         "specialite_code": c.content.qualification.specialite_code,
         "state": c.state.name,
         "version": c.version,
-        "identity": JSON_CONVERTER.unstructure(c.identity),
-        "content": JSON_CONVERTER.unstructure(c.content),
+        "identity": snapshot["identity"],
+        "content": snapshot["content"],
         "created_at": c.created_at,
         "updated_at": c.updated_at,
     }
@@ -262,19 +265,18 @@ def _message(row: Any) -> OutboxMessage:
 
 class _Outbox(_Repository):
     def add(self, message: OutboxMessage) -> None:
-        try:
-            with self._c.begin_nested():  # a duplicate id must not abort the caller's transaction
-                self._c.execute(
-                    insert(t.outbox),
-                    {
-                        "id": message.id, "kind": message.kind.value, "account_id": message.account_id,
-                        "recipient": message.recipient, "subject": message.subject, "body": message.body,
-                        "created_at": message.created_at, "sent_at": message.sent_at, "attempts": message.attempts,
-                        "next_attempt_at": message.next_attempt_at, "claimed_until": message.claimed_until,
-                    },
-                )  # fmt: skip
-        except IntegrityError:
-            raise ConflictError("Ce message est déjà dans la file d'envoi.") from None
+        # ON CONFLICT DO NOTHING: a duplicate id is reported without aborting the caller's transaction.
+        inserted = self._c.execute(
+            _INSERT_OUTBOX[self._c.dialect.name],
+            {
+                "id": message.id, "kind": message.kind.value, "account_id": message.account_id,
+                "recipient": message.recipient, "subject": message.subject, "body": message.body,
+                "created_at": message.created_at, "sent_at": message.sent_at, "attempts": message.attempts,
+                "next_attempt_at": message.next_attempt_at, "claimed_until": message.claimed_until,
+            },
+        )  # fmt: skip
+        if inserted.first() is None:
+            raise ConflictError("Ce message est déjà dans la file d'envoi.")
 
     def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
         c = t.outbox.c
@@ -321,7 +323,7 @@ class _Outbox(_Repository):
 class _Audit(_Repository):
     def append(self, record: AuditRecord) -> None:
         self._write(
-            insert(t.audit),
+            _INSERT_AUDIT,
             {
                 "at": record.at, "action": record.action, "actor": record.actor, "account_id": record.account_id,
                 "details": [list(pair) for pair in record.details],
@@ -339,6 +341,34 @@ class _Audit(_Repository):
         ]
 
 
+# Statements of the hot paths, built once: per-call construction and cache-key generation dominated a save.
+_C = t.candidatures.c
+_GET_CANDIDATURE = select(t.candidatures).where(_C.id == bindparam("b_id"))
+_UPDATE_CANDIDATURE = (
+    update(t.candidatures)
+    .where(_C.id == bindparam("b_id"), _C.version == bindparam("b_version"))
+    .values({column: bindparam(column) for column in (
+        "account_id", "inscription_number", "session_id", "academie_code", "specialite_code", "state", "version",
+        "identity", "content", "created_at", "updated_at",
+    )})
+)  # fmt: skip
+_INSERT_VERSION = insert(t.candidature_versions)
+_UPDATE_DOCUMENT = (
+    update(t.documents)
+    .where(t.documents.c.candidature_id == bindparam("b_candidature"), t.documents.c.kind == bindparam("b_kind"))
+    .values(
+        version=bindparam("version"), updated_at=bindparam("updated_at"), published_by=bindparam("published_by"),
+        seen_at=bindparam("seen_at"),
+    )
+)  # fmt: skip
+_INSERT_DOCUMENT = insert(t.documents)
+_INSERT_AUDIT = insert(t.audit)
+_INSERT_OUTBOX = {
+    "sqlite": sqlite_insert(t.outbox).on_conflict_do_nothing(index_elements=["id"]).returning(t.outbox.c.seq),
+    "postgresql": postgresql_insert(t.outbox).on_conflict_do_nothing(index_elements=["id"]).returning(t.outbox.c.seq),
+}
+
+
 class _Candidatures(_Repository):
     def has_any(self, account_id: str) -> bool:
         statement = select(t.candidatures.c.id).where(t.candidatures.c.account_id == account_id).limit(1)
@@ -347,32 +377,28 @@ class _Candidatures(_Repository):
     def add(self, candidature: Candidature) -> None:
         if self._c.execute(select(t.accounts.c.id).where(t.accounts.c.id == candidature.account_id)).first() is None:
             raise AccountNotFound()
-        self._write(insert(t.candidatures), _candidature_row(candidature))
-        self._snapshot(candidature)
+        snapshot = JSON_CONVERTER.unstructure(candidature)
+        self._write(insert(t.candidatures), _candidature_row(candidature, snapshot))
+        self._snapshot(candidature, snapshot)
 
-    def _snapshot(self, candidature: Candidature) -> None:
+    def _snapshot(self, candidature: Candidature, snapshot: dict[str, Any]) -> None:
         self._write(
-            insert(t.candidature_versions),
-            {
-                "candidature_id": candidature.id,
-                "version": candidature.version,
-                "snapshot": JSON_CONVERTER.unstructure(candidature),
-            },
+            _INSERT_VERSION,
+            {"candidature_id": candidature.id, "version": candidature.version, "snapshot": snapshot},
         )
 
     def get(self, candidature_id: str) -> Candidature | None:
-        row = self._c.execute(select(t.candidatures).where(t.candidatures.c.id == candidature_id)).first()
+        row = self._c.execute(_GET_CANDIDATURE, {"b_id": candidature_id}).first()
         return _candidature(row) if row else None
 
     def update(self, candidature: Candidature) -> None:
-        statement = (
-            update(t.candidatures)
-            .where(and_(t.candidatures.c.id == candidature.id, t.candidatures.c.version == candidature.version - 1))
-            .values(_candidature_row(candidature))
-        )
-        if self._write(statement).rowcount != 1:
+        snapshot = JSON_CONVERTER.unstructure(candidature)  # once, for the row and for the version
+        params = _candidature_row(candidature, snapshot)
+        del params["id"]
+        params.update(b_id=candidature.id, b_version=candidature.version - 1)
+        if self._write(_UPDATE_CANDIDATURE, params).rowcount != 1:
             raise ConcurrencyConflict()
-        self._snapshot(candidature)
+        self._snapshot(candidature, snapshot)
 
     def for_account(self, account_id: str) -> Sequence[Candidature]:
         statement = (
@@ -419,14 +445,14 @@ class _Candidatures(_Repository):
 
 class _Documents(_Repository):
     def publish(self, document: PublishedDocument) -> None:
-        key = and_(t.documents.c.candidature_id == document.candidature_id, t.documents.c.kind == document.kind.name)
         values = {
             "version": document.version, "updated_at": document.updated_at,
             "published_by": document.published_by, "seen_at": document.seen_at,
         }  # fmt: skip
-        if self._write(update(t.documents).where(key).values(values)).rowcount == 0:
+        key = {"b_candidature": document.candidature_id, "b_kind": document.kind.name}
+        if self._write(_UPDATE_DOCUMENT, {**values, **key}).rowcount == 0:
             self._write(
-                insert(t.documents), {"candidature_id": document.candidature_id, "kind": document.kind.name, **values}
+                _INSERT_DOCUMENT, {"candidature_id": document.candidature_id, "kind": document.kind.name, **values}
             )
 
     def _document(self, row: Any) -> PublishedDocument:
@@ -540,12 +566,9 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         connection = self.connection
         try:
-            connection.commit()
+            connection.commit()  # later statements begin the next transaction themselves (autobegin)
         except IntegrityError as error:
             raise translate_integrity_error(error) from None
-        connection.begin()
 
     def rollback(self) -> None:
-        connection = self.connection
-        connection.rollback()
-        connection.begin()
+        self.connection.rollback()

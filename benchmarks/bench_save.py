@@ -1,0 +1,214 @@
+"""Save throughput: the library's save of a candidature versus the raw driver writing the same rows in one
+transaction, interleaved in one process (issue 10). Targets: SQLite ≥ 0.6, PostgreSQL ≥ 0.8 of the raw throughput.
+
+A save, as the candidature use case writes it: read the candidature, update it (its content holds the 15 épreuve
+positions), insert the version snapshot, republish the confirmation document, queue the outbox mail, append the
+audit record — one transaction.
+
+Run: ``.venv/bin/python benchmarks/bench_save.py [--postgres URL]``; writes ``results/save.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from attrs import evolve
+
+from cyclades_adapters.sql import SqlDatabase
+from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.candidature import Candidature, EpreuvePosition, Position
+from cyclades_core.model.catalogue import EvaluationMode
+from cyclades_core.model.documents import DocumentKind, PublishedDocument
+from cyclades_core.model.mail import MailKind, OutboxMessage
+from cyclades_core.testing import make_account, make_candidature
+
+SAVES = 400
+
+
+def fifteen_positions(candidature: Candidature) -> Candidature:
+    rows = tuple(
+        EpreuvePosition(f"E{i}", f"Épreuve {i}", f"U{i}", True, 1, None, Position.INSCRIT, EvaluationMode.PONCTUEL)
+        for i in range(15)
+    )
+    return evolve(candidature, content=evolve(candidature.content, epreuves=rows))
+
+
+def setup(database: SqlDatabase) -> Candidature:
+    database.upgrade()
+    account = make_account(email=f"{uuid.uuid4().hex[:8]}@exemple.fr")
+    candidature = fifteen_positions(make_candidature(account))
+    with database.unit_of_work() as uow:
+        uow.accounts.add(account)
+        uow.candidatures.add(candidature)
+        uow.documents.publish(
+            PublishedDocument(candidature.id, DocumentKind.CONFIRMATION, 1, candidature.updated_at, "system")
+        )
+        uow.commit()
+    return candidature
+
+
+def library_save(database: SqlDatabase, candidature_id: str) -> None:
+    with database.unit_of_work() as uow:
+        current = uow.candidatures.get(candidature_id)
+        assert current is not None
+        now = current.updated_at + timedelta(seconds=1)
+        saved = current.modify(current.content, now)
+        uow.candidatures.update(saved)
+        uow.documents.publish(PublishedDocument(saved.id, DocumentKind.CONFIRMATION, saved.version, now, "system"))
+        uow.outbox.add(
+            OutboxMessage(
+                uuid.uuid4().hex,
+                MailKind.CANDIDATURE_MODIFIED,
+                saved.account_id,
+                "a@exemple.fr",
+                "[CYCLADES] Modification de votre inscription",
+                "corps",
+                now,
+            )
+        )
+        uow.audit.append(
+            AuditRecord.of(now, "candidature_modified", "candidate", saved.account_id, version=saved.version)
+        )
+        uow.commit()
+
+
+class RawSqlite:
+    """The same rows with sqlite3 directly: prepared statements, one transaction."""
+
+    def __init__(self, path: str, candidature: Candidature) -> None:
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.id = candidature.id
+        self.version = self.db.execute("SELECT version FROM candidatures WHERE id=?", (self.id,)).fetchone()[0]
+
+    def save(self) -> None:
+        c = self.db
+        c.execute("BEGIN IMMEDIATE")
+        row = c.execute("SELECT content, version, updated_at FROM candidatures WHERE id=?", (self.id,)).fetchone()
+        version = row[1] + 1
+        now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
+        assert (
+            c.execute(
+                "UPDATE candidatures SET content=?, version=?, updated_at=? WHERE id=? AND version=?",
+                (row[0], version, now, self.id, row[1]),
+            ).rowcount
+            == 1
+        )
+        c.execute(
+            "INSERT INTO candidature_versions (candidature_id, version, snapshot) VALUES (?,?,?)",
+            (self.id, version, row[0]),
+        )
+        c.execute(
+            "UPDATE documents SET version=?, updated_at=? WHERE candidature_id=? AND kind='CONFIRMATION'",
+            (version, now, self.id),
+        )
+        c.execute(
+            "INSERT INTO outbox (id, kind, account_id, recipient, subject, body, created_at, attempts) VALUES (?,?,?,?,?,?,?,0)",
+            (uuid.uuid4().hex, "candidature_modified", "x", "a@exemple.fr", "s", "corps", now),
+        )
+        c.execute(
+            "INSERT INTO audit (at, action, actor, account_id, details) VALUES (?,?,?,?,?)",
+            (now, "candidature_modified", "candidate", "x", json.dumps([["version", str(version)]])),
+        )
+        c.execute("COMMIT")
+
+
+class RawPostgres:
+    def __init__(self, url: str, candidature: Candidature) -> None:
+        import psycopg
+
+        self.db = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+        self.id = candidature.id
+
+    def save(self) -> None:
+        with self.db.transaction():
+            c = self.db.cursor()
+            row = c.execute("SELECT content, version FROM candidatures WHERE id=%s", (self.id,)).fetchone()
+            assert row is not None
+            version = row[1] + 1
+            now = datetime.now(UTC)
+            content = json.dumps(row[0])
+            c.execute(
+                "UPDATE candidatures SET content=%s, version=%s, updated_at=%s WHERE id=%s AND version=%s",
+                (content, version, now, self.id, row[1]),
+            )
+            c.execute(
+                "INSERT INTO candidature_versions (candidature_id, version, snapshot) VALUES (%s,%s,%s)",
+                (self.id, version, content),
+            )
+            c.execute(
+                "UPDATE documents SET version=%s, updated_at=%s WHERE candidature_id=%s AND kind='CONFIRMATION'",
+                (version, now, self.id),
+            )
+            c.execute(
+                "INSERT INTO outbox (id, kind, account_id, recipient, subject, body, created_at, attempts) VALUES (%s,%s,%s,%s,%s,%s,%s,0)",
+                (uuid.uuid4().hex, "candidature_modified", "x", "a@exemple.fr", "s", "corps", now),
+            )
+            c.execute(
+                "INSERT INTO audit (at, action, actor, account_id, details) VALUES (%s,%s,%s,%s,%s)",
+                (now, "candidature_modified", "candidate", "x", json.dumps([["version", str(version)]])),
+            )
+
+
+def measure(library: Any, raw: Any) -> dict[str, float]:
+    """Interleaved rounds, so both see the same machine; returns saves per second."""
+    lib_time = raw_time = 0.0
+    for _ in range(8):
+        start = time.perf_counter()
+        for _ in range(SAVES // 8):
+            library()
+        lib_time += time.perf_counter() - start
+        start = time.perf_counter()
+        for _ in range(SAVES // 8):
+            raw()
+        raw_time += time.perf_counter() - start
+    lib, rawr = SAVES / lib_time, SAVES / raw_time
+    return {"library_tx_s": round(lib), "raw_tx_s": round(rawr), "ratio": round(lib / rawr, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgres", default=None)
+    args = parser.parse_args()
+    results: dict[str, Any] = {}
+    folder = Path(tempfile.mkdtemp())
+    database = SqlDatabase(f"sqlite:///{folder / 'bench.db'}")
+    candidature = setup(database)
+    raw = RawSqlite(str(folder / "bench.db"), candidature)
+    library_save(database, candidature.id)
+    raw.save()
+    results["sqlite"] = {**measure(lambda: library_save(database, candidature.id), raw.save), "target": 0.6}
+    if args.postgres:
+        pg = SqlDatabase(args.postgres)
+        from sqlalchemy import text
+
+        from cyclades_adapters.sql.schema import metadata
+
+        with pg.engine.begin() as c:
+            c.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            metadata.drop_all(c)
+            c.execute(text("DROP SEQUENCE IF EXISTS candidate_numbers"))
+        candidature = setup(pg)
+        raw_pg = RawPostgres(args.postgres, candidature)
+        library_save(pg, candidature.id)
+        raw_pg.save()
+        results["postgresql"] = {**measure(lambda: library_save(pg, candidature.id), raw_pg.save), "target": 0.8}
+    print(f"{'engine':<11} {'library tx/s':>13} {'raw tx/s':>9} {'ratio':>6} target")
+    for engine, r in results.items():
+        print(f"{engine:<11} {r['library_tx_s']:>13} {r['raw_tx_s']:>9} {r['ratio']:>6} ≥ {r['target']}")
+    out = Path(__file__).parent / "results" / "save.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
