@@ -41,7 +41,8 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin_immediate(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Straight to the driver: this runs for every unit of work, SQLAlchemy's execution context is not needed.
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
     return engine
 
@@ -59,7 +60,11 @@ class SqlDatabase:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine = _sqlite_engine(url)
         elif self.dialect == "postgresql":
-            self.engine = create_engine(url, isolation_level="READ COMMITTED", pool_pre_ping=True, pool_size=20)
+            # No pre-ping (it cost a round trip per unit of work): a connection found dead raises StorageUnavailable
+            # once and SQLAlchemy then invalidates the pool; connections are also recycled hourly.
+            self.engine = create_engine(
+                url, isolation_level="READ COMMITTED", pool_size=20, pool_recycle=3600, pool_pre_ping=False
+            )
         else:
             raise ConfigurationError(f"storage_url : base de données non prise en charge {self.dialect!r}.")
 
