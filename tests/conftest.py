@@ -18,10 +18,6 @@ T0 = datetime(2021, 10, 4, 12, 38, tzinfo=UTC)  # 14:38 in Paris, the guide's co
 PASSWORD = "Vol*Plane7x"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "rule(id): already declared in pyproject; kept for plugins")
-
-
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(T0)

@@ -1,4 +1,10 @@
-"""Use cases (application services). Each takes its ports by constructor injection."""
+"""Use cases (application services). Each takes its ports by constructor injection.
+
+The account service and its commands are re-exported here; the others live in their modules:
+``catalogue`` (CatalogueService, OpeningPolicy), ``candidatures`` (CandidatureService) with ``forms`` (the tabs),
+``management`` (ManagerService, EstablishmentService), ``pieces`` (PieceService), ``documents`` (DocumentService),
+``mail`` (OutboxService, MailRelay, ReminderService), ``audit`` (AuditService).
+"""
 
 from cyclades_core.usecases.accounts import (
     AccountCreated,
