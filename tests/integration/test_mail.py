@@ -259,3 +259,46 @@ def test_the_demo_mailer_writes_eml_files_and_the_saved_mail_links_the_documents
     saved = email.message_from_bytes(files[1].read_bytes(), policy=policy.default)
     assert saved["Subject"] == "[CYCLADES] Confirmation d'inscription"
     assert f"/mes-documents/{candidature_id}" in saved.get_body(("html",)).get_content()
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_and_login_against_a_real_server(security: str) -> None:
+    """The SMTP adapter speaks STARTTLS or implicit TLS, verifies the server's certificate and logs in."""
+    import ssl
+
+    import trustme
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"relay", b"s3cret")
+        return AuthResult(success=ok)
+
+    recorder, port = Recorder(), free_port()
+    options: dict[str, Any] = {"authenticator": authenticator, "auth_require_tls": True}
+    if security == "starttls":
+        options.update(tls_context=server_context, require_starttls=True)
+    else:  # implicit TLS: the whole session is encrypted (aiosmtpd does not count it for auth_require_tls)
+        options.update(ssl_context=server_context, auth_require_tls=False)
+    controller = Controller(recorder, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    try:
+        mailer = SmtpMailer("127.0.0.1", port, sender="ne-pas-repondre@ac-exemple.fr", security=security,  # type: ignore[arg-type]
+                            username="relay", password="s3cret", context=client_context, timeout=5)  # fmt: skip
+        message = OutboxMessage(
+            "tls1", MailKind.ACTIVATION, None, "candidat@exemple.fr", "[CYCLADES] Activer mon compte", "corps", T0
+        )
+        mailer.send(message)
+        wrong = SmtpMailer("127.0.0.1", port, sender="x@ac-exemple.fr", security=security,  # type: ignore[arg-type]
+                           username="relay", password="faux", context=client_context, timeout=5)  # fmt: skip
+        with pytest.raises(Exception, match="Envoi impossible"):
+            wrong.send(message)
+    finally:
+        controller.stop()
+    [received] = recorder.messages()
+    assert received["Message-ID"] == "<tls1@cyclades>"
