@@ -154,7 +154,7 @@ class TestIdentification:
 
     def test_the_identity_is_the_account_s_read_only(self, portal: Portal, token: str) -> None:
         draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
-        identity = portal.candidatures.recapitulatif(draft).section("Identification du candidat")
+        identity = portal.candidatures.recapitulatif(token, draft).section("Identification du candidat")
         assert identity["Nom de famille"] == "ACCRALL"
         assert identity["Prénoms"] == "Dack"
         assert identity["Date de naissance"] == "28/11/2004"
@@ -166,7 +166,7 @@ class TestIdentification:
 def test_informations_candidature_with_consents_defaulting_to_non(portal: Portal, token: str) -> None:
     tabs = replace(dubois_tabs(), 2, disability_arrangement=True)
     draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), tabs)
-    info = portal.candidatures.recapitulatif(draft).section("Informations candidature")
+    info = portal.candidatures.recapitulatif(token, draft).section("Informations candidature")
     assert info["Catégorie du candidat"] == "FORMATION CONTINUE"
     assert info["Votre établissement"] == "LP P-ADRIEN PARIS - BESANCON (0250013D)"
     assert info["Demande d'aménagement(s) d'épreuves au titre du handicap"] == "Oui"
@@ -188,11 +188,11 @@ def test_the_formes_de_passage_offered_depend_on_the_category(portal: Portal, to
     draft = fill(
         portal, portal.candidatures.start(token, "BTS-2022", "03"), replace(dubois_tabs(), 3, forme="Progressive")
     )
-    info = portal.candidatures.recapitulatif(draft).section("Informations candidature")
+    info = portal.candidatures.recapitulatif(token, draft).section("Informations candidature")
     assert (info["Forme de passage"], info["Dérogation forme de passage"], info["Forme de passage finale"]) == (
         "Progressive", "Non", "Progressive",
     )  # fmt: skip
-    assert portal.candidatures.recapitulatif(draft).section("Qualification présentée")["Spécialité"] == (
+    assert portal.candidatures.recapitulatif(token, draft).section("Qualification présentée")["Spécialité"] == (
         "Banque - conseiller de clientèle"
     )
 
@@ -201,14 +201,14 @@ def test_the_formes_de_passage_offered_depend_on_the_category(portal: Portal, to
 class TestAcquis:
     def positions(self, portal: Portal, token: str, tabs: list[object]) -> dict[str, Position]:
         draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), tabs)
-        recap = portal.candidatures.recapitulatif(draft)
+        recap = portal.candidatures.recapitulatif(token, draft)
         return {e.code: e.position for _, mandatory, optional in recap.epreuves for e in (*mandatory, *optional)}
 
     def test_a_kept_grade_turns_the_epreuve_into_benefice_as_the_guide_shows_it(
         self, portal: Portal, token: str
     ) -> None:
         draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
-        [first_group, _] = portal.candidatures.recapitulatif(draft).epreuves
+        [first_group, _] = portal.candidatures.recapitulatif(token, draft).epreuves
         e1 = first_group[1][0]
         assert (e1.title, e1.position.value, e1.benefice_details, e1.grade_academie) == (
             "E1 - Culture générale et expression", "Bénéfice", "Note: 15.00 Année d'obtention: 2021", "BESANCON",
@@ -257,7 +257,7 @@ def test_the_diploma_held_is_mandatory_and_shown_with_its_short_label(portal: Po
         fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), replace(accrall_tabs(), 5, diploma_code=""))
     assert refused.value.fields == ("diploma.diploma_code",)
     draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
-    assert portal.candidatures.recapitulatif(draft).section("Diplôme possédé") == {
+    assert portal.candidatures.recapitulatif(token, draft).section("Diplôme possédé") == {
         "Diplôme possédé": "BACCALAURÉAT GÉNÉRAL - Bac général"
     }
 
@@ -266,7 +266,7 @@ def test_the_diploma_held_is_mandatory_and_shown_with_its_short_label(portal: Po
 class TestEpreuves:
     def test_the_guide_s_aeronautique_table(self, portal: Portal, token: str) -> None:
         draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
-        first, second = portal.candidatures.recapitulatif(draft).epreuves
+        first, second = portal.candidatures.recapitulatif(token, draft).epreuves
         assert first[0] == "Session normale 1er groupe"
         rows = [(e.title, e.position.value, e.mode.value if e.mode else None) for e in first[1]]
         assert rows[:4] == [
@@ -303,7 +303,7 @@ class TestEpreuves:
     def test_obligatoires_stay_inscrit_whatever_is_chosen(self, portal: Portal, token: str) -> None:
         tabs = replace(dubois_tabs(), 6, choices=(EpreuveChoiceForm(code="E3", position="Non Inscrit"),))
         draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), tabs)
-        [(_, mandatory, optional)] = portal.candidatures.recapitulatif(draft).epreuves
+        [(_, mandatory, optional)] = portal.candidatures.recapitulatif(token, draft).epreuves
         assert {e.code: e.position for e in mandatory}["E3"] is Position.INSCRIT
         assert all(e.position is Position.NON_INSCRIT for e in optional)
 
@@ -311,7 +311,7 @@ class TestEpreuves:
 @pytest.mark.rule("CAN-09")
 def test_the_recapitulatif_follows_the_guide_s_order_and_warns(portal: Portal, token: str) -> None:
     draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
-    recap = portal.candidatures.recapitulatif(draft)
+    recap = portal.candidatures.recapitulatif(token, draft)
     assert [title for title, _ in recap.sections] == [
         "Qualification présentée", "Identification du candidat", "Adresse et contact", "Situation du candidat",
         "Informations candidature", "Diplôme possédé", "Acquis déclarés",
@@ -464,6 +464,29 @@ class TestModify:
         for call in (portal.candidatures.edit, portal.candidatures.mon_inscription, portal.candidatures.documents):
             with pytest.raises(CandidatureNotFound):
                 call(other, candidature_id)
+
+    def test_another_candidate_cannot_read_a_recapitulatif_through_a_forged_draft(
+        self, portal: Portal, token: str
+    ) -> None:
+        """L4: the draft names its account; the Récapitulatif is shown to that account's session only."""
+        candidature_id = register(portal, token)
+        draft = fill(portal, portal.candidatures.edit(token, candidature_id), accrall_tabs())
+        other = signed_in(portal, email="pdubois@ac-rennes.fr", birth_name="DUBOIS", first_names="Pierre")
+        with pytest.raises(CandidatureNotFound):
+            portal.candidatures.recapitulatif(other, draft)
+        other_draft = portal.candidatures.start(other, "BTS-2022", "03")
+        forged = evolve(draft, account_id=other_draft.account_id)
+        with pytest.raises(CandidatureNotFound):  # the candidature itself is still someone else's
+            portal.candidatures.recapitulatif(other, forged)
+
+    def test_a_draft_cannot_move_a_candidature_to_another_academie(self, portal: Portal, token: str) -> None:
+        """L4: session and académie come from the stored candidature, not from the client's draft."""
+        candidature_id = register(portal, token)
+        draft = fill(portal, portal.candidatures.edit(token, candidature_id), accrall_tabs())
+        with pytest.raises(CandidatureNotFound):
+            portal.candidatures.save(token, evolve(draft, academie_code="10"))
+        recap = portal.candidatures.mon_inscription(token, candidature_id)
+        assert recap.version == 1
 
 
 @pytest.mark.rule("CAN-13")

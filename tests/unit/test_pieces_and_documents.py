@@ -132,6 +132,29 @@ class TestDeposit:
         assert group.pieces[0].file_name is None
         assert store.ids() == []
 
+    def test_dates_shown_are_paris_dates(
+        self, portal: Portal, token: str, candidature_id: str, clock: ManualClock
+    ) -> None:
+        """23:30 UTC on 15 November is already 16 November in Paris: the guide's dates are Paris dates."""
+        clock.set(datetime(2021, 11, 15, 23, 30, tzinfo=UTC))
+        token = portal.accounts.login("accrall@ac-rennes.fr", "Vol*Plane7x").session_token
+        deposit_all(portal, token, candidature_id)
+        validated = portal.pieces.validate(token, candidature_id, ONLINE)
+        assert [(v.deposited, v.validated_on) for v in validated] == [("Déposé le 16/11/2021", "16/11/2021")] * 2
+
+    def test_a_withdrawn_candidature_s_pieces_can_no_longer_change(
+        self, portal: Portal, token: str, candidature_id: str
+    ) -> None:
+        upload(portal, token, candidature_id, "CINSIG01")
+        portal.candidatures.withdraw(token, candidature_id, confirmed=True)
+        for call in (
+            lambda: upload(portal, token, candidature_id, "RELNOT01"),
+            lambda: portal.pieces.delete_file(token, candidature_id, "CINSIG01"),
+            lambda: portal.pieces.validate(token, candidature_id, ONLINE),
+        ):
+            with pytest.raises(CandidatureNotFound):
+                call()
+
     def test_the_form_states_formats_and_size(self, portal: Portal) -> None:
         assert portal.pieces.accepted == "Formats acceptés : PDF, JPEG ou PNG. Taille maximale : 5 Mo."
 
@@ -280,6 +303,19 @@ class TestReview:
         assert (cinsig.status, cinsig.validated_on, cinsig.file_name) == (None, None, "lisible.pdf")
         assert group.can_validate is True
         portal.pieces.validate(token, candidature_id, ONLINE)
+
+    def test_a_non_conforme_piece_is_not_validated_again_without_a_new_file(
+        self, portal: Portal, token: str, candidature_id: str
+    ) -> None:
+        """JUS-04 after JUS-05: the rejected file still sits there, but the pièce is missing until replaced."""
+        deposit_all(portal, token, candidature_id)
+        portal.pieces.validate(token, candidature_id, ONLINE)
+        portal.pieces.review(BESANCON, candidature_id, "CINSIG01", PieceStatus.RECUE)
+        portal.pieces.review(BESANCON, candidature_id, "CINSIG01", PieceStatus.NON_CONFORME, comment="Pièce illisible")
+        with pytest.raises(ValidationError, match="CINSIG01"):
+            portal.pieces.validate(token, candidature_id, ONLINE)
+        [group] = portal.pieces.mes_justificatifs(token, candidature_id)
+        assert group.pieces[0].status == "Non conforme"
 
 
 @pytest.mark.rule("MGR-02")

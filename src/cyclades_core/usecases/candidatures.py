@@ -280,15 +280,20 @@ class CandidatureService:
         """ "Précédent": back one tab, keeping what was typed."""
         return evolve(draft, current=max(0, draft.current - 1))
 
-    def recapitulatif(self, draft: CandidatureDraft) -> Recapitulatif:
-        """CAN-09: everything entered and the épreuves, in the guide's order, with its warning."""
+    def recapitulatif(self, session_token: str, draft: CandidatureDraft) -> Recapitulatif:
+        """CAN-09: everything entered and the épreuves, in the guide's order, with its warning.
+
+        Only the draft's own candidate sees it: another account's draft is refused as CandidatureNotFound."""
+        principal = self._accounts.authenticate(session_token)
+        if principal.account_id != draft.account_id:
+            raise CandidatureNotFound()
         session = self._session(draft.session_id)
         content = parse_content(draft, session, self._catalogue)
         if content is None:  # pragma: no cover - parse_content returns the whole content when not stopped early
             raise ValidationError.single("tab", "incomplete", "Le formulaire est incomplet.")
         with self._uow() as uow:
-            account = self._account(uow, draft.account_id)
-            saved = uow.candidatures.get(draft.candidature_id) if draft.candidature_id else None
+            account = self._account(uow, principal.account_id)
+            saved = owned_candidature(uow, account.id, draft.candidature_id) if draft.candidature_id else None
         return self._recapitulatif(account, session, draft.academie_code, content, saved)
 
     def save(self, session_token: str, draft: CandidatureDraft) -> SaveConfirmation:
@@ -329,6 +334,8 @@ class CandidatureService:
                 uow.candidatures.add(candidature)
             else:
                 current = owned_candidature(uow, account.id, draft.candidature_id)
+                if (current.session_id, current.academie_code) != (draft.session_id, draft.academie_code):
+                    raise CandidatureNotFound()  # a draft cannot move a candidature to another session or académie
                 if current.version != draft.base_version:
                     raise ConcurrencyConflict()
                 if current.state is CandidatureState.PREINSCRIPTION:

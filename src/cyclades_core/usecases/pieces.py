@@ -21,7 +21,7 @@ from cyclades_core.model.pieces import Piece, PieceStatus, ScanVerdict, StoredFi
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import FileScanner, FileStore
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
-from cyclades_core.timeutil import format_date
+from cyclades_core.timeutil import format_date, paris
 from cyclades_core.usecases.accounts import AccountService
 from cyclades_core.usecases.management import Manager
 from cyclades_core.usecases.ownership import owned_candidature
@@ -165,7 +165,7 @@ class PieceService:
         """
         now = self._clock.now()
         with self._uow() as uow:
-            candidature = self._own(uow, session_token, candidature_id)
+            candidature = self._own(uow, session_token, candidature_id, write=True)
             piece = self._piece(uow, candidature.id, code)
         piece.deposit(_probe(now), now)  # refuse before reading anything: wrong mode, period, locked
         file_id, size = self._store.put(chunks, self.max_bytes)
@@ -204,7 +204,7 @@ class PieceService:
         """JUS-03: a deposited file can be deleted until it is validated."""
         now = self._clock.now()
         with self._uow() as uow:
-            candidature = self._own(uow, session_token, candidature_id)
+            candidature = self._own(uow, session_token, candidature_id, write=True)
             piece = self._piece(uow, candidature.id, code)
             if piece.file is None:
                 return
@@ -225,9 +225,9 @@ class PieceService:
         if group is None or group.mode is not DepositMode.EN_LIGNE:
             raise ValidationError.single("group", "unknown_group", "Ce regroupement de pièces n'existe pas.")
         with self._uow() as uow:
-            candidature = self._own(uow, session_token, candidature_id)
+            candidature = self._own(uow, session_token, candidature_id, write=True)
             pieces = [self._piece(uow, candidature.id, view.code) for view in group.pieces]
-            missing = [p.title for p in pieces if p.file is None]
+            missing = [p.title for p in pieces if p.missing]
             if missing:
                 raise ValidationError.single(
                     "group", "pieces_missing", f"Toutes les pièces doivent être déposées : {', '.join(missing)}."
@@ -296,8 +296,13 @@ class PieceService:
 
     # -- helpers ------------------------------------------------------------------------------------------------
 
-    def _own(self, uow: UnitOfWork, session_token: str, candidature_id: str) -> Candidature:
-        return owned_candidature(uow, self._accounts.principal_in(uow, session_token).account_id, candidature_id)
+    def _own(self, uow: UnitOfWork, session_token: str, candidature_id: str, *, write: bool = False) -> Candidature:
+        """The signed-in candidate's own candidature; to change its pièces it must still be in Mes inscriptions
+        (not withdrawn, set aside or deleted)."""
+        candidature = owned_candidature(uow, self._accounts.principal_in(uow, session_token).account_id, candidature_id)
+        if write and not candidature.visible_to_candidate:
+            raise CandidatureNotFound()
+        return candidature
 
     @staticmethod
     def _piece(uow: UnitOfWork, candidature_id: str, code: str) -> Piece:
@@ -322,9 +327,9 @@ class PieceService:
             code=piece.code,
             title=piece.title,
             group=piece.group,
-            deposited=f"Déposé le {format_date(file.deposited_at.date())}" if file else None,
+            deposited=f"Déposé le {format_date(paris(file.deposited_at).date())}" if file else None,
             file_name=file.display_name if file else None,
-            validated_on=format_date(piece.validated_at.date()) if piece.validated_at else None,
+            validated_on=format_date(paris(piece.validated_at).date()) if piece.validated_at else None,
             status=piece.status.value if piece.status else None,
             received_on=format_date(piece.received_on) if piece.received_on else None,
             comment=piece.comment,
