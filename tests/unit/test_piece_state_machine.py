@@ -88,10 +88,11 @@ class OnePiece(RuleBasedStateMachine):
     def validate(self) -> None:
         try:
             self.portal.pieces.validate(self._token(), self.candidature_id, HEADING)
-        except ValidationError:
-            assert not self.has_file
+        except ValidationError:  # JUS-04: missing means no file, or the file sent back Non conforme
+            assert not self.has_file or self.status is PieceStatus.NON_CONFORME
             return
         assert self.has_file
+        assert self.status is not PieceStatus.NON_CONFORME
         self.validated = True
 
     @rule(status=st.sampled_from(list(PieceStatus)))

@@ -187,9 +187,9 @@ class _Accounts:
         self._claim(account, stored)
         self._db.accounts.put(account.id, account)
 
-    def remove(self, account_id: str) -> bool:
+    def remove(self, account_id: str, version: int) -> bool:
         stored = self._db.accounts.get(account_id)
-        if stored is None:
+        if stored is None or stored.version != version:
             return False
         for table, key, _ in self._index(stored):
             if key is not None:

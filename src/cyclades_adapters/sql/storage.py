@@ -196,9 +196,10 @@ class _Accounts(_Repository):
         if self._write(statement).rowcount != 1:
             raise ConcurrencyConflict()
 
-    def remove(self, account_id: str) -> bool:
+    def remove(self, account_id: str, version: int) -> bool:
+        statement = delete(t.accounts).where(and_(t.accounts.c.id == account_id, t.accounts.c.version == version))
         try:
-            return bool(self._c.execute(delete(t.accounts).where(t.accounts.c.id == account_id)).rowcount)
+            return bool(self._c.execute(statement).rowcount)
         except IntegrityError:  # a candidature was attached meanwhile (the foreign key decides, F5)
             raise AccountHasCandidatures() from None
 

@@ -68,8 +68,11 @@ class AccountRepository(Protocol):
         """
         ...
 
-    def remove(self, account_id: str) -> bool:
-        """Erase the account's row. Returns whether it existed (the caller that gets ``True`` did the erasure)."""
+    def remove(self, account_id: str, version: int) -> bool:
+        """Erase the account's row if its stored version is still ``version`` (the one the caller read and checked).
+
+        Returns whether it erased it: ``False`` when the account is gone or was changed meanwhile (an activation
+        racing a purge wins). The caller that gets ``True`` did the erasure."""
         ...
 
     def pending_expired(self, now: datetime, limit: int) -> Sequence[str]:

@@ -272,10 +272,25 @@ class StorageContract:
             uow.accounts.add(account)
             uow.commit()
         with uow_factory() as uow:
-            assert uow.accounts.remove(account.id) is True
-            assert uow.accounts.remove(account.id) is False
+            assert uow.accounts.remove(account.id, account.version) is True
+            assert uow.accounts.remove(account.id, account.version) is False
             uow.accounts.add(make_account(email="GONE@exemple.fr"))
             uow.commit()
+
+    def test_an_account_changed_since_it_was_read_is_not_removed(self, uow_factory: UnitOfWorkFactory) -> None:
+        """B8: a purge that read the pending account loses to an activation written meanwhile."""
+        account = make_account(email="racing@exemple.fr")
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.commit()
+        with uow_factory() as uow:
+            uow.accounts.update(evolve(account, version=account.version + 1))
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.remove(account.id, account.version) is False
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.get(account.id) is not None
 
     def test_pending_expired_lists_only_pending_accounts_past_their_deadline(
         self, uow_factory: UnitOfWorkFactory

@@ -20,6 +20,7 @@ from cyclades_core.errors import (
     AccountHasCandidatures,
     AccountNotFound,
     ActivationExpired,
+    ConcurrencyConflict,
     DuplicateAccount,
     EmailAlreadyUsed,
     InvalidCredentials,
@@ -457,7 +458,7 @@ class AccountService:
                         continue
                     uow.tokens.revoke_for_account(account_id, tuple(TokenPurpose))
                     uow.outbox.discard_for_account(account_id)
-                    if uow.accounts.remove(account_id):
+                    if uow.accounts.remove(account_id, account.version):
                         uow.audit.append(AuditRecord.of(now, "account_purged", "system", account_id))
                         uow.commit()
                         erased += 1
@@ -762,7 +763,8 @@ class AccountService:
                 raise AccountHasCandidatures()
             uow.tokens.revoke_for_account(account.id, tuple(TokenPurpose))
             uow.outbox.discard_for_account(account.id)
-            uow.accounts.remove(account.id)
+            if not uow.accounts.remove(account.id, account.version):
+                raise ConcurrencyConflict()
             if account.email is not None:
                 self._mail(uow, None, account_deleted_mail(), now, recipient=account.email.display)
             uow.audit.append(AuditRecord.of(now, "account_deleted", f"candidate:{account.id}", account.id))
