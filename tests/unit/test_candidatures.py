@@ -133,6 +133,42 @@ class TestTabs:
         draft = fill(portal, draft, sequence)
         assert portal.candidatures.save(token, draft).inscription_number == "001"
 
+    def test_the_tabs_parsed_are_the_session_s_not_the_draft_s(self, portal: Portal, token: str) -> None:
+        """A draft comes back from the client: dropping a tab from its list does not skip that tab's checks."""
+        draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
+        tabs = tuple(t for t in draft.tabs if t not in ("Identification", "Epreuves"))
+        forged = evolve(draft, tabs=tabs, current=len(tabs) - 1, identification=None, epreuves=None)
+        with pytest.raises(ValidationError) as refused:
+            portal.candidatures.save(token, forged)
+        assert refused.value.fields == ("identification",)
+        assert db(portal).candidatures.rows == {}
+
+    def test_a_session_without_acquis_and_epreuves_tabs_keeps_the_default_epreuves(
+        self, portal: Portal, token: str
+    ) -> None:
+        portal.catalogue.configure(
+            ExamSession("BTS-2022", "BTS", "BTS 2022", 2022, 6, tabs=(
+                "Identification", "Informations candidature", "Qualification présentée", "Diplôme possédé",
+                "Récapitulatif",
+            ))
+        )  # fmt: skip
+        draft = portal.candidatures.start(token, "BTS-2022", "03")
+        tabs = accrall_tabs()
+        draft = fill(portal, draft, [tabs[1], tabs[2], tabs[3], tabs[5]])
+        saved = portal.candidatures.save(token, draft)
+        with portal.unit_of_work() as uow:
+            stored = uow.candidatures.get(saved.candidature_id)
+        assert stored is not None
+        assert stored.content.acquis == ()
+        assert {p.position for p in stored.content.epreuves} <= {Position.INSCRIT, Position.NON_INSCRIT}
+
+    def test_a_session_lacking_a_tab_the_candidature_needs_is_refused_when_configured(self) -> None:
+        with pytest.raises(ValidationError, match="Diplôme possédé") as refused:
+            ExamSession("BTS-2022", "BTS", "BTS 2022", 2022, 6, tabs=(
+                "Identification", "Informations candidature", "Qualification présentée", "Récapitulatif",
+            ))  # fmt: skip
+        assert refused.value.fields == ("tabs",)
+
     def test_a_draft_survives_serialization_between_requests(self, portal: Portal, token: str) -> None:
         draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
         kept = unstructure_form(draft)

@@ -64,6 +64,17 @@ DEFAULT_TABS = (
     "Epreuves",
     "Récapitulatif",
 )
+#: The tabs without which no candidature can be made: every session's list holds them.
+REQUIRED_TABS = ("Identification", "Informations candidature", "Qualification présentée", "Diplôme possédé",
+                 "Récapitulatif")  # fmt: skip
+
+
+def _check_tabs(_instance: object, _attribute: object, tabs: tuple[str, ...]) -> None:
+    missing = [tab for tab in REQUIRED_TABS if tab not in tabs]
+    if missing:
+        raise ValidationError.single(
+            "tabs", "missing_tabs", f"Les onglets de la session doivent comprendre : {', '.join(missing)}."
+        )
 
 
 class Domain(Enum):
@@ -206,7 +217,7 @@ class ExamSession:
     label: str
     year: int
     month: int
-    tabs: tuple[str, ...] = DEFAULT_TABS
+    tabs: tuple[str, ...] = field(default=DEFAULT_TABS, converter=tuple, validator=_check_tabs)
     closed: bool = False
 
     @property

@@ -319,6 +319,7 @@ def parse_choices(form: EpreuvesForm) -> tuple[EpreuveChoice, ...]:
 
 
 _MISSING_TAB = "Complétez d'abord l'onglet « {} »."
+_CONTENT_TABS = ("Identification", "Informations candidature", "Qualification présentée", "Diplôme possédé")
 
 
 def parse_content(
@@ -330,7 +331,7 @@ def parse_content(
     ValidationError for the first tab that is missing or wrong, naming its fields.
     """
     stop = upto or RECAP_TAB
-    order = [tab for tab in TAB_FORMS if tab in draft.tabs]
+    order = [tab for tab in TAB_FORMS if tab in session.tabs]  # the session's tabs, never the client's list
     needed = order[: order.index(stop) + 1] if stop in order else order
     values: dict[str, Any] = {}
     for tab in order:
@@ -342,15 +343,19 @@ def parse_content(
         values[tab] = _parse_tab(tab, form, values, session, catalogue)
     if len(values) < len(order):
         return None
+    for tab in _CONTENT_TABS:  # a session without one of these cannot make a candidature
+        if tab not in values:
+            raise ValidationError.single(TAB_FORMS[tab][0], "missing_tab", _MISSING_TAB.format(tab))
     qualification, specialite = values["Qualification présentée"]
     informations: Informations = values["Informations candidature"]
+    acquis = values.get("Acquis", ())  # a session without these tabs: nothing declared, the default épreuves
     positions, problems = compute_positions(
-        specialite, informations.category_code, values["Acquis"], values["Epreuves"], session.year,
+        specialite, informations.category_code, acquis, values.get("Epreuves", ()), session.year,
         renounce_acquis=informations.renounce_acquis,
     )  # fmt: skip
     _raise_problems(problems)
     return CandidatureContent(
-        values["Identification"], informations, qualification, values["Acquis"], values["Diplôme possédé"], positions
+        values["Identification"], informations, qualification, acquis, values["Diplôme possédé"], positions
     )
 
 
