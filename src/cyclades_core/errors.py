@@ -106,6 +106,10 @@ class ValidationError(CycladesError):
     def for_field(self, field: str) -> FieldError | None:
         return next((e for e in self.errors if e.field == field), None)
 
+    def prefixed(self, prefix: str) -> ValidationError:
+        """The same refusals with every field name under ``prefix`` (``pupils[2].`` + ``birth_date``)."""
+        return ValidationError(FieldError(prefix + e.field, e.code, e.message) for e in self.errors)
+
 
 class NotFoundError(CycladesError):
     code = "not_found"

@@ -17,6 +17,7 @@ from cyclades_core.errors import (
     WithdrawalAfterClosing,
 )
 from cyclades_core.model.candidature import CandidatureState
+from cyclades_core.model.documents import DocumentKind
 from cyclades_core.model.mail import MailKind
 from cyclades_core.testing import ManualClock
 from cyclades_core.usecases.forms import (
@@ -195,6 +196,22 @@ class TestManagerActs:
         assert recap.section("Identification du candidat")["Prénoms"] == "Pierre Louis"
         assert audit(portal, "identity_corrected")[0]["reason"].startswith("Erreur de saisie")
 
+    def test_the_corrected_identity_reaches_the_documents_and_every_candidature_must_be_managed(
+        self, portal: Portal, token: str, candidature_id: str
+    ) -> None:
+        """ACC-11 / I1: a service corrects an identity only when it manages every candidature of the account; the
+        confirmation is republished with the new version."""
+        register(portal, token, dubois_tabs(), academie="10")
+        correction = identity_form(birth_name="DUBOIS", birth_name_confirmation="DUBOIS", first_names="Pierre Louis")
+        with pytest.raises(ForbiddenError, match="autre académie"):
+            portal.management.correct_identity(BESANCON, candidature_id, correction, "Erreur de saisie")
+        assert portal.accounts.account(token).identity.first_names == "Pierre"
+        rectorats = Manager("gest-besancon-lyon", ("03", "10"))
+        portal.management.correct_identity(rectorats, candidature_id, correction, "Erreur de saisie")
+        assert portal.accounts.account(token).identity.first_names == "Pierre Louis"
+        confirmation = portal.candidatures.documents(token, candidature_id)[0]
+        assert (confirmation.kind, confirmation.version) == (DocumentKind.CONFIRMATION, 2)
+
 
 @pytest.mark.rule("MGR-05")
 def test_the_manager_lists_candidatures_with_their_state_and_filters(
@@ -251,5 +268,15 @@ class TestPreinscription:
         with pytest.raises(ValidationError) as refused:
             portal.establishments.register("BTS-2022", "03", [preinscription(), bad])
         assert refused.value.fields == ("pupils[1].identification.mobile_phone",)
+        assert isinstance(portal.storage, MemoryDatabase)
+        assert portal.storage.accounts.rows == {}
+
+    def test_a_pupil_with_a_wrong_identity_creates_nobody(self, portal: Portal) -> None:
+        """The accounts are checked with the candidatures, before the first one is created."""
+        with pytest.raises(ValidationError) as refused:
+            portal.establishments.register(
+                "BTS-2022", "03", [preinscription(), preinscription(birth_date="31/02/2006", email="x@")]
+            )
+        assert refused.value.fields == ("pupils[1].pupil.birth_date", "pupils[1].pupil.email")
         assert isinstance(portal.storage, MemoryDatabase)
         assert portal.storage.accounts.rows == {}

@@ -52,6 +52,7 @@ from cyclades_core.model.passwords import PasswordContext, check_new_password, p
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose, digest, new_token
 from cyclades_core.model.values import (
     CandidateNumber,
+    EmailAddress,
     ErrorCollector,
     IdentifierKind,
     classify_identifier,
@@ -475,13 +476,7 @@ class AccountService:
         expires and must be changed at first login (C6).
         """
         now = self._clock.now()
-        errors = ErrorCollector()
-        identity = self._parse_identity(form, errors, now, confirmations=None)
-        email = errors.attempt(parse_email, form.email, "email") if form.email and form.email.strip() else None
-        if not form.establishment_code or not form.establishment_code.strip().isalnum():
-            errors.add("establishment_code", "required", "Le code de l'établissement est obligatoire.")
-        identity = errors.checked(identity)
-
+        identity, email = self.check_scolaire(form)
         initial_password = _initial_password()
         password_hash = self._hasher.hash(initial_password)
         expires_at = now + self.settings.initial_password_ttl
@@ -525,6 +520,16 @@ class AccountService:
                 continue
             return ScolaireCredentials(account.id, account.login or "", initial_password, str(number), expires_at)
         raise DuplicateAccount()
+
+    def check_scolaire(self, form: ScolaireRegistrationForm) -> tuple[Identity, EmailAddress | None]:
+        """The checks of :meth:`register_scolaire`, writing nothing: the identity and the optional email, or one
+        ValidationError naming every wrong field (an establishment checks a whole list before creating any)."""
+        errors = ErrorCollector()
+        identity = self._parse_identity(form, errors, self._clock.now(), confirmations=None)
+        email = errors.attempt(parse_email, form.email, "email") if form.email and form.email.strip() else None
+        if not form.establishment_code or not form.establishment_code.strip().isalnum():
+            errors.add("establishment_code", "required", "Le code de l'établissement est obligatoire.")
+        return errors.checked(identity), email
 
     # -- login and sessions -----------------------------------------------------------------------------------
 

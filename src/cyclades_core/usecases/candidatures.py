@@ -57,6 +57,7 @@ from cyclades_core.usecases.forms import (
 from cyclades_core.usecases.mail import queue_mail
 from cyclades_core.usecases.ownership import owned_candidature
 from cyclades_core.usecases.pieces import sync_pieces
+from cyclades_core.usecases.publication import publish_confirmation
 
 __all__ = [
     "NOT_YET_SAVED",
@@ -344,7 +345,7 @@ class CandidatureService:
                     candidature = current.modify(content, now)
                 uow.candidatures.update(candidature)
             orphans = sync_pieces(uow, candidature, self._catalogue.piece_rules(session.id))
-            self._publish_confirmation(uow, candidature, now)
+            publish_confirmation(uow, candidature, now)
             self._mail_saved(uow, account, session, candidature, service, now)
             action = "candidature_saved" if candidature.version == 1 else "candidature_modified"
             uow.audit.append(
@@ -490,16 +491,6 @@ class CandidatureService:
         if account is None:
             raise CandidatureNotFound("Compte introuvable.")
         return account
-
-    @staticmethod
-    def _publish_confirmation(uow: UnitOfWork, candidature: Candidature, now: datetime) -> None:
-        """CAN-10 / CAN-12 / G2: the confirmation (and the demande de pièces when pièces are required) carry the
-        candidature's version; republishing replaces them."""
-        kinds = [DocumentKind.CONFIRMATION]
-        if uow.pieces.for_candidature(candidature.id):
-            kinds.append(DocumentKind.DEMANDE_PIECES)
-        for kind in kinds:
-            uow.documents.publish(PublishedDocument(candidature.id, kind, candidature.version, now, "system"))
 
     def _mail_saved(
         self,

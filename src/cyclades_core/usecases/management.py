@@ -37,6 +37,7 @@ from cyclades_core.usecases.forms import (
     QualificationForm,
     parse_content,
 )
+from cyclades_core.usecases.publication import publish_confirmation
 
 __all__ = ["CandidatureRow", "EstablishmentService", "Manager", "ManagerService", "PreinscriptionForm"]
 
@@ -137,11 +138,18 @@ class ManagerService:
             account = uow.accounts.get(candidature.account_id)
             if account is None:
                 raise CandidatureNotFound()
+            candidatures = uow.candidatures.for_account(account.id)
+            if any(c.academie_code not in manager.academie_codes for c in candidatures):
+                raise ForbiddenError(
+                    "Ce candidat a aussi une candidature dans une autre académie : "
+                    "la correction relève des services de chacune."
+                )
             uow.accounts.update(account.correct_identity(identity))
             corrected = candidature
-            for other in uow.candidatures.for_account(account.id):
+            for other in candidatures:
                 updated = other.correct_identity(identity, now)
                 uow.candidatures.update(updated)
+                publish_confirmation(uow, updated, now)  # the documents show the corrected identity
                 if other.id == candidature_id:
                     corrected = updated
             uow.audit.append(
@@ -233,9 +241,11 @@ class EstablishmentService:
             try:
                 content = parse_content(draft, session, self._catalogue)
             except ValidationError as refused:
-                raise ValidationError(
-                    type(e)(f"pupils[{index}].{e.field}", e.code, e.message) for e in refused.errors
-                ) from None
+                raise refused.prefixed(f"pupils[{index}].") from None
+            try:
+                self._accounts.check_scolaire(pupil.pupil)
+            except ValidationError as refused:
+                raise refused.prefixed(f"pupils[{index}].pupil.") from None
             contents.append(content)
         papillons = []
         for pupil, content in zip(pupils, contents, strict=True):
