@@ -20,7 +20,7 @@ from sqlalchemy import inspect, text
 from cyclades_adapters import build_portal
 from cyclades_adapters.sql import SqlCatalogue, SqlDatabase
 from cyclades_adapters.sql.schema import metadata
-from cyclades_core.errors import ConcurrencyConflict, EmailAlreadyUsed, InvalidLink
+from cyclades_core.errors import ConcurrencyConflict, EmailAlreadyUsed, IdentityFrozen, InvalidLink
 from cyclades_core.model.catalogue import Period, RegistrationService
 from cyclades_core.model.mail import MailKind
 from cyclades_core.testing import ManualClock, PlainHasher, link_in, run_concurrently
@@ -28,6 +28,7 @@ from cyclades_core.usecases import AccountSettings
 from tests.candidature_support import DURING, accrall_tabs, fill, guide_portal, register, signed_in
 from tests.conftest import form
 from tests.sql_support import postgres_url, sql_database  # noqa: F401 - the parametrized fixture
+from tests.unit.test_modify_and_delete import identity_form
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -292,3 +293,30 @@ def test_deletion_racing_the_first_candidature_never_leaves_an_orphan(sql_databa
             exists = uow.accounts.get(account.id) is not None
             attached = uow.candidatures.has_any(account.id)
         assert (exists, attached) in ((False, False), (True, True))
+
+
+@pytest.mark.rule("ACC-11")
+def test_an_identity_change_racing_the_first_save_never_leaves_two_identities(sql_database: SqlDatabase) -> None:  # noqa: F811
+    """ACC-11 on SQL: 2 threads × 20 trials. Either the change came first (the candidature carries it) or the save
+    did (IdentityFrozen): the candidature's identity is always the account's."""
+    portal = sql_portal(sql_database)
+    for trial in range(20):
+        email = f"identity{trial}@exemple.fr"
+        token = signed_in(portal, email=email)
+        draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
+        change = identity_form(first_names="Jack")
+
+        def act(i: int, token: str = token, draft=draft) -> object:  # type: ignore[no-untyped-def]
+            if i == 0:
+                return portal.accounts.update_identity(token, change)
+            return portal.candidatures.save(token, draft)
+
+        results = run_concurrently(act, 2)
+        assert not isinstance(results[1], BaseException), results[1]
+        assert not isinstance(results[0], BaseException) or isinstance(results[0], IdentityFrozen), results[0]
+        account = portal.accounts.account(token)
+        [card] = portal.candidatures.mes_inscriptions(token).cards
+        with sql_database.unit_of_work() as uow:
+            candidature = uow.candidatures.get(card.candidature_id)
+        assert candidature is not None
+        assert candidature.identity == account.identity

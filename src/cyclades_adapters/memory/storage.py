@@ -167,6 +167,9 @@ class _Accounts:
     def get(self, account_id: str) -> Account | None:
         return self._db.accounts.get(account_id)
 
+    def lock(self, account_id: str) -> Account | None:
+        return self._db.accounts.get(account_id)  # units of work are serialised already
+
     def _by(self, table: _Table[str, str], key: str) -> Account | None:
         account_id = table.get(key)
         return self._db.accounts.get(account_id) if account_id is not None else None

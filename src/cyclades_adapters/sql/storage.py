@@ -174,6 +174,11 @@ class _Accounts(_Repository):
         row = self._c.execute(select(t.accounts).where(t.accounts.c.id == account_id)).first()
         return _account(row) if row else None
 
+    def lock(self, account_id: str) -> Account | None:
+        # SQLite renders no FOR UPDATE: its units of work already hold the writer lock (BEGIN IMMEDIATE).
+        row = self._c.execute(select(t.accounts).where(t.accounts.c.id == account_id).with_for_update()).first()
+        return _account(row) if row else None
+
     def _by(self, column: Any, value: str) -> Account | None:
         row = self._c.execute(select(t.accounts).where(column == value)).first()
         return _account(row) if row else None

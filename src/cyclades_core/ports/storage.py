@@ -47,6 +47,12 @@ class AccountRepository(Protocol):
         """The account, or ``None``."""
         ...
 
+    def lock(self, account_id: str) -> Account | None:
+        """Read the account and hold it against concurrent writers until the unit of work ends (``SELECT … FOR
+        UPDATE``). A use case whose decision depends on other rows of the account (its first candidature freezes
+        its identity) locks it first, so the decisions of two units of work on one account are serialised."""
+        ...
+
     def find_by_email(self, email_key: str) -> Account | None:
         """Lookup by :func:`~cyclades_core.model.values.email_key` (case-insensitive, normalised)."""
         ...

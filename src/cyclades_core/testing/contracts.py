@@ -266,6 +266,17 @@ class StorageContract:
             assert moved is not None
             assert moved.id == account.id
 
+    def test_lock_reads_the_account_like_get(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = make_account(email="locked@exemple.fr")
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.lock(account.id) == account
+            assert uow.accounts.lock("missing") is None
+            uow.accounts.update(evolve(account, version=account.version + 1))
+            uow.commit()
+
     def test_removing_an_account_frees_its_email(self, uow_factory: UnitOfWorkFactory) -> None:
         account = make_account(email="gone@exemple.fr")
         with uow_factory() as uow:

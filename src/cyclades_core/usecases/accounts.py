@@ -750,7 +750,9 @@ class AccountService:
         identity = errors.checked(identity)
         with self._uow() as uow:
             principal = self._principal(uow, session_token, now, False)
-            account = self._account(uow, principal.account_id)
+            account = uow.accounts.lock(principal.account_id)  # serialised with a first save (ACC-11)
+            if account is None:
+                raise AccountNotFound()
             updated = account.change_identity(identity, has_candidatures=uow.candidatures.has_any(account.id))
             uow.accounts.update(updated)
             uow.audit.append(AuditRecord.of(now, "identity_changed", f"candidate:{account.id}", account.id))

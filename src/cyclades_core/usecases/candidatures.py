@@ -318,7 +318,9 @@ class CandidatureService:
             raise ValidationError.single("tab", "incomplete", "Le formulaire est incomplet.")
         now = self._clock.now()
         with self._uow() as uow:
-            account = self._account(uow, principal.account_id)
+            account = uow.accounts.lock(principal.account_id)  # serialised with identity changes (ACC-11)
+            if account is None:
+                raise CandidatureNotFound("Compte introuvable.")
             if draft.candidature_id is None:
                 candidature = Candidature(
                     id=uuid.uuid4().hex,
