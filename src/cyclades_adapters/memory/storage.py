@@ -316,6 +316,11 @@ class _Audit:
         return [r for r in self._table.values() if r.account_id == account_id]
 
 
+def _fixed(c: Candidature) -> tuple[object, ...]:
+    """What a candidature keeps from its creation: an update that changes it is refused (ConcurrencyConflict)."""
+    return (c.account_id, c.inscription_number, c.session_id, c.academie_code, c.created_at)
+
+
 class _Candidatures:
     def __init__(self, db: MemoryDatabase) -> None:
         self._db = db
@@ -338,7 +343,7 @@ class _Candidatures:
 
     def update(self, candidature: Candidature) -> None:
         stored = self._db.candidatures.get(candidature.id)
-        if stored is None or stored.version != candidature.version - 1:
+        if stored is None or stored.version != candidature.version - 1 or _fixed(stored) != _fixed(candidature):
             raise ConcurrencyConflict()
         self._db.candidatures.put(candidature.id, candidature)
         self._db.candidature_versions.put((candidature.id, candidature.version), candidature)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cyclades_adapters.sql import schema as t
+from cyclades_adapters.sql.prepared import dumps, loads
 from cyclades_adapters.sql.storage import SqlUnitOfWork
 from cyclades_core.errors import ConfigurationError, StorageUnavailable
 from cyclades_core.ports.security import ThrottlePolicy
@@ -25,8 +26,9 @@ __all__ = ["SqlCandidateNumberAllocator", "SqlDatabase", "SqlRateLimiter"]
 
 def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(
-        url, connect_args={"isolation_level": None, "timeout": 30, "check_same_thread": False}, pool_size=20
-    )
+        url, connect_args={"isolation_level": None, "timeout": 30, "check_same_thread": False}, pool_size=20,
+        json_serializer=dumps, json_deserializer=loads,
+    )  # fmt: skip
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -63,8 +65,9 @@ class SqlDatabase:
             # No pre-ping (it cost a round trip per unit of work): a connection found dead raises StorageUnavailable
             # once and SQLAlchemy then invalidates the pool; connections are also recycled hourly.
             self.engine = create_engine(
-                url, isolation_level="READ COMMITTED", pool_size=20, pool_recycle=3600, pool_pre_ping=False
-            )
+                url, isolation_level="READ COMMITTED", pool_size=20, pool_recycle=3600, pool_pre_ping=False,
+                json_serializer=dumps, json_deserializer=loads,
+            )  # fmt: skip
         else:
             raise ConfigurationError(f"storage_url : base de données non prise en charge {self.dialect!r}.")
 

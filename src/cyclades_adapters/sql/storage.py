@@ -7,19 +7,20 @@ check; uniqueness is the database's (unique constraints), and driver errors are 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from types import TracebackType
+from types import SimpleNamespace, TracebackType
 from typing import Any, Self
 
 from attrs import evolve
 from cattrs import Converter
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Text, and_, bindparam, cast, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cyclades_adapters.sql import schema as t
+from cyclades_adapters.sql.prepared import ParseCache, PreparedSet, dumps, loads
 from cyclades_core.errors import (
     AccountHasCandidatures,
     AccountNotFound,
@@ -131,20 +132,47 @@ def _candidature_row(c: Candidature, snapshot: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def _candidature(row: Any) -> Candidature:
+#: Parsed JSON documents by their text: a candidature read again (at save time, or after this process wrote it) is
+#: not parsed again. The values are immutable, so sharing them is safe.
+_CONTENTS: ParseCache[CandidatureContent] = ParseCache(
+    lambda text: JSON_CONVERTER.structure(loads(text), CandidatureContent)
+)
+_IDENTITIES: ParseCache[Identity] = ParseCache(lambda text: JSON_CONVERTER.structure(loads(text), Identity))
+
+#: The columns every candidature read selects, the JSON documents as their text (for the parse caches).
+_C = t.candidatures.c
+_CANDIDATURE_COLUMNS = (
+    _C.id, _C.account_id, _C.inscription_number, _C.session_id, _C.academie_code, _C.state,
+    cast(_C.identity, Text).label("identity"), cast(_C.content, Text).label("content"), _C.created_at,
+    _C.updated_at, _C.version,
+)  # fmt: skip
+
+
+def _candidature(row: Sequence[Any]) -> Candidature:
+    """From a row of :data:`_CANDIDATURE_COLUMNS`."""
+    id_, account_id, number, session_id, academie_code, state, identity, content, created, updated, version = row
     return Candidature(
-        id=row.id,
-        account_id=row.account_id,
-        inscription_number=row.inscription_number,
-        session_id=row.session_id,
-        academie_code=row.academie_code,
-        state=CandidatureState[row.state],
-        content=JSON_CONVERTER.structure(row.content, CandidatureContent),
-        identity=JSON_CONVERTER.structure(row.identity, Identity),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
+        id=id_,
+        account_id=account_id,
+        inscription_number=number,
+        session_id=session_id,
+        academie_code=academie_code,
+        state=CandidatureState[state],
+        content=_CONTENTS.get(content),
+        identity=_IDENTITIES.get(identity),
+        created_at=created,
+        updated_at=updated,
+        version=version,
     )
+
+
+def _candidature_documents(c: Candidature) -> dict[str, Any]:
+    """The candidature's JSON form (computed once per write: the row's documents and the version snapshot); the
+    parse caches learn the written texts."""
+    snapshot: dict[str, Any] = JSON_CONVERTER.unstructure(c)
+    _CONTENTS.put(dumps(snapshot["content"]), c.content)
+    _IDENTITIES.put(dumps(snapshot["identity"]), c.identity)
+    return snapshot
 
 
 # -- repositories --------------------------------------------------------------------------------------------------
@@ -165,6 +193,18 @@ class _Repository:
         except IntegrityError as error:
             raise translate_integrity_error(error) from None
 
+    def _run(self, name: str, params: Mapping[str, Any]) -> Any:
+        """One of the hot statements (:data:`_HOT`) on the driver's cursor, integrity errors translated."""
+        connection = self._c
+        try:
+            return _HOT.get(name, connection.dialect).execute(connection, params)
+        except IntegrityError as error:
+            raise translate_integrity_error(error) from None
+
+    def _fetch(self, name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        connection = self._c
+        return _HOT.get(name, connection.dialect).rows(self._run(name, params))
+
 
 class _Accounts(_Repository):
     def add(self, account: Account) -> None:
@@ -176,8 +216,8 @@ class _Accounts(_Repository):
 
     def lock(self, account_id: str) -> Account | None:
         # SQLite renders no FOR UPDATE: its units of work already hold the writer lock (BEGIN IMMEDIATE).
-        row = self._c.execute(select(t.accounts).where(t.accounts.c.id == account_id).with_for_update()).first()
-        return _account(row) if row else None
+        rows = self._fetch("lock_account", {"b_id": account_id})
+        return _account(SimpleNamespace(**dict(zip(t.accounts.c.keys(), rows[0], strict=True)))) if rows else None
 
     def _by(self, column: Any, value: str) -> Account | None:
         row = self._c.execute(select(t.accounts).where(column == value)).first()
@@ -271,9 +311,8 @@ def _message(row: Any) -> OutboxMessage:
 
 class _Outbox(_Repository):
     def add(self, message: OutboxMessage) -> None:
-        # ON CONFLICT DO NOTHING: a duplicate id is reported without aborting the caller's transaction.
-        inserted = self._c.execute(
-            _INSERT_OUTBOX[self._c.dialect.name],
+        inserted = self._run(
+            "insert_outbox",
             {
                 "id": message.id, "kind": message.kind.value, "account_id": message.account_id,
                 "recipient": message.recipient, "subject": message.subject, "body": message.body,
@@ -281,7 +320,7 @@ class _Outbox(_Repository):
                 "next_attempt_at": message.next_attempt_at, "claimed_until": message.claimed_until,
             },
         )  # fmt: skip
-        if inserted.first() is None:
+        if inserted.fetchone() is None:
             raise ConflictError("Ce message est déjà dans la file d'envoi.")
 
     def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
@@ -328,8 +367,8 @@ class _Outbox(_Repository):
 
 class _Audit(_Repository):
     def append(self, record: AuditRecord) -> None:
-        self._write(
-            _INSERT_AUDIT,
+        self._run(
+            "insert_audit",
             {
                 "at": record.at, "action": record.action, "actor": record.actor, "account_id": record.account_id,
                 "details": [list(pair) for pair in record.details],
@@ -347,32 +386,41 @@ class _Audit(_Repository):
         ]
 
 
-# Statements of the hot paths, built once: per-call construction and cache-key generation dominated a save.
-_C = t.candidatures.c
-_GET_CANDIDATURE = select(t.candidatures).where(_C.id == bindparam("b_id"))
-_UPDATE_CANDIDATURE = (
-    update(t.candidatures)
-    .where(_C.id == bindparam("b_id"), _C.version == bindparam("b_version"))
-    .values({column: bindparam(column) for column in (
-        "account_id", "inscription_number", "session_id", "academie_code", "specialite_code", "state", "version",
-        "identity", "content", "created_at", "updated_at",
-    )})
+# The hot path's statements (a save, a login), written once as Core and run as Prepared statements.
+def _values(table: Any, *columns: str) -> dict[str, Any]:
+    return {column: bindparam(column, type_=table.c[column].type) for column in columns}
+
+
+_OUTBOX_COLUMNS = (
+    "id", "kind", "account_id", "recipient", "subject", "body", "created_at", "sent_at", "attempts",
+    "next_attempt_at", "claimed_until",
 )  # fmt: skip
-_INSERT_VERSION = insert(t.candidature_versions)
-_UPDATE_DOCUMENT = (
-    update(t.documents)
-    .where(t.documents.c.candidature_id == bindparam("b_candidature"), t.documents.c.kind == bindparam("b_kind"))
-    .values(
-        version=bindparam("version"), updated_at=bindparam("updated_at"), published_by=bindparam("published_by"),
-        seen_at=bindparam("seen_at"),
-    )
-)  # fmt: skip
-_INSERT_DOCUMENT = insert(t.documents)
-_INSERT_AUDIT = insert(t.audit)
-_INSERT_OUTBOX = {
-    "sqlite": sqlite_insert(t.outbox).on_conflict_do_nothing(index_elements=["id"]).returning(t.outbox.c.seq),
-    "postgresql": postgresql_insert(t.outbox).on_conflict_do_nothing(index_elements=["id"]).returning(t.outbox.c.seq),
-}
+#: A candidature's columns that an update may change; the others are fixed at creation and checked by the WHERE.
+_MUTABLE = ("specialite_code", "state", "version", "identity", "content", "updated_at")
+_FIXED = ("account_id", "inscription_number", "session_id", "academie_code", "created_at")
+_HOT = PreparedSet({
+    "get_candidature": select(*_CANDIDATURE_COLUMNS).where(_C.id == bindparam("b_id")),
+    "update_candidature": update(t.candidatures)
+        .where(_C.id == bindparam("b_id"), _C.version == bindparam("b_version"),
+               *(_C[column] == bindparam(f"b_{column}", type_=_C[column].type) for column in _FIXED))
+        .values(_values(t.candidatures, *_MUTABLE)),
+    "insert_version": insert(t.candidature_versions)
+        .values(_values(t.candidature_versions, "candidature_id", "version", "snapshot")),
+    "update_document": update(t.documents)
+        .where(t.documents.c.candidature_id == bindparam("b_candidature"), t.documents.c.kind == bindparam("b_kind"))
+        .values(_values(t.documents, "version", "updated_at", "published_by", "seen_at")),
+    "insert_document": insert(t.documents)
+        .values(_values(t.documents, "candidature_id", "kind", "version", "updated_at", "published_by", "seen_at")),
+    "insert_audit": insert(t.audit).values(_values(t.audit, "at", "action", "actor", "account_id", "details")),
+    # ON CONFLICT DO NOTHING: a duplicate id is reported without aborting the caller's transaction.
+    "insert_outbox": {
+        "sqlite": sqlite_insert(t.outbox).values(_values(t.outbox, *_OUTBOX_COLUMNS))
+            .on_conflict_do_nothing(index_elements=["id"]).returning(t.outbox.c.seq),
+        "postgresql": postgresql_insert(t.outbox).values(_values(t.outbox, *_OUTBOX_COLUMNS))
+            .on_conflict_do_nothing(index_elements=["id"]).returning(t.outbox.c.seq),
+    },
+    "lock_account": select(t.accounts).where(t.accounts.c.id == bindparam("b_id")).with_for_update(),
+})  # fmt: skip
 
 
 class _Candidatures(_Repository):
@@ -383,32 +431,32 @@ class _Candidatures(_Repository):
     def add(self, candidature: Candidature) -> None:
         if self._c.execute(select(t.accounts.c.id).where(t.accounts.c.id == candidature.account_id)).first() is None:
             raise AccountNotFound()
-        snapshot = JSON_CONVERTER.unstructure(candidature)
+        snapshot = _candidature_documents(candidature)
         self._write(insert(t.candidatures), _candidature_row(candidature, snapshot))
         self._snapshot(candidature, snapshot)
 
     def _snapshot(self, candidature: Candidature, snapshot: dict[str, Any]) -> None:
-        self._write(
-            _INSERT_VERSION,
-            {"candidature_id": candidature.id, "version": candidature.version, "snapshot": snapshot},
+        self._run(
+            "insert_version", {"candidature_id": candidature.id, "version": candidature.version, "snapshot": snapshot}
         )
 
     def get(self, candidature_id: str) -> Candidature | None:
-        row = self._c.execute(_GET_CANDIDATURE, {"b_id": candidature_id}).first()
-        return _candidature(row) if row else None
+        rows = self._fetch("get_candidature", {"b_id": candidature_id})
+        return _candidature(rows[0]) if rows else None
 
     def update(self, candidature: Candidature) -> None:
-        snapshot = JSON_CONVERTER.unstructure(candidature)  # once, for the row and for the version
-        params = _candidature_row(candidature, snapshot)
-        del params["id"]
+        snapshot = _candidature_documents(candidature)  # once, for the row and for the version
+        row = _candidature_row(candidature, snapshot)
+        params = {column: row[column] for column in _MUTABLE}
+        params.update({f"b_{column}": row[column] for column in _FIXED})
         params.update(b_id=candidature.id, b_version=candidature.version - 1)
-        if self._write(_UPDATE_CANDIDATURE, params).rowcount != 1:
+        if self._run("update_candidature", params).rowcount != 1:
             raise ConcurrencyConflict()
         self._snapshot(candidature, snapshot)
 
     def for_account(self, account_id: str) -> Sequence[Candidature]:
         statement = (
-            select(t.candidatures)
+            select(*_CANDIDATURE_COLUMNS)
             .where(t.candidatures.c.account_id == account_id)
             .order_by(t.candidatures.c.inscription_number)
         )
@@ -438,7 +486,7 @@ class _Candidatures(_Repository):
         state: CandidatureState | None = None,
     ) -> Sequence[Candidature]:
         c = t.candidatures.c
-        statement = select(t.candidatures).where(c.academie_code.in_(list(academie_codes)))
+        statement = select(*_CANDIDATURE_COLUMNS).where(c.academie_code.in_(list(academie_codes)))
         if session_id is not None:
             statement = statement.where(c.session_id == session_id)
         if specialite_code is not None:
@@ -456,10 +504,9 @@ class _Documents(_Repository):
             "published_by": document.published_by, "seen_at": document.seen_at,
         }  # fmt: skip
         key = {"b_candidature": document.candidature_id, "b_kind": document.kind.name}
-        if self._write(_UPDATE_DOCUMENT, {**values, **key}).rowcount == 0:
-            self._write(
-                _INSERT_DOCUMENT, {"candidature_id": document.candidature_id, "kind": document.kind.name, **values}
-            )
+        if self._run("update_document", {**values, **key}).rowcount == 0:
+            self._run("insert_document", {"candidature_id": document.candidature_id, "kind": document.kind.name,
+                                          **values})  # fmt: skip
 
     def _document(self, row: Any) -> PublishedDocument:
         return PublishedDocument(

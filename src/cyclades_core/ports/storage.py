@@ -190,7 +190,10 @@ class CandidatureRepository(CandidatureIndex, Protocol):
 
     def update(self, candidature: Candidature) -> None:
         """Store the next version: ``candidature.version`` must be the stored version + 1, else
-        :class:`~cyclades_core.errors.ConcurrencyConflict` and nothing changes. Every stored version is kept."""
+        :class:`~cyclades_core.errors.ConcurrencyConflict` and nothing changes. Every stored version is kept.
+
+        Account, inscription number, session, académie and creation time are fixed at creation: an update that
+        changes one of them is refused the same way."""
         ...
 
     def for_account(self, account_id: str) -> Sequence[Candidature]:

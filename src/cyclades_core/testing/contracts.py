@@ -586,6 +586,26 @@ class StorageContract:
             assert uow.candidatures.get(candidature.id) == first_tab
             assert [c.version for c in uow.candidatures.history(candidature.id)] == [1, 2]
 
+    @pytest.mark.parametrize(
+        "change",
+        [{"academie_code": "03"}, {"session_id": "BTS-2030"}, {"inscription_number": "009"}],
+        ids=["academie", "session", "number"],
+    )
+    def test_what_is_fixed_at_creation_cannot_be_updated(
+        self, uow_factory: UnitOfWorkFactory, change: dict[str, str]
+    ) -> None:
+        account = self._active_account(uow_factory)
+        candidature = make_candidature(account)
+        with uow_factory() as uow:
+            uow.candidatures.add(candidature)
+            uow.commit()
+        modified = candidature.modify(candidature.content, candidature.updated_at + timedelta(minutes=1))
+        moved = evolve(modified, **change)  # type: ignore[arg-type]
+        with pytest.raises(ConcurrencyConflict), uow_factory() as uow:
+            uow.candidatures.update(moved)
+        with uow_factory() as uow:
+            assert uow.candidatures.get(candidature.id) == candidature
+
     def test_sixteen_concurrent_saves_from_one_version_have_one_winner(self, uow_factory: UnitOfWorkFactory) -> None:
         """G3: exactly 1 success, 15 conflicts, final version 2."""
         account = self._active_account(uow_factory)

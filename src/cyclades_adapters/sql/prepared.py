@@ -1,0 +1,150 @@
+"""The hot path's statements, compiled once per dialect and run on the driver's cursor.
+
+A save runs six to eight statements; through :meth:`sqlalchemy.engine.Connection.execute` each one builds an
+execution context, looks up the compiled cache, processes parameters by name and wraps the cursor in a result, which
+cost more than the statements themselves (``docs/performance.md``). A :class:`Prepared` statement is written once as
+SQLAlchemy Core (so there is one definition of the SQL), compiled once per dialect to the driver's SQL with its
+parameter order and the column types' bind and result processors, and executed straight on the DBAPI connection of
+the unit of work's transaction. Driver errors are translated like SQLAlchemy's: integrity errors into the core's
+tree, a lost connection into ``StorageUnavailable`` (and the connection is invalidated).
+
+JSON documents go through :func:`dumps` / :func:`loads` (orjson); the parsed form of a document is memoised by its
+text (:class:`ParseCache`): equal text gives an equal immutable value, so a candidature read again at save time, or
+read after this process wrote it, is not parsed twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+import orjson
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement
+
+__all__ = ["ParseCache", "Prepared", "PreparedSet", "dumps", "loads"]
+
+T = TypeVar("T")
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text (orjson): about ten times faster than :func:`json.dumps` for a candidature."""
+    return orjson.dumps(value).decode()
+
+
+def loads(text: str | bytes) -> Any:
+    return orjson.loads(text)
+
+
+class ParseCache(Generic[T]):
+    """Memoises ``parse(text)`` for the most recent ``size`` distinct texts (thread-safe).
+
+    Only for pure parsers into immutable values: the cache hands the same object to every reader of equal text.
+    """
+
+    def __init__(self, parse: Callable[[str], T], size: int = 512) -> None:
+        self._parse = parse
+        self._size = size
+        self._entries: dict[str, T] = {}
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> T:
+        with self._lock:
+            found = self._entries.get(text)
+        if found is not None:
+            return found
+        value = self._parse(text)
+        self.put(text, value)
+        return value
+
+    def put(self, text: str, value: T) -> None:
+        """Seed the cache with a value and the text it was written as (a write's own encoding)."""
+        with self._lock:
+            self._entries[text] = value
+            if len(self._entries) > self._size:
+                del self._entries[next(iter(self._entries))]
+
+
+class Prepared:
+    """One statement, compiled for one dialect; run with :meth:`execute` inside a unit of work's transaction.
+
+    ``execute`` takes the parameters by bind name (as SQLAlchemy would), applies the bind processors of their column
+    types (``UtcDateTime`` on SQLite, for instance) and returns the DBAPI cursor; :meth:`rows` applies the result
+    processors of the selected columns.
+    """
+
+    __slots__ = ("_binds", "_names", "_positional", "_results", "sql")
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if not isinstance(compiled, SQLCompiler):  # pragma: no cover - Core statements compile with SQLCompiler
+            raise TypeError(f"not a SQL statement: {statement!r}")
+        self.sql = compiled.string
+        self._positional = compiled.positional
+        self._names: Sequence[str] = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
+        self._binds: dict[str, Callable[[Any], Any]] = {}
+        for name in self._names:
+            processor = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                self._binds[name] = processor
+        self._results: list[Callable[[Any], Any] | None] = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in getattr(statement, "selected_columns", ())
+        ]
+
+    def execute(self, connection: Connection, params: Mapping[str, Any]) -> Any:
+        binds = self._binds
+        if self._positional:
+            values: Any = tuple(binds[name](params[name]) if name in binds else params[name] for name in self._names)
+        else:
+            values = {name: binds[name](params[name]) if name in binds else params[name] for name in self._names}
+        if not connection.in_transaction():  # after a commit, the next statement begins the next transaction
+            connection.begin()
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection is None:  # pragma: no cover - an open unit of work holds its connection
+            raise RuntimeError("the unit of work's connection is closed")
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(self.sql, values)
+        except connection.dialect.loaded_dbapi.Error as error:
+            # As SQLAlchemy would raise it: callers catch sqlalchemy.exc.IntegrityError / OperationalError.
+            dialect = connection.dialect
+            lost = dialect.is_disconnect(error, dbapi_connection, cursor)
+            if lost:
+                connection.invalidate(error)
+            raise DBAPIError.instance(
+                self.sql, values, error, dialect.loaded_dbapi.Error, hide_parameters=True,
+                connection_invalidated=lost, dialect=dialect,
+            ) from error  # fmt: skip
+        return cursor
+
+    def rows(self, cursor: Any) -> list[tuple[Any, ...]]:
+        processors = self._results
+        return [
+            tuple(p(v) if p is not None else v for p, v in zip(processors, row, strict=True))
+            for row in cursor.fetchall()
+        ]
+
+
+class PreparedSet:
+    """The prepared statements of one dialect, built on first use."""
+
+    def __init__(self, statements: Mapping[str, ClauseElement | Mapping[str, ClauseElement]]) -> None:
+        self._statements = statements
+        self._built: dict[tuple[str, str], Prepared] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str, dialect: Dialect) -> Prepared:
+        key = (name, dialect.name)
+        prepared = self._built.get(key)
+        if prepared is None:
+            statement = self._statements[name]
+            if isinstance(statement, Mapping):
+                statement = statement[dialect.name]
+            with self._lock:
+                prepared = self._built.setdefault(key, Prepared(statement, dialect))
+        return prepared
