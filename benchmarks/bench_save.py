@@ -30,7 +30,8 @@ from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import MailKind, OutboxMessage
 from cyclades_core.testing import make_account, make_candidature
 
-SAVES = 400
+SAVES = 2000
+ROUNDS = 20
 
 
 def fifteen_positions(candidature: Candidature) -> Candidature:
@@ -162,13 +163,13 @@ class RawPostgres:
 def measure(library: Any, raw: Any) -> dict[str, float]:
     """Interleaved rounds, so both see the same machine; returns saves per second."""
     lib_time = raw_time = 0.0
-    for _ in range(8):
+    for _ in range(ROUNDS):
         start = time.perf_counter()
-        for _ in range(SAVES // 8):
+        for _ in range(SAVES // ROUNDS):
             library()
         lib_time += time.perf_counter() - start
         start = time.perf_counter()
-        for _ in range(SAVES // 8):
+        for _ in range(SAVES // ROUNDS):
             raw()
         raw_time += time.perf_counter() - start
     lib, rawr = SAVES / lib_time, SAVES / raw_time

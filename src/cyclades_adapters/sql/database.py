@@ -12,7 +12,9 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cyclades_adapters.sql import schema as t
@@ -24,7 +26,7 @@ from cyclades_core.ports.security import ThrottlePolicy
 __all__ = ["SqlCandidateNumberAllocator", "SqlDatabase", "SqlRateLimiter"]
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: URL) -> Engine:
     engine = create_engine(
         url, connect_args={"isolation_level": None, "timeout": 30, "check_same_thread": False}, pool_size=20,
         json_serializer=dumps, json_deserializer=loads,
@@ -41,12 +43,24 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA mmap_size=268435456")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _begin_immediate(connection: Connection) -> None:
-        # Straight to the driver: this runs for every unit of work, SQLAlchemy's execution context is not needed.
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
-
     return engine
+
+
+class ImmediateSQLiteDialect(SQLiteDialect_pysqlite):
+    """pysqlite with its own transaction handling off (``isolation_level=None``) and every transaction begun as
+    ``BEGIN IMMEDIATE``: the writer lock is taken up front, so two units of work never deadlock upgrading a read.
+
+    A dialect method rather than a ``begin`` event listener: connection events make SQLAlchemy join event dispatchers
+    for every connection, a cost paid by each unit of work. ``SqlDatabase`` selects it for ``sqlite://`` URLs.
+    """
+
+    supports_statement_cache = True
+
+    def do_begin(self, dbapi_connection: Any) -> None:
+        dbapi_connection.driver_connection.execute("BEGIN IMMEDIATE")
+
+
+registry.register("sqlite.cyclades_immediate", __name__, "ImmediateSQLiteDialect")
 
 
 class SqlDatabase:
@@ -57,10 +71,14 @@ class SqlDatabase:
         self.url = url
         self.dialect = parsed.get_backend_name()
         if self.dialect == "sqlite":
+            if parsed.get_driver_name() != "pysqlite":
+                raise ConfigurationError(
+                    "storage_url : pour SQLite, seul le pilote sqlite3 (pysqlite) est pris en charge."
+                )
             if parsed.database in (None, "", ":memory:"):
                 raise ConfigurationError("storage_url : une base SQLite doit être un fichier (sqlite:///chemin.db).")
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = _sqlite_engine(url)
+            self.engine = _sqlite_engine(parsed.set(drivername="sqlite+cyclades_immediate"))
         elif self.dialect == "postgresql":
             # No pre-ping (it cost a round trip per unit of work): a connection found dead raises StorageUnavailable
             # once and SQLAlchemy then invalidates the pool; connections are also recycled hourly.

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from enum import Enum
+from operator import attrgetter
 from types import SimpleNamespace, TracebackType
 from typing import Any, Self
 
 from attrs import evolve
 from cattrs import Converter
+from cattrs.fns import identity
 from sqlalchemy import Connection, Engine, Text, and_, bindparam, cast, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cyclades_adapters.sql import schema as t
-from cyclades_adapters.sql.prepared import ParseCache, PreparedSet, dumps, loads
+from cyclades_adapters.sql.prepared import Encoded, ParseCache, PreparedSet, dumps, loads
 from cyclades_core.errors import (
     AccountHasCandidatures,
     AccountNotFound,
@@ -45,6 +48,11 @@ __all__ = ["SqlUnitOfWork", "translate_integrity_error"]
 
 def _converter() -> Converter:
     converter = Converter()
+    # The write path's hot spots: plain optional values are written as they are (inlined by cattrs' generated code),
+    # enums by their stored value (not the slower ``.value`` property).
+    for primitive in (str, int, bool, float):
+        converter.register_unstructure_hook(primitive | None, identity)
+    converter.register_unstructure_hook(Enum, attrgetter("_value_"))
     converter.register_unstructure_hook(datetime, lambda d: d.astimezone(UTC).isoformat())
     converter.register_structure_hook(datetime, lambda v, _: datetime.fromisoformat(v).astimezone(UTC))
     converter.register_unstructure_hook(date, lambda d: d.isoformat())
@@ -114,8 +122,8 @@ def _account(row: Any) -> Account:
     )
 
 
-def _candidature_row(c: Candidature, snapshot: dict[str, Any]) -> dict[str, Any]:
-    """The row, from the candidature's JSON form (computed once per write)."""
+def _candidature_row(c: Candidature, documents: dict[str, Any]) -> dict[str, Any]:
+    """The row, with the JSON documents of :func:`_candidature_documents` (encoded once per write)."""
     return {
         "id": c.id,
         "account_id": c.account_id,
@@ -125,8 +133,8 @@ def _candidature_row(c: Candidature, snapshot: dict[str, Any]) -> dict[str, Any]
         "specialite_code": c.content.qualification.specialite_code,
         "state": c.state.name,
         "version": c.version,
-        "identity": snapshot["identity"],
-        "content": snapshot["content"],
+        "identity": documents["identity"],
+        "content": documents["content"],
         "created_at": c.created_at,
         "updated_at": c.updated_at,
     }
@@ -166,13 +174,14 @@ def _candidature(row: Sequence[Any]) -> Candidature:
     )
 
 
-def _candidature_documents(c: Candidature) -> dict[str, Any]:
-    """The candidature's JSON form (computed once per write: the row's documents and the version snapshot); the
-    parse caches learn the written texts."""
-    snapshot: dict[str, Any] = JSON_CONVERTER.unstructure(c)
-    _CONTENTS.put(dumps(snapshot["content"]), c.content)
-    _IDENTITIES.put(dumps(snapshot["identity"]), c.identity)
-    return snapshot
+def _candidature_documents(c: Candidature) -> dict[str, Encoded]:
+    """The candidature's JSON texts, encoded once per write: the row's content and identity and the version
+    snapshot (the whole candidature). The parse caches learn the written texts."""
+    plain: dict[str, Any] = JSON_CONVERTER.unstructure(c)
+    content, identity = Encoded(dumps(plain["content"])), Encoded(dumps(plain["identity"]))
+    _CONTENTS.put(content, c.content)
+    _IDENTITIES.put(identity, c.identity)
+    return {"content": content, "identity": identity, "snapshot": Encoded(dumps(plain))}
 
 
 # -- repositories --------------------------------------------------------------------------------------------------
@@ -431,11 +440,11 @@ class _Candidatures(_Repository):
     def add(self, candidature: Candidature) -> None:
         if self._c.execute(select(t.accounts.c.id).where(t.accounts.c.id == candidature.account_id)).first() is None:
             raise AccountNotFound()
-        snapshot = _candidature_documents(candidature)
-        self._write(insert(t.candidatures), _candidature_row(candidature, snapshot))
-        self._snapshot(candidature, snapshot)
+        documents = _candidature_documents(candidature)
+        self._write(insert(t.candidatures), _candidature_row(candidature, documents))
+        self._snapshot(candidature, documents["snapshot"])
 
-    def _snapshot(self, candidature: Candidature, snapshot: dict[str, Any]) -> None:
+    def _snapshot(self, candidature: Candidature, snapshot: Encoded) -> None:
         self._run(
             "insert_version", {"candidature_id": candidature.id, "version": candidature.version, "snapshot": snapshot}
         )
@@ -445,14 +454,14 @@ class _Candidatures(_Repository):
         return _candidature(rows[0]) if rows else None
 
     def update(self, candidature: Candidature) -> None:
-        snapshot = _candidature_documents(candidature)  # once, for the row and for the version
-        row = _candidature_row(candidature, snapshot)
+        documents = _candidature_documents(candidature)  # once, for the row and for the version
+        row = _candidature_row(candidature, documents)
         params = {column: row[column] for column in _MUTABLE}
         params.update({f"b_{column}": row[column] for column in _FIXED})
         params.update(b_id=candidature.id, b_version=candidature.version - 1)
         if self._run("update_candidature", params).rowcount != 1:
             raise ConcurrencyConflict()
-        self._snapshot(candidature, snapshot)
+        self._snapshot(candidature, documents["snapshot"])
 
     def for_account(self, account_id: str) -> Sequence[Candidature]:
         statement = (
