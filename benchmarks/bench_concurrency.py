@@ -26,7 +26,7 @@ deadline = time.perf_counter() + float(sys.argv[2])
 saves = errors = 0
 while time.perf_counter() < deadline:
     try:
-        library_save(database, candidature.id)
+        library_save(database, candidature.id, candidature.account_id)
         saves += 1
     except Exception:
         errors += 1

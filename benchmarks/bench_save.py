@@ -1,9 +1,10 @@
 """Save throughput: the library's save of a candidature versus the raw driver writing the same rows in one
 transaction, interleaved in one process (issue 10). Targets: SQLite ≥ 0.6, PostgreSQL ≥ 0.8 of the raw throughput.
 
-A save, as the candidature use case writes it: read the candidature, update it (its content holds the 15 épreuve
-positions), insert the version snapshot, republish the confirmation document, queue the outbox mail, append the
-audit record — one transaction.
+A save, as the candidature use case writes it: lock the account, read the candidature, update it with new content
+(its content holds the 15 épreuve positions; a new landline number each time, so the content is encoded afresh),
+insert the version snapshot, republish the confirmation document, queue the outbox mail, append the audit record —
+one transaction.
 
 Run: ``.venv/bin/python benchmarks/bench_save.py [--postgres URL]``; writes ``results/save.json``.
 """
@@ -56,12 +57,14 @@ def setup(database: SqlDatabase) -> Candidature:
     return candidature
 
 
-def library_save(database: SqlDatabase, candidature_id: str) -> None:
+def library_save(database: SqlDatabase, candidature_id: str, account_id: str) -> None:
     with database.unit_of_work() as uow:
+        assert uow.accounts.lock(account_id) is not None
         current = uow.candidatures.get(candidature_id)
         assert current is not None
         now = current.updated_at + timedelta(seconds=1)
-        saved = current.modify(current.content, now)
+        identification = evolve(current.content.identification, landline_phone=f"01{current.version:08d}")
+        saved = current.modify(evolve(current.content, identification=identification), now)
         uow.candidatures.update(saved)
         uow.documents.publish(PublishedDocument(saved.id, DocumentKind.CONFIRMATION, saved.version, now, "system"))
         uow.outbox.add(
@@ -88,12 +91,12 @@ class RawSqlite:
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
-        self.id = candidature.id
-        self.version = self.db.execute("SELECT version FROM candidatures WHERE id=?", (self.id,)).fetchone()[0]
+        self.id, self.account_id = candidature.id, candidature.account_id
 
     def save(self) -> None:
         c = self.db
         c.execute("BEGIN IMMEDIATE")
+        assert c.execute("SELECT * FROM accounts WHERE id=?", (self.account_id,)).fetchone() is not None
         row = c.execute("SELECT content, version, updated_at FROM candidatures WHERE id=?", (self.id,)).fetchone()
         version = row[1] + 1
         now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
@@ -128,11 +131,13 @@ class RawPostgres:
         import psycopg
 
         self.db = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
-        self.id = candidature.id
+        self.id, self.account_id = candidature.id, candidature.account_id
 
     def save(self) -> None:
         with self.db.transaction():
             c = self.db.cursor()
+            c.execute("SELECT * FROM accounts WHERE id=%s FOR UPDATE", (self.account_id,))
+            assert c.fetchone() is not None
             row = c.execute("SELECT content, version FROM candidatures WHERE id=%s", (self.id,)).fetchone()
             assert row is not None
             version = row[1] + 1
@@ -185,9 +190,12 @@ def main() -> None:
     database = SqlDatabase(f"sqlite:///{folder / 'bench.db'}")
     candidature = setup(database)
     raw = RawSqlite(str(folder / "bench.db"), candidature)
-    library_save(database, candidature.id)
+    library_save(database, candidature.id, candidature.account_id)
     raw.save()
-    results["sqlite"] = {**measure(lambda: library_save(database, candidature.id), raw.save), "target": 0.6}
+    results["sqlite"] = {
+        **measure(lambda: library_save(database, candidature.id, candidature.account_id), raw.save),
+        "target": 0.6,
+    }
     if args.postgres:
         pg = SqlDatabase(args.postgres)
         from sqlalchemy import text
@@ -200,9 +208,12 @@ def main() -> None:
             c.execute(text("DROP SEQUENCE IF EXISTS candidate_numbers"))
         candidature = setup(pg)
         raw_pg = RawPostgres(args.postgres, candidature)
-        library_save(pg, candidature.id)
+        library_save(pg, candidature.id, candidature.account_id)
         raw_pg.save()
-        results["postgresql"] = {**measure(lambda: library_save(pg, candidature.id), raw_pg.save), "target": 0.8}
+        results["postgresql"] = {
+            **measure(lambda: library_save(pg, candidature.id, candidature.account_id), raw_pg.save),
+            "target": 0.8,
+        }
     print(f"{'engine':<11} {'library tx/s':>13} {'raw tx/s':>9} {'ratio':>6} target")
     for engine, r in results.items():
         print(f"{engine:<11} {r['library_tx_s']:>13} {r['raw_tx_s']:>9} {r['ratio']:>6} ≥ {r['target']}")

@@ -7,11 +7,12 @@ check; uniqueness is the database's (unique constraints), and driver errors are 
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from operator import attrgetter
-from types import SimpleNamespace, TracebackType
+from types import TracebackType
 from typing import Any, Self
 
 from attrs import evolve
@@ -63,6 +64,13 @@ def _converter() -> Converter:
 #: Private to this adapter: nested values (identity, candidature content, pièces) as JSON documents.
 JSON_CONVERTER = _converter()
 
+#: Parsed JSON documents by their text: a candidature read again (at save time, or after this process wrote it) is
+#: not parsed again. The values are immutable, so sharing them is safe.
+_CONTENTS: ParseCache[CandidatureContent] = ParseCache(
+    lambda text: JSON_CONVERTER.structure(loads(text), CandidatureContent)
+)
+_IDENTITIES: ParseCache[Identity] = ParseCache(lambda text: JSON_CONVERTER.structure(loads(text), Identity))
+
 
 def translate_integrity_error(error: IntegrityError) -> Exception:
     """A unique or foreign-key violation, as the core's error."""
@@ -102,13 +110,21 @@ def _account_row(account: Account) -> dict[str, Any]:
     }
 
 
+#: The columns every account read selects, the identity as its text (for the parse cache).
+_ACCOUNT_COLUMNS = tuple(
+    cast(column, Text).label(column.key) if column.key == "identity" else column for column in t.accounts.c
+)
+_AccountRow = namedtuple("_AccountRow", [column.key for column in t.accounts.c])  # type: ignore[misc]
+
+
 def _account(row: Any) -> Account:
+    """From a row of :data:`_ACCOUNT_COLUMNS`."""
     return Account(
         id=row.id,
         kind=AccountKind(row.kind),
         state=AccountState(row.state),
         candidate_number=CandidateNumber(row.candidate_number),
-        identity=JSON_CONVERTER.structure(row.identity, Identity),
+        identity=_IDENTITIES.get(row.identity),
         email=EmailAddress(row.email_display, row.email_key) if row.email_key else None,
         login=row.login,
         password_hash=row.password_hash,
@@ -139,13 +155,6 @@ def _candidature_row(c: Candidature, documents: dict[str, Any]) -> dict[str, Any
         "updated_at": c.updated_at,
     }
 
-
-#: Parsed JSON documents by their text: a candidature read again (at save time, or after this process wrote it) is
-#: not parsed again. The values are immutable, so sharing them is safe.
-_CONTENTS: ParseCache[CandidatureContent] = ParseCache(
-    lambda text: JSON_CONVERTER.structure(loads(text), CandidatureContent)
-)
-_IDENTITIES: ParseCache[Identity] = ParseCache(lambda text: JSON_CONVERTER.structure(loads(text), Identity))
 
 #: The columns every candidature read selects, the JSON documents as their text (for the parse caches).
 _C = t.candidatures.c
@@ -220,16 +229,16 @@ class _Accounts(_Repository):
         self._write(insert(t.accounts), _account_row(account))
 
     def get(self, account_id: str) -> Account | None:
-        row = self._c.execute(select(t.accounts).where(t.accounts.c.id == account_id)).first()
+        row = self._c.execute(select(*_ACCOUNT_COLUMNS).where(t.accounts.c.id == account_id)).first()
         return _account(row) if row else None
 
     def lock(self, account_id: str) -> Account | None:
         # SQLite renders no FOR UPDATE: its units of work already hold the writer lock (BEGIN IMMEDIATE).
         rows = self._fetch("lock_account", {"b_id": account_id})
-        return _account(SimpleNamespace(**dict(zip(t.accounts.c.keys(), rows[0], strict=True)))) if rows else None
+        return _account(_AccountRow(*rows[0])) if rows else None
 
     def _by(self, column: Any, value: str) -> Account | None:
-        row = self._c.execute(select(t.accounts).where(column == value)).first()
+        row = self._c.execute(select(*_ACCOUNT_COLUMNS).where(column == value)).first()
         return _account(row) if row else None
 
     def find_by_email(self, email_key: str) -> Account | None:
@@ -428,7 +437,7 @@ _HOT = PreparedSet({
         "postgresql": postgresql_insert(t.outbox).values(_values(t.outbox, *_OUTBOX_COLUMNS))
             .on_conflict_do_nothing(index_elements=["id"]).returning(t.outbox.c.seq),
     },
-    "lock_account": select(t.accounts).where(t.accounts.c.id == bindparam("b_id")).with_for_update(),
+    "lock_account": select(*_ACCOUNT_COLUMNS).where(t.accounts.c.id == bindparam("b_id")).with_for_update(),
 })  # fmt: skip
 
 
