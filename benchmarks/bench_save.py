@@ -2,9 +2,9 @@
 transaction, interleaved in one process (issue 10). Targets: SQLite ≥ 0.6, PostgreSQL ≥ 0.8 of the raw throughput.
 
 A save, as the candidature use case writes it: lock the account, read the candidature, update it with new content
-(its content holds the 15 épreuve positions; a new landline number each time, so the content is encoded afresh),
-insert the version snapshot, republish the confirmation document, queue the outbox mail, append the audit record —
-one transaction.
+(a new landline number each time, so the content is encoded afresh), insert the version snapshot, replace its 15
+épreuve positions (rows, in one batch), republish the confirmation document, queue the outbox mail, append the audit
+record — one transaction.
 
 Run: ``.venv/bin/python benchmarks/bench_save.py [--postgres URL]``; writes ``results/save.json``.
 """
@@ -111,6 +111,11 @@ class RawSqlite:
             "INSERT INTO candidature_versions (candidature_id, version, snapshot) VALUES (?,?,?)",
             (self.id, version, row[0]),
         )
+        c.execute("DELETE FROM candidature_epreuves WHERE candidature_id=?", (self.id,))
+        c.executemany(
+            "INSERT INTO candidature_epreuves (candidature_id, seq, code, option, position, mode) VALUES (?,?,?,?,?,?)",
+            [(self.id, i, f"E{i}", None, "INSCRIT", "PONCTUEL") for i in range(15)],
+        )
         c.execute(
             "UPDATE documents SET version=?, updated_at=? WHERE candidature_id=? AND kind='CONFIRMATION'",
             (version, now, self.id),
@@ -150,6 +155,12 @@ class RawPostgres:
             c.execute(
                 "INSERT INTO candidature_versions (candidature_id, version, snapshot) VALUES (%s,%s,%s)",
                 (self.id, version, content),
+            )
+            c.execute("DELETE FROM candidature_epreuves WHERE candidature_id=%s", (self.id,))
+            c.executemany(
+                "INSERT INTO candidature_epreuves (candidature_id, seq, code, option, position, mode)"
+                " VALUES (%s,%s,%s,%s,%s,%s)",
+                [(self.id, i, f"E{i}", None, "INSCRIT", "PONCTUEL") for i in range(15)],
             )
             c.execute(
                 "UPDATE documents SET version=%s, updated_at=%s WHERE candidature_id=%s AND kind='CONFIRMATION'",

@@ -43,6 +43,23 @@ def test_migrating_up_from_empty_gives_the_models_and_down_removes_everything(sq
     assert {t.name for t in metadata.sorted_tables} <= set(inspect(sql_database.engine).get_table_names())
 
 
+def test_the_epreuves_migration_fills_the_rows_from_existing_candidatures(sql_database: SqlDatabase) -> None:  # noqa: F811
+    portal = sql_portal(sql_database)
+    candidature_id = register(portal, signed_in(portal))
+    with portal.unit_of_work() as uow:
+        before = uow.candidatures.epreuve_counts(session_id="BTS-2022", academie_codes=["03"])
+    assert before != ()
+    sql_database.downgrade("0003")
+    sql_database.upgrade()
+    with portal.unit_of_work() as uow:
+        assert uow.candidatures.epreuve_counts(session_id="BTS-2022", academie_codes=["03"]) == before
+    with sql_database.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT count(*) FROM candidature_epreuves WHERE candidature_id = :id"), {"id": candidature_id}
+        ).scalar()
+    assert rows == sum(c.candidates for c in before)
+
+
 def test_durability_settings_are_checked_at_start(sql_database: SqlDatabase) -> None:  # noqa: F811
     """J4: WAL and synchronous=FULL on SQLite; synchronous commits on PostgreSQL."""
     found = sql_database.check()

@@ -16,7 +16,7 @@ from cyclades_core.errors import (
     ValidationError,
     WithdrawalAfterClosing,
 )
-from cyclades_core.model.candidature import CandidatureState
+from cyclades_core.model.candidature import CandidatureState, Position
 from cyclades_core.model.documents import DocumentKind
 from cyclades_core.model.mail import MailKind
 from cyclades_core.testing import ManualClock
@@ -228,6 +228,25 @@ def test_the_manager_lists_candidatures_with_their_state_and_filters(
     withdrawn = portal.management.candidatures(BESANCON, state=CandidatureState.WITHDRAWN)
     assert [r.candidature_id for r in withdrawn] == [candidature_id]
     assert portal.management.candidatures(BESANCON, session_id="BTS-2030") == []
+
+
+def test_the_manager_counts_candidates_per_epreuve_option_position_and_mode(
+    portal: Portal, token: str, candidature_id: str
+) -> None:
+    """Effectifs par épreuve, from the active candidatures of the manager's académies only."""
+    other = signed_in(portal)
+    register(portal, other)  # ACCRALL Dack: E1 kept (Bénéfice), EF1 Russe in Ponctuel
+    counts = {(c.code, c.option, c.position): c.candidates for c in portal.management.effectifs(BESANCON, "BTS-2022")}
+    assert counts[("EF1", "Allemand", Position.INSCRIT)] == 1
+    assert counts[("EF1", "Russe", Position.INSCRIT)] == 1
+    assert counts[("E1", None, Position.BENEFICE)] == 1
+    assert counts[("E1", None, Position.INSCRIT)] == 1  # DUBOIS Pierre takes E1
+    portal.candidatures.withdraw(token, candidature_id, confirmed=True)
+    after = {(c.code, c.option, c.position) for c in portal.management.effectifs(BESANCON, "BTS-2022")}
+    assert ("EF1", "Allemand", Position.INSCRIT) not in after
+    assert portal.management.effectifs(LYON, "BTS-2022") == ()
+    with pytest.raises(ForbiddenError):
+        portal.management.effectifs(LYON, "BTS-2022", academie_code="03")
 
 
 def preinscription(**pupil_overrides: str | None) -> PreinscriptionForm:

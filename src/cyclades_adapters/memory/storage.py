@@ -26,7 +26,7 @@ from cyclades_core.errors import (
 )
 from cyclades_core.model.account import Account, AccountState
 from cyclades_core.model.audit import AuditRecord
-from cyclades_core.model.candidature import Candidature, CandidatureState
+from cyclades_core.model.candidature import Candidature, CandidatureState, EpreuveCount, count_epreuves
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import OutboxMessage
 from cyclades_core.model.pieces import Piece
@@ -377,6 +377,13 @@ class _Candidatures:
             and (state is None or c.state is state)
         ]
         return sorted(found, key=lambda c: (c.session_id, c.academie_code, c.created_at, c.id))
+
+    def epreuve_counts(self, *, session_id: str, academie_codes: Sequence[str]) -> Sequence[EpreuveCount]:
+        return count_epreuves(
+            c
+            for c in self._db.candidatures.values()
+            if c.session_id == session_id and c.academie_code in academie_codes and c.state is CandidatureState.ACTIVE
+        )
 
 
 class _Documents:

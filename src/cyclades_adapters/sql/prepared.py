@@ -102,11 +102,20 @@ class Prepared:
             for column in getattr(statement, "selected_columns", ())
         ]
 
-    def execute(self, connection: Connection, params: Mapping[str, Any]) -> Any:
+    def _values(self, params: Mapping[str, Any]) -> Any:
         if self._positional:
-            values: Any = tuple([params[n] if p is None else p(params[n]) for n, p in self._plan])
-        else:
-            values = {n: params[n] if p is None else p(params[n]) for n, p in self._plan}
+            return tuple([params[n] if p is None else p(params[n]) for n, p in self._plan])
+        return {n: params[n] if p is None else p(params[n]) for n, p in self._plan}
+
+    def execute(self, connection: Connection, params: Mapping[str, Any]) -> Any:
+        """Run once with ``params``; returns the DBAPI cursor."""
+        return self._run(connection, self._values(params), many=False)
+
+    def execute_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> Any:
+        """Run once per row in one driver call (``executemany``): a batch of inserts."""
+        return self._run(connection, [self._values(row) for row in rows], many=True)
+
+    def _run(self, connection: Connection, values: Any, *, many: bool) -> Any:
         if not connection.in_transaction():  # after a commit, the next statement begins the next transaction
             connection.begin()
         dbapi_connection = connection.connection.dbapi_connection
@@ -114,7 +123,10 @@ class Prepared:
             raise RuntimeError("the unit of work's connection is closed")
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(self.sql, values)
+            if many:
+                cursor.executemany(self.sql, values)
+            else:
+                cursor.execute(self.sql, values)
         except connection.dialect.loaded_dbapi.Error as error:
             # As SQLAlchemy would raise it: callers catch sqlalchemy.exc.IntegrityError / OperationalError.
             dialect = connection.dialect

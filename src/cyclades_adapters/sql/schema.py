@@ -181,6 +181,19 @@ candidature_versions = Table(
     Column("snapshot", JSON, nullable=False),
 )
 
+#: The épreuves table of each candidature's current version, one row per épreuve (its content also holds them):
+#: the managing service counts candidates per épreuve, option, position and mode without reading documents.
+candidature_epreuves = Table(
+    "candidature_epreuves",
+    metadata,
+    Column("candidature_id", String(32), ForeignKey("candidatures.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("code", String(16), nullable=False),
+    Column("option", String(80)),
+    Column("position", String(16), nullable=False),
+    Column("mode", String(16)),
+)
+
 documents = Table(
     "documents",
     metadata,

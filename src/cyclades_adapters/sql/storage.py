@@ -37,7 +37,8 @@ from cyclades_core.errors import (
 )
 from cyclades_core.model.account import Account, AccountKind, AccountState, Identity
 from cyclades_core.model.audit import AuditRecord
-from cyclades_core.model.candidature import Candidature, CandidatureContent, CandidatureState
+from cyclades_core.model.candidature import Candidature, CandidatureContent, CandidatureState, EpreuveCount, Position
+from cyclades_core.model.catalogue import EvaluationMode
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import MailKind, OutboxMessage
 from cyclades_core.model.pieces import Piece
@@ -437,6 +438,10 @@ _HOT = PreparedSet({
         "postgresql": postgresql_insert(t.outbox).values(_values(t.outbox, *_OUTBOX_COLUMNS))
             .on_conflict_do_nothing(index_elements=["id"]).returning(t.outbox.c.seq),
     },
+    "delete_epreuves": delete(t.candidature_epreuves).where(t.candidature_epreuves.c.candidature_id == bindparam("b_id")),
+    "insert_epreuve": insert(t.candidature_epreuves).values(
+        _values(t.candidature_epreuves, "candidature_id", "seq", "code", "option", "position", "mode")
+    ),
     "lock_account": select(*_ACCOUNT_COLUMNS).where(t.accounts.c.id == bindparam("b_id")).with_for_update(),
 })  # fmt: skip
 
@@ -452,6 +457,20 @@ class _Candidatures(_Repository):
         documents = _candidature_documents(candidature)
         self._write(insert(t.candidatures), _candidature_row(candidature, documents))
         self._snapshot(candidature, documents["snapshot"])
+        self._epreuves(candidature, replace=False)
+
+    def _epreuves(self, candidature: Candidature, *, replace: bool) -> None:
+        """The current version's épreuves as rows, in one batch."""
+        if replace:
+            self._run("delete_epreuves", {"b_id": candidature.id})
+        rows = [
+            {"candidature_id": candidature.id, "seq": seq, "code": e.code, "option": e.option,
+             "position": e.position.name, "mode": e.mode.name if e.mode else None}
+            for seq, e in enumerate(candidature.content.epreuves)
+        ]  # fmt: skip
+        if rows:
+            connection = self._c
+            _HOT.get("insert_epreuve", connection.dialect).execute_many(connection, rows)
 
     def _snapshot(self, candidature: Candidature, snapshot: Encoded) -> None:
         self._run(
@@ -471,6 +490,7 @@ class _Candidatures(_Repository):
         if self._run("update_candidature", params).rowcount != 1:
             raise ConcurrencyConflict()
         self._snapshot(candidature, documents["snapshot"])
+        self._epreuves(candidature, replace=True)
 
     def for_account(self, account_id: str) -> Sequence[Candidature]:
         statement = (
@@ -513,6 +533,21 @@ class _Candidatures(_Repository):
             statement = statement.where(c.state == state.name)
         statement = statement.order_by(c.session_id, c.academie_code, c.created_at, c.id)
         return [_candidature(row) for row in self._c.execute(statement)]
+
+    def epreuve_counts(self, *, session_id: str, academie_codes: Sequence[str]) -> Sequence[EpreuveCount]:
+        e, c = t.candidature_epreuves.c, t.candidatures.c
+        statement = (
+            select(e.code, e.option, e.position, e.mode, func.count())
+            .select_from(t.candidature_epreuves.join(t.candidatures, e.candidature_id == c.id))
+            .where(c.session_id == session_id, c.academie_code.in_(list(academie_codes)),
+                   c.state == CandidatureState.ACTIVE.name)
+            .group_by(e.code, e.option, e.position, e.mode)
+        )  # fmt: skip
+        found = (
+            EpreuveCount(code, option, Position[position], EvaluationMode[mode] if mode else None, count)
+            for code, option, position, mode, count in self._c.execute(statement)
+        )
+        return tuple(sorted(found, key=lambda count: count.key))
 
 
 class _Documents(_Repository):

@@ -8,6 +8,7 @@ positions are computed from the spécialité, the category and the acquis (:func
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 
@@ -25,6 +26,7 @@ __all__ = [
     "CandidatureContent",
     "CandidatureState",
     "EpreuveChoice",
+    "EpreuveCount",
     "EpreuvePosition",
     "Identification",
     "IllegalCandidatureTransition",
@@ -33,6 +35,7 @@ __all__ = [
     "Position",
     "Qualification",
     "compute_positions",
+    "count_epreuves",
 ]
 
 #: A kept grade counts for this many years after the year it was obtained (CAN-06).
@@ -383,3 +386,31 @@ class Candidature:
     def correct_identity(self, identity: Identity, now: datetime) -> Candidature:
         """MGR-04: the managing service corrects the identity on request (the account follows)."""
         return evolve(self, identity=identity, version=self.version + 1, updated_at=now)
+
+
+@frozen
+class EpreuveCount:
+    """Effectifs par épreuve: how many active candidatures hold épreuve ``code`` (with this option) in this position
+    and mode — what the managing service needs to organise the épreuves of a session."""
+
+    code: str
+    option: str | None
+    position: Position
+    mode: EvaluationMode | None
+    candidates: int
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """The order of a listing: épreuve, option, position, mode."""
+        return (self.code, self.option or "", self.position.value, self.mode.value if self.mode else "")
+
+
+def count_epreuves(candidatures: Iterable[Candidature]) -> tuple[EpreuveCount, ...]:
+    """The effectifs of these candidatures, in :attr:`EpreuveCount.key` order (the reference every storage matches)."""
+    counts: dict[tuple[str, str | None, Position, EvaluationMode | None], int] = {}
+    for candidature in candidatures:
+        for row in candidature.content.epreuves:
+            key = (row.code, row.option, row.position, row.mode)
+            counts[key] = counts.get(key, 0) + 1
+    found = (EpreuveCount(code, option, position, mode, n) for (code, option, position, mode), n in counts.items())
+    return tuple(sorted(found, key=lambda c: c.key))

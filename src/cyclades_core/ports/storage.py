@@ -13,7 +13,7 @@ from typing import Protocol, Self
 
 from cyclades_core.model.account import Account
 from cyclades_core.model.audit import AuditRecord
-from cyclades_core.model.candidature import Candidature, CandidatureState
+from cyclades_core.model.candidature import Candidature, CandidatureState, EpreuveCount
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import OutboxMessage
 from cyclades_core.model.pieces import Piece
@@ -217,6 +217,13 @@ class CandidatureRepository(CandidatureIndex, Protocol):
         state: CandidatureState | None = None,
     ) -> Sequence[Candidature]:
         """The managing service's list (MGR-05): candidatures of these académies matching every given filter."""
+        ...
+
+    def epreuve_counts(self, *, session_id: str, academie_codes: Sequence[str]) -> Sequence[EpreuveCount]:
+        """Effectifs par épreuve of the session's active candidatures in these académies: one
+        :class:`~cyclades_core.model.candidature.EpreuveCount` per (épreuve, option, position, mode) held, in
+        :attr:`~cyclades_core.model.candidature.EpreuveCount.key` order — exactly
+        :func:`~cyclades_core.model.candidature.count_epreuves` of those candidatures."""
         ...
 
 

@@ -30,7 +30,7 @@ from cyclades_core.errors import (
 )
 from cyclades_core.model.account import Account, AccountState
 from cyclades_core.model.audit import AuditRecord
-from cyclades_core.model.candidature import CandidatureState
+from cyclades_core.model.candidature import CandidatureState, EpreuvePosition, Position, count_epreuves
 from cyclades_core.model.catalogue import (
     Academie,
     Announcement,
@@ -39,6 +39,7 @@ from cyclades_core.model.catalogue import (
     Diploma,
     Domain,
     Epreuve,
+    EvaluationMode,
     Exam,
     ExamSession,
     FormeDePassage,
@@ -647,6 +648,37 @@ class StorageContract:
             assert [c.id for c in search(academie_codes=["10", "19"], state=CandidatureState.WITHDRAWN)] == [reims.id]
             assert [c.id for c in search(academie_codes=["10", "19"], specialite_code="31310")] != []
             assert search(academie_codes=["10"], specialite_code="99999") == []
+
+    def test_effectifs_par_epreuve_count_the_current_version_of_active_candidatures(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        first, second = self._active_account(uow_factory), self._active_account(uow_factory, "other@exemple.fr")
+        one, two = make_candidature(first), make_candidature(second)
+        withdrawn = make_candidature(second, inscription_number="002")
+        elsewhere = make_candidature(first, inscription_number="002", academie_code="19")
+        later = make_candidature(first, inscription_number="003", session_id="BTS-2023")
+        rows = (
+            EpreuvePosition("E1", "Culture générale", "U1", True, 1, None, Position.BENEFICE, None, None, 15.0,
+                            2021, "BESANCON"),
+            EpreuvePosition("EF1", "Langue vivante 2", None, False, 2, None, Position.INSCRIT,
+                            EvaluationMode.PONCTUEL, "Russe"),
+        )  # fmt: skip
+        with uow_factory() as uow:
+            for candidature in (one, two, withdrawn, elsewhere, later):
+                uow.candidatures.add(candidature)
+            uow.candidatures.update(withdrawn.withdraw(withdrawn.updated_at))
+            modified = two.modify(evolve(two.content, epreuves=rows), two.updated_at + timedelta(minutes=1))
+            uow.candidatures.update(modified)
+            uow.commit()
+        with uow_factory() as uow:
+            counts = uow.candidatures.epreuve_counts(session_id="BTS-2022", academie_codes=["10"])
+            both = uow.candidatures.epreuve_counts(session_id="BTS-2022", academie_codes=["10", "19"])
+        assert [(c.code, c.option, c.position, c.mode, c.candidates) for c in counts] == [
+            ("E1", None, Position.BENEFICE, None, 1),
+            ("E1", None, Position.INSCRIT, EvaluationMode.PONCTUEL, 1),
+            ("EF1", "Russe", Position.INSCRIT, EvaluationMode.PONCTUEL, 1),
+        ]
+        assert both == count_epreuves([one, modified, elsewhere])
 
     def test_documents_are_republished_in_place(self, uow_factory: UnitOfWorkFactory) -> None:
         account = self._active_account(uow_factory)

@@ -15,7 +15,7 @@ from attrs import field, frozen
 
 from cyclades_core.errors import CandidatureNotFound, CatalogueNotFound, ForbiddenError, ValidationError
 from cyclades_core.model.audit import AuditRecord
-from cyclades_core.model.candidature import Candidature, CandidatureState
+from cyclades_core.model.candidature import Candidature, CandidatureState, EpreuveCount
 from cyclades_core.model.values import ErrorCollector
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
@@ -105,6 +105,18 @@ class ManagerService:
                     )
                 )  # fmt: skip
         return rows
+
+    def effectifs(
+        self, manager: Manager, session_id: str, *, academie_code: str | None = None
+    ) -> Sequence[EpreuveCount]:
+        """Effectifs par épreuve: how many active candidatures of the session, in the manager's académies (or in
+        one of them), hold each épreuve with each option, position and mode — to organise the épreuves."""
+        if academie_code is not None and academie_code not in manager.academie_codes:
+            with self._uow() as uow:
+                self._refuse(uow, manager, None, "effectifs", academie_code)
+        codes = [academie_code] if academie_code else list(manager.academie_codes)
+        with self._uow() as uow:
+            return uow.candidatures.epreuve_counts(session_id=session_id, academie_codes=codes)
 
     def set_aside(self, manager: Manager, candidature_id: str, reason: str) -> Candidature:
         """MGR-04: set a candidature aside ("écartée"): it leaves "Mes inscriptions"."""
