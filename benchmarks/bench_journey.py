@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -48,7 +49,9 @@ def journeys(hasher: PasswordHasher, count: int) -> float:
         portal.candidatures.save(token, draft)
         portal.documents.render(token, saved.candidature_id, DocumentKind.CONFIRMATION)
         portal.relay.run_until_idle()
-    return count / (time.perf_counter() - started)
+    rate = count / (time.perf_counter() - started)
+    shutil.rmtree(folder, ignore_errors=True)
+    return rate
 
 
 def main() -> None:
