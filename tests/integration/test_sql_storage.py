@@ -337,3 +337,70 @@ def test_an_identity_change_racing_the_first_save_never_leaves_two_identities(sq
             candidature = uow.candidatures.get(card.candidature_id)
         assert candidature is not None
         assert candidature.identity == account.identity
+
+
+def test_a_postgresql_restart_costs_one_failed_unit_of_work_on_the_hot_path() -> None:
+    """E6: the pooled connections die with their server processes; the first unit of work reports
+    StorageUnavailable and the pool replaces every connection opened before, so the next ones work."""
+    from cyclades_core.errors import StorageUnavailable
+
+    database = SqlDatabase(postgres_url())
+    try:
+        held = [database.unit_of_work().__enter__() for _ in range(4)]
+        pids = [uow.connection.execute(text("SELECT pg_backend_pid()")).scalar() for uow in held]
+        for uow in held:
+            uow.__exit__(None, None, None)
+        admin = SqlDatabase(postgres_url())
+        with admin.engine.begin() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS int[])) AS pid"),
+                               {"pids": pids})  # fmt: skip
+        admin.dispose()
+        with pytest.raises(StorageUnavailable), database.unit_of_work() as uow:
+            uow.candidatures.get("missing")
+        for _ in range(5):
+            with database.unit_of_work() as uow:
+                assert uow.candidatures.get("missing") is None
+    finally:
+        database.dispose()
+
+
+@pytest.mark.rule("ACC-11")
+def test_a_new_candidature_waits_for_an_identity_correction_in_progress(sql_database: SqlDatabase) -> None:  # noqa: F811
+    """MGR-04 / ACC-11: while a manager corrects an identity (the account locked), a first save elsewhere waits, then
+    carries the corrected identity; the manager's académie check saw every candidature."""
+    import threading
+
+    from cyclades_core.usecases.management import Manager
+
+    portal = sql_portal(sql_database)
+    token = signed_in(portal)
+    candidature_id = register(portal, token)  # Besançon (03)
+    elsewhere = fill(portal, portal.candidatures.start(token, "BTS-2022", "10"), accrall_tabs())
+    saver = threading.Thread(target=lambda: portal.candidatures.save(token, elsewhere))
+    management = portal.management
+    factory = management._uow
+
+    def unit_of_work():  # type: ignore[no-untyped-def]
+        uow = factory()
+        listed = uow.candidatures.for_account
+
+        def for_account(account_id: str):  # type: ignore[no-untyped-def]
+            found = listed(account_id)
+            saver.start()  # the candidate saves in Lyon now…
+            saver.join(timeout=1.0)
+            assert saver.is_alive()  # …and waits for the correction's transaction
+            return found
+
+        uow.candidatures.for_account = for_account
+        return uow
+
+    management._uow = unit_of_work
+    correction = identity_form(birth_name="ACCRALL", birth_name_confirmation="ACCRALL", first_names="Dack Louis")
+    management.correct_identity(Manager("gest-besancon", ("03",)), candidature_id, correction, "Courrier du 12/11")
+    management._uow = factory
+    saver.join(timeout=30)
+    account = portal.accounts.account(token)
+    with sql_database.unit_of_work() as uow:
+        identities = {c.academie_code: c.identity for c in uow.candidatures.for_account(account.id)}
+    assert account.identity.first_names == "Dack Louis"
+    assert identities == {"03": account.identity, "10": account.identity}

@@ -233,6 +233,25 @@ class TestWhatIsAccepted:
         with pytest.raises(ValidationError, match="antivirus"):
             portal.pieces.validate(token, candidature_id, ONLINE)
 
+    def test_a_withdrawal_during_the_scan_refuses_the_deposit(self, clock: ManualClock) -> None:
+        """The candidature is checked again when the deposit is recorded: it may have been withdrawn meanwhile."""
+        withdraw: list[object] = []
+
+        class Slow(SignatureScanner):
+            def scan(self, data: bytes) -> tuple:  # type: ignore[type-arg]
+                for act in withdraw:
+                    act()  # type: ignore[operator]
+                return super().scan(data)
+
+        store = MemoryFileStore()
+        portal = guide_portal(clock, scanner=Slow(), file_store=store)
+        token = signed_in(portal)
+        candidature_id = register(portal, token)
+        withdraw.append(lambda: portal.candidatures.withdraw(token, candidature_id, confirmed=True))
+        with pytest.raises(CandidatureNotFound):
+            upload(portal, token, candidature_id, "CINSIG01")
+        assert store.ids() == []
+
     def test_the_upload_limit_cannot_exceed_the_scanner_s(self) -> None:
         """H6: configuration check."""
         with pytest.raises(ValueError, match="scanner"):

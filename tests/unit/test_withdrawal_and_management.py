@@ -290,6 +290,25 @@ class TestPreinscription:
         assert isinstance(portal.storage, MemoryDatabase)
         assert portal.storage.accounts.rows == {}
 
+    def test_an_email_given_twice_or_already_used_creates_nobody(self, portal: Portal) -> None:
+        """ACC-02 for a list: checked before the first account is created, so no papillon is lost."""
+        twice = [
+            preinscription(email="m.dupont@exemple.fr"),
+            preinscription(first_names="Paul", email="M.Dupont@exemple.fr"),
+        ]
+        with pytest.raises(ValidationError) as refused:
+            portal.establishments.register("BTS-2022", "03", twice)
+        assert refused.value.fields == ("pupils[1].pupil.email",)
+        assert isinstance(portal.storage, MemoryDatabase)
+        assert portal.storage.accounts.rows == {}
+        portal.establishments.register("BTS-2022", "03", [preinscription(email="m.dupont@exemple.fr")])
+        with pytest.raises(ValidationError) as refused:
+            portal.establishments.register(
+                "BTS-2022", "03", [preinscription(first_names="Paul"), preinscription(email="m.dupont@exemple.fr")]
+            )
+        assert refused.value.fields == ("pupils[1].pupil.email",)
+        assert len(portal.storage.accounts.rows) == 1
+
     def test_a_pupil_with_a_wrong_identity_creates_nobody(self, portal: Portal) -> None:
         """The accounts are checked with the candidatures, before the first one is created."""
         with pytest.raises(ValidationError) as refused:

@@ -26,6 +26,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
+from cyclades_core.errors import StorageUnavailable
+
 __all__ = ["Encoded", "ParseCache", "Prepared", "PreparedSet", "dumps", "loads"]
 
 T = TypeVar("T")
@@ -128,15 +130,19 @@ class Prepared:
             else:
                 cursor.execute(self.sql, values)
         except connection.dialect.loaded_dbapi.Error as error:
-            # As SQLAlchemy would raise it: callers catch sqlalchemy.exc.IntegrityError / OperationalError.
             dialect = connection.dialect
-            lost = dialect.is_disconnect(error, dbapi_connection, cursor)
-            if lost:
+            if dialect.is_disconnect(error, dbapi_connection, cursor):
+                # As SQLAlchemy does for a lost connection: every pooled connection opened before now is replaced
+                # at its next checkout (a database restart is paid once, not once per pooled connection).
+                connection.engine.pool._invalidate(connection.connection, error)
                 connection.invalidate(error)
+                raise StorageUnavailable(
+                    f"Le service est momentanément indisponible ({type(error).__name__})."
+                ) from error
+            # As SQLAlchemy would raise it: callers catch sqlalchemy.exc.IntegrityError / OperationalError.
             raise DBAPIError.instance(
-                self.sql, values, error, dialect.loaded_dbapi.Error, hide_parameters=True,
-                connection_invalidated=lost, dialect=dialect,
-            ) from error  # fmt: skip
+                self.sql, values, error, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect
+            ) from error
         return cursor
 
     def rows(self, cursor: Any) -> list[tuple[Any, ...]]:
@@ -152,11 +158,11 @@ class PreparedSet:
 
     def __init__(self, statements: Mapping[str, ClauseElement | Mapping[str, ClauseElement]]) -> None:
         self._statements = statements
-        self._built: dict[tuple[str, str], Prepared] = {}
+        self._built: dict[tuple[str, type[Dialect], str], Prepared] = {}
         self._lock = threading.Lock()
 
     def get(self, name: str, dialect: Dialect) -> Prepared:
-        key = (name, dialect.name)
+        key = (name, type(dialect), dialect.paramstyle)  # SQL and processors are the driver's
         prepared = self._built.get(key)
         if prepared is None:
             statement = self._statements[name]

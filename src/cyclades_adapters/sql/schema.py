@@ -71,7 +71,10 @@ class UtcDateTime(TypeDecorator[datetime]):
             return super().result_processor(dialect, coltype)
 
         def process(value: str | None) -> datetime | None:
-            return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+            if value is None:
+                return None
+            read = datetime.fromisoformat(value)
+            return read.replace(tzinfo=UTC) if read.tzinfo is None else read.astimezone(UTC)
 
         return process
 
@@ -188,8 +191,8 @@ candidature_epreuves = Table(
     metadata,
     Column("candidature_id", String(32), ForeignKey("candidatures.id", ondelete="CASCADE"), primary_key=True),
     Column("seq", Integer, primary_key=True),
-    Column("code", String(16), nullable=False),
-    Column("option", String(80)),
+    Column("code", Text, nullable=False),  # the catalogue bounds neither codes nor option labels
+    Column("option", Text),
     Column("position", String(16), nullable=False),
     Column("mode", String(16)),
 )

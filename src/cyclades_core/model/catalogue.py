@@ -64,17 +64,8 @@ DEFAULT_TABS = (
     "Epreuves",
     "Récapitulatif",
 )
-#: The tabs without which no candidature can be made: every session's list holds them.
-REQUIRED_TABS = ("Identification", "Informations candidature", "Qualification présentée", "Diplôme possédé",
-                 "Récapitulatif")  # fmt: skip
-
-
-def _check_tabs(_instance: object, _attribute: object, tabs: tuple[str, ...]) -> None:
-    missing = [tab for tab in REQUIRED_TABS if tab not in tabs]
-    if missing:
-        raise ValidationError.single(
-            "tabs", "missing_tabs", f"Les onglets de la session doivent comprendre : {', '.join(missing)}."
-        )
+#: The tabs without which no candidature can be made (the Récapitulatif is added when a session omits it).
+CONTENT_TABS = ("Identification", "Informations candidature", "Qualification présentée", "Diplôme possédé")
 
 
 class Domain(Enum):
@@ -217,8 +208,14 @@ class ExamSession:
     label: str
     year: int
     month: int
-    tabs: tuple[str, ...] = field(default=DEFAULT_TABS, converter=tuple, validator=_check_tabs)
+    tabs: tuple[str, ...] = field(default=DEFAULT_TABS, converter=tuple)
     closed: bool = False
+
+    @property
+    def missing_tabs(self) -> tuple[str, ...]:
+        """The :data:`CONTENT_TABS` this session does not list: none for a session candidates can use. Checked when
+        a session is configured, and again when a candidature starts (a stored session is read as it is)."""
+        return tuple(tab for tab in CONTENT_TABS if tab not in self.tabs)
 
     @property
     def month_code(self) -> str:

@@ -476,6 +476,10 @@ class CandidatureService:
         session = self._catalogue.session(session_id)
         if session is None:
             raise CatalogueNotFound("Session inconnue.")
+        if session.missing_tabs:
+            raise CatalogueNotFound(
+                f"Le formulaire de cette session est incomplet : {', '.join(session.missing_tabs)}."
+            )
         return session
 
     def _academie(self, code: str) -> Academie:

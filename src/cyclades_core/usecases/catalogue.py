@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
-from cyclades_core.errors import CatalogueNotFound, ServiceClosed
+from cyclades_core.errors import CatalogueNotFound, ServiceClosed, ValidationError
 from cyclades_core.model.catalogue import (
     Academie,
     Announcement,
@@ -124,8 +124,16 @@ class CatalogueService:
     # -- the managing service's side (MGR-01) -------------------------------------------------------------------
 
     def configure(self, *items: CatalogueItem) -> None:
-        """Add or replace catalogue items, in order (exams before their sessions, sessions before services)."""
+        """Add or replace catalogue items, in order (exams before their sessions, sessions before services).
+
+        A session must list the tabs a candidature needs (:data:`~cyclades_core.model.catalogue.CONTENT_TABS`),
+        else a ValidationError naming ``tabs``."""
         for item in items:
+            if isinstance(item, ExamSession) and item.missing_tabs:
+                raise ValidationError.single(
+                    "tabs", "missing_tabs",
+                    f"Les onglets de la session doivent comprendre : {', '.join(item.missing_tabs)}.",
+                )  # fmt: skip
             self.catalogue.put(item)
 
     def open_service(self, session_id: str, academie_code: str, start: str, end: str) -> RegistrationService:

@@ -26,7 +26,7 @@ from cyclades_core.model.candidature import (
     Qualification,
     compute_positions,
 )
-from cyclades_core.model.catalogue import EvaluationMode, ExamSession, FormeDePassage, Specialite
+from cyclades_core.model.catalogue import CONTENT_TABS, EvaluationMode, ExamSession, FormeDePassage, Specialite
 from cyclades_core.model.values import (
     ErrorCollector,
     parse_email,
@@ -319,7 +319,6 @@ def parse_choices(form: EpreuvesForm) -> tuple[EpreuveChoice, ...]:
 
 
 _MISSING_TAB = "Complétez d'abord l'onglet « {} »."
-_CONTENT_TABS = ("Identification", "Informations candidature", "Qualification présentée", "Diplôme possédé")
 
 
 def parse_content(
@@ -343,7 +342,7 @@ def parse_content(
         values[tab] = _parse_tab(tab, form, values, session, catalogue)
     if len(values) < len(order):
         return None
-    for tab in _CONTENT_TABS:  # a session without one of these cannot make a candidature
+    for tab in CONTENT_TABS:  # a session without one of these cannot make a candidature
         if tab not in values:
             raise ValidationError.single(TAB_FORMS[tab][0], "missing_tab", _MISSING_TAB.format(tab))
     qualification, specialite = values["Qualification présentée"]

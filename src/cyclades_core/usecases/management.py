@@ -13,7 +13,14 @@ from datetime import datetime
 
 from attrs import field, frozen
 
-from cyclades_core.errors import CandidatureNotFound, CatalogueNotFound, ForbiddenError, ValidationError
+from cyclades_core.errors import (
+    CandidatureNotFound,
+    CatalogueNotFound,
+    EmailAlreadyUsed,
+    FieldError,
+    ForbiddenError,
+    ValidationError,
+)
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import Candidature, CandidatureState, EpreuveCount
 from cyclades_core.model.values import ErrorCollector
@@ -147,7 +154,7 @@ class ManagerService:
         identity = errors.checked(self._accounts.parse_identity(form, errors, now))
         with self._uow() as uow:
             candidature = self._managed(uow, manager, candidature_id)
-            account = uow.accounts.get(candidature.account_id)
+            account = uow.accounts.lock(candidature.account_id)  # no new candidature meanwhile (ACC-11)
             if account is None:
                 raise CandidatureNotFound()
             candidatures = uow.candidatures.for_account(account.id)
@@ -244,6 +251,7 @@ class EstablishmentService:
             raise CatalogueNotFound("Aucun service d'inscription n'est configuré pour ce choix.")
         tabs = (*session.tabs, RECAP_TAB) if RECAP_TAB not in session.tabs else session.tabs
         contents = []
+        emails: dict[str, list[int]] = {}
         for index, pupil in enumerate(pupils):
             draft = CandidatureDraft(
                 account_id="", session_id=session_id, academie_code=academie_code, tabs=tabs,
@@ -255,10 +263,13 @@ class EstablishmentService:
             except ValidationError as refused:
                 raise refused.prefixed(f"pupils[{index}].") from None
             try:
-                self._accounts.check_scolaire(pupil.pupil)
+                _, email = self._accounts.check_scolaire(pupil.pupil)
             except ValidationError as refused:
                 raise refused.prefixed(f"pupils[{index}].pupil.") from None
+            if email is not None:
+                emails.setdefault(email.key, []).append(index)
             contents.append(content)
+        self._refuse_used_emails(emails)
         papillons = []
         for pupil, content in zip(pupils, contents, strict=True):
             papillon = self._accounts.register_scolaire(pupil.pupil)
@@ -281,3 +292,16 @@ class EstablishmentService:
                 uow.commit()
             papillons.append(papillon)
         return papillons
+
+    def _refuse_used_emails(self, emails: dict[str, list[int]]) -> None:
+        """ACC-02 before anything is created: an email given twice in the list, or already an account's."""
+        with self._uow() as uow:
+            used = {key for key in emails if uow.accounts.find_by_email(key) is not None}
+        refused = sorted(
+            index for key, indexes in emails.items() for index in (indexes if key in used else indexes[1:])
+        )
+        if refused:
+            raise ValidationError(
+                FieldError(f"pupils[{index}].pupil.email", "email_already_used", EmailAlreadyUsed.default_message)
+                for index in refused
+            )

@@ -179,6 +179,7 @@ class PieceService:
                 raise ValidationError.single("file", "infected", "Ce fichier est refusé : il contient un virus.")
             stored = StoredFile(file_id, sanitize_filename(filename), content_type, size, now, verdict, detail)
             with self._uow() as uow:
+                self._own(uow, session_token, candidature_id, write=True)  # not withdrawn while we scanned
                 current = self._piece(uow, candidature.id, code)
                 updated = current.deposit(stored, now)
                 uow.pieces.update(updated)
