@@ -15,6 +15,7 @@ read after this process wrote it, is not parsed twice.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
@@ -31,6 +32,8 @@ from cyclades_core.errors import StorageUnavailable
 __all__ = ["Encoded", "ParseCache", "Prepared", "PreparedSet", "dumps", "loads"]
 
 T = TypeVar("T")
+_PYFORMAT = re.compile(r"%\(([^)]+)\)s")
+_CURSOR = "cyclades.prepared_cursor"
 
 
 class Encoded(str):
@@ -97,6 +100,11 @@ class Prepared:
         self.sql = compiled.string
         self._positional = compiled.positional
         names: Sequence[str] = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
+        if not compiled.positional and dialect.paramstyle == "pyformat":
+            # psycopg takes %s with a tuple as well as %(name)s with a dict, without re-ordering a dict each time.
+            names = _PYFORMAT.findall(self.sql)
+            self.sql = _PYFORMAT.sub("%s", self.sql)
+            self._positional = True
         #: (bind name, processor of its type or None), in the driver's parameter order.
         self._plan = [(name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names]
         self._results: list[Callable[[Any], Any] | None] = [
@@ -111,24 +119,22 @@ class Prepared:
 
     def execute(self, connection: Connection, params: Mapping[str, Any]) -> Any:
         """Run once with ``params``; returns the DBAPI cursor."""
-        return self._run(connection, self._values(params), many=False)
+        return self._run(connection, self._values(params))
 
-    def execute_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> Any:
-        """Run once per row in one driver call (``executemany``): a batch of inserts."""
-        return self._run(connection, [self._values(row) for row in rows], many=True)
-
-    def _run(self, connection: Connection, values: Any, *, many: bool) -> Any:
+    def _run(self, connection: Connection, values: Any) -> Any:
         if not connection.in_transaction():  # after a commit, the next statement begins the next transaction
             connection.begin()
-        dbapi_connection = connection.connection.dbapi_connection
+        pooled = connection.connection
+        dbapi_connection = pooled.dbapi_connection
         if dbapi_connection is None:  # pragma: no cover - an open unit of work holds its connection
             raise RuntimeError("the unit of work's connection is closed")
-        cursor = dbapi_connection.cursor()
+        # One cursor per pooled connection, kept in its info (gone with the connection): callers read a statement's
+        # result before the next one runs.
+        cursor = pooled.info.get(_CURSOR)
+        if cursor is None:
+            cursor = pooled.info[_CURSOR] = dbapi_connection.cursor()
         try:
-            if many:
-                cursor.executemany(self.sql, values)
-            else:
-                cursor.execute(self.sql, values)
+            cursor.execute(self.sql, values)
         except connection.dialect.loaded_dbapi.Error as error:
             dialect = connection.dialect
             if dialect.is_disconnect(error, dbapi_connection, cursor):
@@ -153,21 +159,27 @@ class Prepared:
         ]
 
 
-class PreparedSet:
-    """The prepared statements of one dialect, built on first use."""
+Statement = ClauseElement | Mapping[str, ClauseElement] | Callable[[int], ClauseElement]
 
-    def __init__(self, statements: Mapping[str, ClauseElement | Mapping[str, ClauseElement]]) -> None:
+
+class PreparedSet:
+    """Named statements, each prepared once per driver on first use: a Core statement, one per dialect name, or a
+    family of statements by size (``size -> statement``, e.g. a multi-row ``INSERT`` of ``size`` rows)."""
+
+    def __init__(self, statements: Mapping[str, Statement]) -> None:
         self._statements = statements
-        self._built: dict[tuple[str, type[Dialect], str], Prepared] = {}
+        self._built: dict[tuple[str, int, type[Dialect], str], Prepared] = {}
         self._lock = threading.Lock()
 
-    def get(self, name: str, dialect: Dialect) -> Prepared:
-        key = (name, type(dialect), dialect.paramstyle)  # SQL and processors are the driver's
+    def get(self, name: str, dialect: Dialect, size: int = 0) -> Prepared:
+        key = (name, size, type(dialect), dialect.paramstyle)  # SQL and processors are the driver's
         prepared = self._built.get(key)
         if prepared is None:
             statement = self._statements[name]
             if isinstance(statement, Mapping):
                 statement = statement[dialect.name]
+            elif callable(statement):
+                statement = statement(size)
             with self._lock:
                 prepared = self._built.setdefault(key, Prepared(statement, dialect))
         return prepared

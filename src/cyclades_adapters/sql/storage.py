@@ -18,7 +18,24 @@ from typing import Any, Self
 from attrs import evolve
 from cattrs import Converter
 from cattrs.fns import identity
-from sqlalchemy import Connection, Engine, Text, and_, bindparam, cast, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Engine,
+    Integer,
+    String,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -417,6 +434,8 @@ _OUTBOX_COLUMNS = (
 #: A candidature's columns that an update may change; the others are fixed at creation and checked by the WHERE.
 _MUTABLE = ("specialite_code", "state", "version", "identity", "content", "updated_at")
 _FIXED = ("account_id", "inscription_number", "session_id", "academie_code", "created_at")
+_EPREUVE_COLUMNS = ("candidature_id", "seq", "code", "option", "position", "mode")
+_EPREUVES_PER_INSERT = 100  # 600 parameters: far below every driver's limit
 _HOT = PreparedSet({
     "get_candidature": select(*_CANDIDATURE_COLUMNS).where(_C.id == bindparam("b_id")),
     "update_candidature": update(t.candidatures)
@@ -439,8 +458,20 @@ _HOT = PreparedSet({
             .on_conflict_do_nothing(index_elements=["id"]).returning(t.outbox.c.seq),
     },
     "delete_epreuves": delete(t.candidature_epreuves).where(t.candidature_epreuves.c.candidature_id == bindparam("b_id")),
-    "insert_epreuve": insert(t.candidature_epreuves).values(
-        _values(t.candidature_epreuves, "candidature_id", "seq", "code", "option", "position", "mode")
+    # The whole table of épreuves in one statement: on SQLite one multi-row INSERT (prepared per row count); on
+    # PostgreSQL one array per column, unnested by the server (six parameters whatever the count, so psycopg keeps
+    # the statement's parsed form: it re-parses statements of more than 50 parameters on every execution).
+    "insert_epreuves": lambda rows: insert(t.candidature_epreuves).values([
+        {column: bindparam(f"{column}_{i}", type_=t.candidature_epreuves.c[column].type) for column in _EPREUVE_COLUMNS}
+        for i in range(rows)
+    ]),
+    "insert_epreuves_arrays": text(
+        "INSERT INTO candidature_epreuves (candidature_id, seq, code, option, position, mode) "
+        "SELECT :candidature_id, * FROM unnest(:seqs, :codes, :options, :positions, :modes)"
+    ).bindparams(
+        bindparam("candidature_id", type_=String()), bindparam("seqs", type_=ARRAY(Integer())),
+        bindparam("codes", type_=ARRAY(Text())), bindparam("options", type_=ARRAY(Text())),
+        bindparam("positions", type_=ARRAY(String())), bindparam("modes", type_=ARRAY(String())),
     ),
     "lock_account": select(*_ACCOUNT_COLUMNS).where(t.accounts.c.id == bindparam("b_id")).with_for_update(),
 })  # fmt: skip
@@ -463,14 +494,28 @@ class _Candidatures(_Repository):
         """The current version's épreuves as rows, in one batch."""
         if replace:
             self._run("delete_epreuves", {"b_id": candidature.id})
-        rows = [
-            {"candidature_id": candidature.id, "seq": seq, "code": e.code, "option": e.option,
-             "position": e.position.name, "mode": e.mode.name if e.mode else None}
-            for seq, e in enumerate(candidature.content.epreuves)
-        ]  # fmt: skip
-        if rows:
-            connection = self._c
-            _HOT.get("insert_epreuve", connection.dialect).execute_many(connection, rows)
+        epreuves = candidature.content.epreuves
+        connection = self._c
+        if not epreuves:
+            return
+        if connection.dialect.name == "postgresql":
+            self._run("insert_epreuves_arrays", {
+                "candidature_id": candidature.id, "seqs": list(range(len(epreuves))),
+                "codes": [e.code for e in epreuves], "options": [e.option for e in epreuves],
+                "positions": [e.position.name for e in epreuves],
+                "modes": [e.mode.name if e.mode else None for e in epreuves],
+            })  # fmt: skip
+            return
+        for start in range(0, len(epreuves), _EPREUVES_PER_INSERT):
+            chunk = epreuves[start : start + _EPREUVES_PER_INSERT]
+            params: dict[str, Any] = {}
+            for i, e in enumerate(chunk):
+                params.update({
+                    f"candidature_id_{i}": candidature.id, f"seq_{i}": start + i, f"code_{i}": e.code,
+                    f"option_{i}": e.option, f"position_{i}": e.position.name,
+                    f"mode_{i}": e.mode.name if e.mode else None,
+                })  # fmt: skip
+            _HOT.get("insert_epreuves", connection.dialect, len(chunk)).execute(connection, params)
 
     def _snapshot(self, candidature: Candidature, snapshot: Encoded) -> None:
         self._run(
