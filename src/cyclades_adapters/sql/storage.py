@@ -436,6 +436,11 @@ _MUTABLE = ("specialite_code", "state", "version", "identity", "content", "updat
 _FIXED = ("account_id", "inscription_number", "session_id", "academie_code", "created_at")
 _EPREUVE_COLUMNS = ("candidature_id", "seq", "code", "option", "position", "mode")
 _EPREUVES_PER_INSERT = 100  # 600 parameters: far below every driver's limit
+_ARRAY_BINDS = (
+    bindparam("seqs", type_=ARRAY(Integer())), bindparam("codes", type_=ARRAY(Text())),
+    bindparam("options", type_=ARRAY(Text())), bindparam("positions", type_=ARRAY(String())),
+    bindparam("modes", type_=ARRAY(String())),
+)  # fmt: skip
 _HOT = PreparedSet({
     "get_candidature": select(*_CANDIDATURE_COLUMNS).where(_C.id == bindparam("b_id")),
     "update_candidature": update(t.candidatures)
@@ -468,13 +473,43 @@ _HOT = PreparedSet({
     "insert_epreuves_arrays": text(
         "INSERT INTO candidature_epreuves (candidature_id, seq, code, option, position, mode) "
         "SELECT :candidature_id, * FROM unnest(:seqs, :codes, :options, :positions, :modes)"
+    ).bindparams(bindparam("candidature_id", type_=String()), *_ARRAY_BINDS),
+    # PostgreSQL, a modification in one statement: each part runs only if the versioned update matched its row; the
+    # épreuve rows are upserted by position and the surplus deleted (disjoint rows: no conflict between the parts).
+    "update_candidature_pg": text(
+        "WITH upd AS ("
+        " UPDATE candidatures SET specialite_code = :specialite_code, state = :state, version = :version,"
+        " identity = :identity, content = :content, updated_at = :updated_at"
+        " WHERE id = :b_id AND version = :b_version AND account_id = :b_account_id"
+        " AND inscription_number = :b_inscription_number AND session_id = :b_session_id"
+        " AND academie_code = :b_academie_code AND created_at = :b_created_at RETURNING id),"
+        " ver AS (INSERT INTO candidature_versions (candidature_id, version, snapshot)"
+        " SELECT id, :version, :snapshot FROM upd),"
+        " surplus AS (DELETE FROM candidature_epreuves WHERE candidature_id IN (SELECT id FROM upd) AND seq >= :count),"
+        " rows AS (INSERT INTO candidature_epreuves (candidature_id, seq, code, option, position, mode)"
+        " SELECT upd.id, e.* FROM upd, unnest(:seqs, :codes, :options, :positions, :modes) AS e"
+        " ON CONFLICT (candidature_id, seq) DO UPDATE SET code = excluded.code, option = excluded.option,"
+        " position = excluded.position, mode = excluded.mode)"
+        " SELECT count(*) FROM upd"
     ).bindparams(
-        bindparam("candidature_id", type_=String()), bindparam("seqs", type_=ARRAY(Integer())),
-        bindparam("codes", type_=ARRAY(Text())), bindparam("options", type_=ARRAY(Text())),
-        bindparam("positions", type_=ARRAY(String())), bindparam("modes", type_=ARRAY(String())),
+        *(bindparam(column, type_=_C[column].type) for column in _MUTABLE),
+        *(bindparam(f"b_{column}", type_=_C[column].type) for column in _FIXED),
+        bindparam("b_id", type_=String()), bindparam("b_version", type_=Integer()),
+        bindparam("snapshot", type_=t.candidature_versions.c.snapshot.type), bindparam("count", type_=Integer()),
+        *_ARRAY_BINDS,
     ),
     "lock_account": select(*_ACCOUNT_COLUMNS).where(t.accounts.c.id == bindparam("b_id")).with_for_update(),
 })  # fmt: skip
+
+
+def _epreuve_arrays(candidature: Candidature) -> dict[str, Any]:
+    """The épreuve rows as one array per column (PostgreSQL's ``unnest``)."""
+    epreuves = candidature.content.epreuves
+    return {
+        "seqs": list(range(len(epreuves))), "codes": [e.code for e in epreuves],
+        "options": [e.option for e in epreuves], "positions": [e.position.name for e in epreuves],
+        "modes": [e.mode.name if e.mode else None for e in epreuves], "count": len(epreuves),
+    }  # fmt: skip
 
 
 class _Candidatures(_Repository):
@@ -499,12 +534,7 @@ class _Candidatures(_Repository):
         if not epreuves:
             return
         if connection.dialect.name == "postgresql":
-            self._run("insert_epreuves_arrays", {
-                "candidature_id": candidature.id, "seqs": list(range(len(epreuves))),
-                "codes": [e.code for e in epreuves], "options": [e.option for e in epreuves],
-                "positions": [e.position.name for e in epreuves],
-                "modes": [e.mode.name if e.mode else None for e in epreuves],
-            })  # fmt: skip
+            self._run("insert_epreuves_arrays", {"candidature_id": candidature.id, **_epreuve_arrays(candidature)})
             return
         for start in range(0, len(epreuves), _EPREUVES_PER_INSERT):
             chunk = epreuves[start : start + _EPREUVES_PER_INSERT]
@@ -532,6 +562,12 @@ class _Candidatures(_Repository):
         params = {column: row[column] for column in _MUTABLE}
         params.update({f"b_{column}": row[column] for column in _FIXED})
         params.update(b_id=candidature.id, b_version=candidature.version - 1)
+        if self._c.dialect.name == "postgresql":
+            # One round trip: the row, its version snapshot and its épreuve rows, all conditional on the update.
+            params.update(snapshot=documents["snapshot"], **_epreuve_arrays(candidature))
+            if self._run("update_candidature_pg", params).fetchone()[0] != 1:
+                raise ConcurrencyConflict()
+            return
         if self._run("update_candidature", params).rowcount != 1:
             raise ConcurrencyConflict()
         self._snapshot(candidature, documents["snapshot"])

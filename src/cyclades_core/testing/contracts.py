@@ -680,6 +680,25 @@ class StorageContract:
         ]
         assert both == count_epreuves([one, modified, elsewhere])
 
+    def test_effectifs_follow_a_table_of_epreuves_that_grows_and_shrinks(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = self._active_account(uow_factory)
+        candidature = make_candidature(account)
+        first = candidature.content.epreuves[0]
+        more = tuple(evolve(first, code=f"E{i}") for i in range(1, 5))
+        with uow_factory() as uow:
+            uow.candidatures.add(candidature)
+            uow.commit()
+        current = candidature
+        for table in (more, more[:2], ()):
+            current = current.modify(evolve(current.content, epreuves=table), current.updated_at + timedelta(1))
+            with uow_factory() as uow:
+                uow.candidatures.update(current)
+                uow.commit()
+            with uow_factory() as uow:
+                counts = uow.candidatures.epreuve_counts(session_id="BTS-2022", academie_codes=["10"])
+            assert counts == count_epreuves([current])
+            assert [c.code for c in counts] == [e.code for e in table]
+
     def test_documents_are_republished_in_place(self, uow_factory: UnitOfWorkFactory) -> None:
         account = self._active_account(uow_factory)
         candidature = make_candidature(account)
