@@ -67,6 +67,14 @@ def upload(portal: Portal, token: str, cid: str, code: str, data: bytes = PDF, n
     portal.pieces.upload(token, cid, code, name, [data])
 
 
+def sent_back(portal: Portal, token: str, cid: str) -> None:
+    """Both pièces deposited and validated, then CINSIG01 received and sent back Non conforme."""
+    deposit_all(portal, token, cid)
+    portal.pieces.validate(token, cid, ONLINE)
+    portal.pieces.review(BESANCON, cid, "CINSIG01", PieceStatus.RECUE)
+    portal.pieces.review(BESANCON, cid, "CINSIG01", PieceStatus.NON_CONFORME, comment="Pièce illisible")
+
+
 def deposit_all(portal: Portal, token: str, cid: str) -> None:
     for code in ("CINSIG01", "RELNOT01"):
         upload(portal, token, cid, code)
@@ -312,10 +320,7 @@ class TestReview:
     def test_a_non_conforme_piece_is_deposited_again_and_validated_again(
         self, portal: Portal, token: str, candidature_id: str
     ) -> None:
-        deposit_all(portal, token, candidature_id)
-        portal.pieces.validate(token, candidature_id, ONLINE)
-        portal.pieces.review(BESANCON, candidature_id, "CINSIG01", PieceStatus.RECUE)
-        portal.pieces.review(BESANCON, candidature_id, "CINSIG01", PieceStatus.NON_CONFORME, comment="Pièce illisible")
+        sent_back(portal, token, candidature_id)
         upload(portal, token, candidature_id, "CINSIG01", name="lisible.pdf")
         [group] = portal.pieces.mes_justificatifs(token, candidature_id)
         cinsig = group.pieces[0]
@@ -327,10 +332,7 @@ class TestReview:
         self, portal: Portal, token: str, candidature_id: str
     ) -> None:
         """JUS-04 after JUS-05: the rejected file still sits there, but the pièce is missing until replaced."""
-        deposit_all(portal, token, candidature_id)
-        portal.pieces.validate(token, candidature_id, ONLINE)
-        portal.pieces.review(BESANCON, candidature_id, "CINSIG01", PieceStatus.RECUE)
-        portal.pieces.review(BESANCON, candidature_id, "CINSIG01", PieceStatus.NON_CONFORME, comment="Pièce illisible")
+        sent_back(portal, token, candidature_id)
         with pytest.raises(ValidationError, match="CINSIG01"):
             portal.pieces.validate(token, candidature_id, ONLINE)
         [group] = portal.pieces.mes_justificatifs(token, candidature_id)
