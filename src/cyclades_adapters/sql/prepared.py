@@ -1,12 +1,12 @@
 """The hot path's statements, compiled once per dialect and run on the driver's cursor.
 
-A save runs six to eight statements; through :meth:`sqlalchemy.engine.Connection.execute` each one builds an
+A save runs about ten statements; through :meth:`sqlalchemy.engine.Connection.execute` each one builds an
 execution context, looks up the compiled cache, processes parameters by name and wraps the cursor in a result, which
 cost more than the statements themselves (``docs/performance.md``). A :class:`Prepared` statement is written once as
 SQLAlchemy Core (so there is one definition of the SQL), compiled once per dialect to the driver's SQL with its
 parameter order and the column types' bind and result processors, and executed straight on the DBAPI connection of
-the unit of work's transaction. Driver errors are translated like SQLAlchemy's: integrity errors into the core's
-tree, a lost connection into ``StorageUnavailable`` (and the connection is invalidated).
+the unit of work's transaction. Driver errors are raised as SQLAlchemy's (the repositories translate integrity
+errors into the core's tree); a lost connection invalidates the pool and raises ``StorageUnavailable``.
 
 JSON documents go through :func:`dumps` / :func:`loads` (orjson); the parsed form of a document is memoised by its
 text (:class:`ParseCache`): equal text gives an equal immutable value, so a candidature read again at save time, or
@@ -55,7 +55,8 @@ def loads(text: str | bytes) -> Any:
 
 
 class ParseCache(Generic[T]):
-    """Memoises ``parse(text)`` for the most recent ``size`` distinct texts (thread-safe).
+    """Memoises ``parse(text)`` for the last ``size`` distinct texts parsed or written (thread-safe; the oldest
+    entry goes first).
 
     Only for pure parsers into immutable values: the cache hands the same object to every reader of equal text.
     """
