@@ -31,7 +31,7 @@ def test_encoded_json_is_written_as_it_is() -> None:
     text = dumps({"é": [1, None]})
     assert dumps(Encoded(text)) == text
     assert type(dumps(Encoded(text))) is str
-    assert loads(text) == {"é": [1, None]}
+    assert loads(text) == loads(Encoded(text)) == {"é": [1, None]}
 
 
 def test_statements_compile_to_each_driver_s_parameters_in_order() -> None:

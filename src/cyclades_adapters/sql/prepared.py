@@ -51,7 +51,7 @@ def dumps(value: Any) -> str:
 
 
 def loads(text: str | bytes) -> Any:
-    return orjson.loads(text)
+    return orjson.loads(str(text) if type(text) is Encoded else text)  # orjson refuses subclasses of str
 
 
 class ParseCache(Generic[T]):

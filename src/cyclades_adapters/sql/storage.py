@@ -205,10 +205,12 @@ def _candidature_documents(c: Candidature) -> dict[str, Encoded]:
     """The candidature's JSON texts, encoded once per write: the row's content and identity and the version
     snapshot (the whole candidature). The parse caches learn the written texts."""
     plain: dict[str, Any] = JSON_CONVERTER.unstructure(c)
-    content, identity = Encoded(dumps(plain["content"])), Encoded(dumps(plain["identity"]))
+    content, identity = Encoded(dumps(plain.pop("content"))), Encoded(dumps(plain.pop("identity")))
     _CONTENTS.put(content, c.content)
     _IDENTITIES.put(identity, c.identity)
-    return {"content": content, "identity": identity, "snapshot": Encoded(dumps(plain))}
+    # The snapshot embeds the two texts just encoded instead of encoding them again: {…the other fields…, …}.
+    snapshot = Encoded(f'{dumps(plain)[:-1]},"content":{content},"identity":{identity}}}')
+    return {"content": content, "identity": identity, "snapshot": snapshot}
 
 
 # -- repositories --------------------------------------------------------------------------------------------------
