@@ -339,6 +339,35 @@ def test_an_identity_change_racing_the_first_save_never_leaves_two_identities(sq
         assert candidature.identity == account.identity
 
 
+def pooled_backends(database: SqlDatabase, count: int = 4) -> list[int]:
+    """Fill the pool with ``count`` connections and return their server processes' ids."""
+    held = [database.unit_of_work().__enter__() for _ in range(count)]
+    pids = [int(uow.connection.execute(text("SELECT pg_backend_pid()")).scalar_one()) for uow in held]
+    for uow in held:
+        uow.__exit__(None, None, None)
+    return pids
+
+
+def terminate(pids: list[int]) -> None:
+    """Kill these PostgreSQL server processes and wait until they are gone (termination is asynchronous)."""
+    admin = SqlDatabase(postgres_url())
+    try:
+        with admin.engine.begin() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS int[])) AS pid"),
+                               {"pids": pids})  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with admin.engine.connect() as connection:
+                alive = connection.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(CAST(:pids AS int[]))"), {"pids": pids}
+                ).scalar()
+            if not alive:
+                return
+            time.sleep(0.01)
+    finally:
+        admin.dispose()
+
+
 def test_a_postgresql_restart_costs_one_failed_unit_of_work_on_the_hot_path() -> None:
     """E6: the pooled connections die with their server processes; the first unit of work reports
     StorageUnavailable and the pool replaces every connection opened before, so the next ones work."""
@@ -346,20 +375,18 @@ def test_a_postgresql_restart_costs_one_failed_unit_of_work_on_the_hot_path() ->
 
     database = SqlDatabase(postgres_url())
     try:
-        held = [database.unit_of_work().__enter__() for _ in range(4)]
-        pids = [uow.connection.execute(text("SELECT pg_backend_pid()")).scalar() for uow in held]
-        for uow in held:
-            uow.__exit__(None, None, None)
-        admin = SqlDatabase(postgres_url())
-        with admin.engine.begin() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS int[])) AS pid"),
-                               {"pids": pids})  # fmt: skip
-        admin.dispose()
+        terminate(pooled_backends(database))
         with pytest.raises(StorageUnavailable), database.unit_of_work() as uow:
-            uow.candidatures.get("missing")
+            uow.candidatures.get("missing")  # a prepared statement
         for _ in range(5):
             with database.unit_of_work() as uow:
                 assert uow.candidatures.get("missing") is None
+        terminate(pooled_backends(database))
+        with pytest.raises(StorageUnavailable), database.unit_of_work() as uow:
+            uow.accounts.find_by_email("missing@exemple.fr")  # a statement through SQLAlchemy
+        for _ in range(5):
+            with database.unit_of_work() as uow:
+                assert uow.accounts.find_by_email("missing@exemple.fr") is None
     finally:
         database.dispose()
 

@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from cyclades_adapters.sql import schema as t
 from cyclades_adapters.sql.prepared import Encoded, ParseCache, PreparedSet, dumps, loads
@@ -758,6 +758,9 @@ class SqlUnitOfWork:
                 connection.rollback()
         finally:
             connection.close()
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            # The database went away mid-way (SQLAlchemy has invalidated the pool): the core's error, as everywhere.
+            raise StorageUnavailable(f"Le service est momentanément indisponible ({type(exc.orig).__name__}).") from exc
 
     def commit(self) -> None:
         connection = self.connection
