@@ -141,7 +141,7 @@ class Prepared:
             if dialect.is_disconnect(error, dbapi_connection, cursor):
                 # As SQLAlchemy does for a lost connection: every pooled connection opened before now is replaced
                 # at its next checkout (a database restart is paid once, not once per pooled connection).
-                connection.engine.pool._invalidate(connection.connection, error)
+                connection.engine.pool._invalidate(pooled, error)
                 connection.invalidate(error)
                 raise StorageUnavailable(
                     f"Le service est momentanément indisponible ({type(error).__name__})."

@@ -58,11 +58,8 @@ class UtcDateTime(TypeDecorator[datetime]):
             return super().bind_processor(dialect)
 
         def process(value: datetime | None) -> str | None:
-            if value is None:
-                return None
-            if value.tzinfo is None:
-                raise ValueError("naive datetime: cyclades stores only timezone-aware instants")
-            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+            utc = self.process_bind_param(value, dialect)
+            return None if utc is None else utc.isoformat(" ", "microseconds")
 
         return process
 
@@ -71,10 +68,7 @@ class UtcDateTime(TypeDecorator[datetime]):
             return super().result_processor(dialect, coltype)
 
         def process(value: str | None) -> datetime | None:
-            if value is None:
-                return None
-            read = datetime.fromisoformat(value)
-            return read.replace(tzinfo=UTC) if read.tzinfo is None else read.astimezone(UTC)
+            return None if value is None else self.process_result_value(datetime.fromisoformat(value), dialect)
 
         return process
 

@@ -240,8 +240,10 @@ class _Repository:
             raise translate_integrity_error(error) from None
 
     def _fetch(self, name: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """One of the hot queries, its rows through the columns' result processors."""
         connection = self._c
-        return _HOT.get(name, connection.dialect).rows(self._run(name, params))
+        prepared = _HOT.get(name, connection.dialect)
+        return prepared.rows(prepared.execute(connection, params))
 
 
 class _Accounts(_Repository):
@@ -506,14 +508,21 @@ _HOT = PreparedSet({
 })  # fmt: skip
 
 
+def _epreuve_rows(candidature: Candidature) -> list[tuple[int, str, str | None, str, str | None]]:
+    """The current version's épreuve rows: (seq, code, option, position, mode). ``_name_`` rather than ``.name``: a
+    plain attribute, not Enum's slower property (a save writes dozens)."""
+    return [
+        (seq, e.code, e.option, e.position._name_, e.mode._name_ if e.mode else None)
+        for seq, e in enumerate(candidature.content.epreuves)
+    ]
+
+
 def _epreuve_arrays(candidature: Candidature) -> dict[str, Any]:
     """The épreuve rows as one array per column (PostgreSQL's ``unnest``)."""
-    epreuves = candidature.content.epreuves
-    return {
-        "seqs": list(range(len(epreuves))), "codes": [e.code for e in epreuves],
-        "options": [e.option for e in epreuves], "positions": [e.position._name_ for e in epreuves],
-        "modes": [e.mode._name_ if e.mode else None for e in epreuves], "count": len(epreuves),
-    }  # fmt: skip
+    rows = _epreuve_rows(candidature)
+    seqs, codes, options, positions, modes = (list(column) for column in zip(*rows, strict=True)) if rows else ([],) * 5
+    return {"seqs": seqs, "codes": codes, "options": options, "positions": positions, "modes": modes,
+            "count": len(rows)}  # fmt: skip
 
 
 class _Candidatures(_Repository):
@@ -533,27 +542,18 @@ class _Candidatures(_Repository):
         """The current version's épreuves as rows, in one batch."""
         if replace:
             self._run("delete_epreuves", {"b_id": candidature.id})
-        epreuves = candidature.content.epreuves
         connection = self._c
-        if not epreuves:
+        if not candidature.content.epreuves:
             return
         if connection.dialect.name == "postgresql":
             self._run("insert_epreuves_arrays", {"candidature_id": candidature.id, **_epreuve_arrays(candidature)})
             return
-        for start in range(0, len(epreuves), _EPREUVES_PER_INSERT):
-            chunk = epreuves[start : start + _EPREUVES_PER_INSERT]
+        rows = _epreuve_rows(candidature)
+        for start in range(0, len(rows), _EPREUVES_PER_INSERT):
+            chunk = rows[start : start + _EPREUVES_PER_INSERT]
             params: dict[str, Any] = {}
-            for i, e in enumerate(chunk):
-                # _name_ rather than .name: a plain attribute, not Enum's slower property (a save writes dozens)
-                values = (
-                    candidature.id,
-                    start + i,
-                    e.code,
-                    e.option,
-                    e.position._name_,
-                    e.mode._name_ if e.mode else None,
-                )
-                params.update(zip(_EPREUVE_KEYS[i], values, strict=True))
+            for keys, row in zip(_EPREUVE_KEYS, chunk, strict=False):
+                params.update(zip(keys, (candidature.id, *row), strict=True))
             _HOT.get("insert_epreuves", connection.dialect, len(chunk)).execute(connection, params)
 
     def _snapshot(self, candidature: Candidature, snapshot: Encoded) -> None:

@@ -750,9 +750,7 @@ class AccountService:
         identity = errors.checked(identity)
         with self._uow() as uow:
             principal = self._principal(uow, session_token, now, False)
-            account = uow.accounts.lock(principal.account_id)  # serialised with a first save (ACC-11)
-            if account is None:
-                raise AccountNotFound()
+            account = self._account(uow, principal.account_id, lock=True)  # serialised with a first save (ACC-11)
             updated = account.change_identity(identity, has_candidatures=uow.candidatures.has_any(account.id))
             uow.accounts.update(updated)
             uow.audit.append(AuditRecord.of(now, "identity_changed", f"candidate:{account.id}", account.id))
@@ -816,8 +814,8 @@ class AccountService:
         return Principal(account.id, issued.digest, account.must_change_password)
 
     @staticmethod
-    def _account(uow: UnitOfWork, account_id: str) -> Account:
-        account = uow.accounts.get(account_id)
+    def _account(uow: UnitOfWork, account_id: str, *, lock: bool = False) -> Account:
+        account = uow.accounts.lock(account_id) if lock else uow.accounts.get(account_id)
         if account is None:
             raise AccountNotFound()
         return account

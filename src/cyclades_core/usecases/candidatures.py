@@ -318,9 +318,7 @@ class CandidatureService:
             raise ValidationError.single("tab", "incomplete", "Le formulaire est incomplet.")
         now = self._clock.now()
         with self._uow() as uow:
-            account = uow.accounts.lock(principal.account_id)  # serialised with identity changes (ACC-11)
-            if account is None:
-                raise CandidatureNotFound("Compte introuvable.")
+            account = self._account(uow, principal.account_id, lock=True)  # serialised with identity changes (ACC-11)
             if draft.candidature_id is None:
                 candidature = Candidature(
                     id=uuid.uuid4().hex,
@@ -492,8 +490,8 @@ class CandidatureService:
         return next((e.name for e in self._catalogue.exams() if e.code == session.exam_code), session.exam_code)
 
     @staticmethod
-    def _account(uow: UnitOfWork, account_id: str) -> Account:
-        account = uow.accounts.get(account_id)
+    def _account(uow: UnitOfWork, account_id: str, *, lock: bool = False) -> Account:
+        account = uow.accounts.lock(account_id) if lock else uow.accounts.get(account_id)
         if account is None:
             raise CandidatureNotFound("Compte introuvable.")
         return account

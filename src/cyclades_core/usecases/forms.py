@@ -26,7 +26,7 @@ from cyclades_core.model.candidature import (
     Qualification,
     compute_positions,
 )
-from cyclades_core.model.catalogue import CONTENT_TABS, EvaluationMode, ExamSession, FormeDePassage, Specialite
+from cyclades_core.model.catalogue import EvaluationMode, ExamSession, FormeDePassage, Specialite
 from cyclades_core.model.values import (
     ErrorCollector,
     parse_email,
@@ -342,9 +342,9 @@ def parse_content(
         values[tab] = _parse_tab(tab, form, values, session, catalogue)
     if len(values) < len(order):
         return None
-    for tab in CONTENT_TABS:  # a session without one of these cannot make a candidature
-        if tab not in values:
-            raise ValidationError.single(TAB_FORMS[tab][0], "missing_tab", _MISSING_TAB.format(tab))
+    if session.missing_tabs:  # a session without one of these tabs cannot make a candidature
+        tab = session.missing_tabs[0]
+        raise ValidationError.single(TAB_FORMS[tab][0], "missing_tab", _MISSING_TAB.format(tab))
     qualification, specialite = values["Qualification présentée"]
     informations: Informations = values["Informations candidature"]
     acquis = values.get("Acquis", ())  # a session without these tabs: nothing declared, the default épreuves
