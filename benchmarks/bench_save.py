@@ -98,6 +98,29 @@ def library_save(database: SqlDatabase, candidature_id: str, account_id: str) ->
         uow.commit()
 
 
+#: The raw sides read and write the candidature row the library writes: the same columns, the JSON documents as
+#: their text (copied, not parsed), and a version snapshot of the same shape and size as the library's.
+SELECT_SQL = (
+    "SELECT account_id, inscription_number, session_id, academie_code, created_at, specialite_code, state,"
+    " CAST(identity AS TEXT), CAST(content AS TEXT), version FROM candidatures WHERE id=%s"
+)
+UPDATE_SQL = (
+    "UPDATE candidatures SET specialite_code=%s, state=%s, version=%s, identity=%s, content=%s, updated_at=%s"
+    " WHERE id=%s AND version=%s"
+)
+
+
+def snapshot(candidature_id: str, row: Any, version: int, now: datetime) -> str:
+    """The whole candidature as JSON, assembled around the row's own JSON texts."""
+    account_id, number, session_id, academie_code, created_at, _, state, identity, content, _ = row
+    created = created_at if isinstance(created_at, str) else created_at.isoformat()
+    return (
+        f'{{"id":"{candidature_id}","account_id":"{account_id}","inscription_number":"{number}","session_id":"{session_id}",'
+        f'"academie_code":"{academie_code}","state":"{state}","created_at":"{created}",'
+        f'"updated_at":"{now.isoformat()}","version":{version},"content":{content},"identity":{identity}}}'
+    )
+
+
 #: On SQLite, the 15 épreuve rows in one multi-row INSERT, as the library writes them.
 EPREUVES_SQL = (
     "INSERT INTO candidature_epreuves (candidature_id, seq, code, option, position, mode) VALUES "
@@ -135,33 +158,33 @@ class RawSqlite:
         c = self.db
         c.execute("BEGIN IMMEDIATE")
         assert c.execute("SELECT * FROM accounts WHERE id=?", (self.account_id,)).fetchone() is not None
-        row = c.execute("SELECT content, version, updated_at FROM candidatures WHERE id=?", (self.id,)).fetchone()
-        version = row[1] + 1
-        now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
+        row = c.execute(SELECT_SQL.replace("%s", "?"), (self.id,)).fetchone()
+        version = row[-1] + 1
+        now = datetime.now(UTC).replace(tzinfo=None)
+        stamp = now.isoformat(" ")
         assert (
             c.execute(
-                "UPDATE candidatures SET content=?, version=?, updated_at=? WHERE id=? AND version=?",
-                (row[0], version, now, self.id, row[1]),
+                UPDATE_SQL.replace("%s", "?"), (row[5], row[6], version, row[7], row[8], stamp, self.id, row[-1])
             ).rowcount
             == 1
         )
         c.execute(
             "INSERT INTO candidature_versions (candidature_id, version, snapshot) VALUES (?,?,?)",
-            (self.id, version, row[0]),
+            (self.id, version, snapshot(self.id, row, version, now)),
         )
         c.execute("DELETE FROM candidature_epreuves WHERE candidature_id=?", (self.id,))
         c.execute(EPREUVES_SQL.replace("%s", "?"), epreuve_rows(self.id))
         c.execute(
             "UPDATE documents SET version=?, updated_at=? WHERE candidature_id=? AND kind='CONFIRMATION'",
-            (version, now, self.id),
+            (version, stamp, self.id),
         )
         c.execute(
             "INSERT INTO outbox (id, kind, account_id, recipient, subject, body, created_at, attempts) VALUES (?,?,?,?,?,?,?,0)",
-            (uuid.uuid4().hex, "candidature_modified", "x", "a@exemple.fr", "s", "corps", now),
+            (uuid.uuid4().hex, "candidature_modified", "x", "a@exemple.fr", "s", "corps", stamp),
         )
         c.execute(
             "INSERT INTO audit (at, action, actor, account_id, details) VALUES (?,?,?,?,?)",
-            (now, "candidature_modified", "candidate", "x", json.dumps([["version", str(version)]])),
+            (stamp, "candidature_modified", "candidate", "x", json.dumps([["version", str(version)]])),
         )
         c.execute("COMMIT")
 
@@ -179,19 +202,15 @@ class RawPostgres:
             c = self.db.cursor()
             c.execute("SELECT * FROM accounts WHERE id=%s FOR UPDATE", (self.account_id,))
             assert c.fetchone() is not None
-            # The content as its text, copied as it is (as on SQLite): no JSON parsing or re-encoding on this side.
-            row = c.execute("SELECT content::text, version FROM candidatures WHERE id=%s", (self.id,)).fetchone()
+            # The documents as their text, copied as they are (as on SQLite): no JSON parsing or encoding on this side.
+            row = c.execute(SELECT_SQL, (self.id,)).fetchone()
             assert row is not None
-            version = row[1] + 1
+            version = row[-1] + 1
             now = datetime.now(UTC)
-            content = row[0]
-            c.execute(
-                "UPDATE candidatures SET content=%s, version=%s, updated_at=%s WHERE id=%s AND version=%s",
-                (content, version, now, self.id, row[1]),
-            )
+            c.execute(UPDATE_SQL, (row[5], row[6], version, row[7], row[8], now, self.id, row[-1]))
             c.execute(
                 "INSERT INTO candidature_versions (candidature_id, version, snapshot) VALUES (%s,%s,%s)",
-                (self.id, version, content),
+                (self.id, version, snapshot(self.id, row, version, now)),
             )
             c.execute("DELETE FROM candidature_epreuves WHERE candidature_id=%s", (self.id,))
             c.execute(EPREUVES_ARRAYS_SQL, (self.id, *epreuve_arrays()))

@@ -92,7 +92,7 @@ class Prepared:
     processors of the selected columns.
     """
 
-    __slots__ = ("_plan", "_positional", "_results", "sql")
+    __slots__ = ("_bind", "_names", "_positional", "_results", "sql")
 
     def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -106,17 +106,34 @@ class Prepared:
             names = _PYFORMAT.findall(self.sql)
             self.sql = _PYFORMAT.sub("%s", self.sql)
             self._positional = True
-        #: (bind name, processor of its type or None), in the driver's parameter order.
-        self._plan = [(name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names]
-        self._results: list[Callable[[Any], Any] | None] = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in getattr(statement, "selected_columns", ())
-        ]
+        #: The bind names in the driver's parameter order, and (position, processor) for the binds whose column type
+        #: converts the value (``UtcDateTime`` on SQLite, for instance): the others go to the driver as they are.
+        self._names = tuple(names)
+        bind = ((i, compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect)) for i, n in enumerate(names))
+        self._bind = tuple((i, p) for i, p in bind if p is not None)
+        #: (position, processor) for the selected columns whose type converts the value read.
+        self._results = tuple(
+            (i, p)
+            for i, column in enumerate(getattr(statement, "selected_columns", ()))
+            if (p := column.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
+        )
 
     def _values(self, params: Mapping[str, Any]) -> Any:
-        if self._positional:
-            return tuple([params[n] if p is None else p(params[n]) for n, p in self._plan])
-        return {n: params[n] if p is None else p(params[n]) for n, p in self._plan}
+        values = [params[name] for name in self._names]
+        for i, process in self._bind:
+            values[i] = process(values[i])
+        return tuple(values) if self._positional else dict(zip(self._names, values, strict=True))
+
+    def execute_values(self, connection: Connection, values: Sequence[Any]) -> Any:
+        """Run once with the values in the driver's parameter order (:attr:`names`), for a statement whose binds
+        need no conversion (a multi-row ``INSERT`` of plain values): no mapping is built and taken apart again."""
+        if self._bind or not self._positional:
+            raise TypeError("execute_values is for positional statements whose binds need no conversion")
+        return self._run(connection, values)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self._names
 
     def execute(self, connection: Connection, params: Mapping[str, Any]) -> Any:
         """Run once with ``params``; returns the DBAPI cursor."""
@@ -153,11 +170,16 @@ class Prepared:
         return cursor
 
     def rows(self, cursor: Any) -> list[tuple[Any, ...]]:
-        processors = self._results
-        return [
-            tuple(p(v) if p is not None else v for p, v in zip(processors, row, strict=True))
-            for row in cursor.fetchall()
-        ]
+        fetched: list[tuple[Any, ...]] = cursor.fetchall()
+        if not self._results:
+            return fetched
+        processed = []
+        for row in fetched:
+            values = list(row)
+            for i, process in self._results:
+                values[i] = process(values[i])
+            processed.append(tuple(values))
+        return processed
 
 
 Statement = ClauseElement | Mapping[str, ClauseElement] | Callable[[int], ClauseElement]

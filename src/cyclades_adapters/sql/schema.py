@@ -52,14 +52,19 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
     # On SQLite, one step each way instead of two (this decorator's, then DATETIME's regex-based one): the text is
-    # SQLAlchemy's own storage format for DATETIME, ``2021-11-15 10:00:00.000000``, so both paths agree.
+    # SQLAlchemy's own storage format for DATETIME, ``2021-11-15 10:00:00.000000``, so both paths agree. An instant
+    # already in UTC is written as its ISO text without the offset, and read back by parsing the text with ``+00:00``
+    # appended (several times faster than ``replace(tzinfo=…)``; both give ``datetime.UTC`` itself).
     def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
 
         def process(value: datetime | None) -> str | None:
-            utc = self.process_bind_param(value, dialect)
-            return None if utc is None else utc.isoformat(" ", "microseconds")
+            if value is None:
+                return None
+            if value.tzinfo is not UTC:
+                value = self.process_bind_param(value, dialect).replace(tzinfo=UTC)
+            return value.isoformat(" ", "microseconds")[:26]  # "YYYY-MM-DD HH:MM:SS.ffffff", the offset left out
 
         return process
 
@@ -68,7 +73,7 @@ class UtcDateTime(TypeDecorator[datetime]):
             return super().result_processor(dialect, coltype)
 
         def process(value: str | None) -> datetime | None:
-            return None if value is None else self.process_result_value(datetime.fromisoformat(value), dialect)
+            return None if value is None else datetime.fromisoformat(f"{value}+00:00")
 
         return process
 
