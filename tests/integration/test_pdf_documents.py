@@ -135,3 +135,19 @@ def test_the_verification_code_tells_a_genuine_document_from_an_edited_one(
     assert verify(code[1], DocumentKind.CONFIRMATION, number[1], "001", 2) is False  # version edited
     assert verify(code[1], DocumentKind.CONFIRMATION, "02141027040", "001", 1) is False  # candidate edited
     assert verify(code[1], DocumentKind.DEMANDE_PIECES, number[1], "001", 1) is False  # another document
+
+
+def test_a_line_too_long_for_the_page_wraps_and_short_ones_stay_whole() -> None:
+    """Lines that fit are drawn as strings (the cheap path); the others become paragraphs that wrap, in the blocks
+    and in the title block alike."""
+    long = "MONSIEUR " + " ".join(["DUBOIS-LEFEBVRE"] * 12) + " Pierre"
+    title = "CONFIRMATION D'INSCRIPTION AU BREVET DE TECHNICIEN SUPERIEUR SESSION 2022"
+    content = DocumentContent((title,), ("N° candidat : 02141027040",), (("Adresse", (long, "court")),), (), "ABCD")
+    lines = pypdf.PdfReader(io.BytesIO(ReportlabRenderer().render(content))).pages[0].extract_text().splitlines()
+    wrapped = [line for line in lines if "DUBOIS-LEFEBVRE" in line]
+    assert len(wrapped) >= 2
+    assert " ".join(wrapped) == long
+    assert "N° candidat : 02141027040" in lines
+    assert "court" in lines
+    assert title not in lines
+    assert "CONFIRMATION D'INSCRIPTION AU" in " ".join(lines)
