@@ -151,3 +151,15 @@ def test_a_line_too_long_for_the_page_wraps_and_short_ones_stay_whole() -> None:
     assert "court" in lines
     assert title not in lines
     assert "CONFIRMATION D'INSCRIPTION AU" in " ".join(lines)
+
+
+def test_a_line_is_laid_out_as_a_paragraph_would_be_at_the_frame_s_edge_and_in_its_spacing() -> None:
+    """The body's frame is 12 pt narrower than the page's text width: a line just wider than the frame wraps.
+    Runs of whitespace collapse to one space and a blank line takes no room, as in a paragraph."""
+    near_edge = "MONSIEUR " + "X" * 78  # about 503 pt at 8.5 pt: wider than the frame (498 pt), narrower than WIDTH
+    lines_in = (near_edge, "a  b", "  lead", "x\ty", "", "fin")
+    content = DocumentContent(("T",), ("H",), (("Adresse", lines_in),), (), "ABCD")
+    lines = pypdf.PdfReader(io.BytesIO(ReportlabRenderer().render(content))).pages[0].extract_text().splitlines()
+    assert "MONSIEUR" in lines
+    assert "X" * 78 in lines
+    assert lines[lines.index("a b") : lines.index("fin") + 1] == ["a b", "lead", "x y", "fin"]

@@ -96,5 +96,27 @@ def test_instants_are_stored_as_naive_utc_text_on_sqlite_and_read_back_in_utc() 
     assert back == paris
     assert back.tzinfo is UTC
     assert read("2021-11-15 10:00:00") == datetime(2021, 11, 15, 10, tzinfo=UTC)  # text without the fraction
+    # Texts this library does not write are still read as instants in UTC.
+    assert read("2021-11-15 11:00:00+01:00") == datetime(2021, 11, 15, 10, tzinfo=UTC)
+    assert read("2021-11-15T10:00:00.123") == datetime(2021, 11, 15, 10, 0, 0, 123000, tzinfo=UTC)
+    midnight = read("2021-11-15")
+    assert midnight == datetime(2021, 11, 15, tzinfo=UTC)
+    assert midnight.tzinfo is UTC
     with pytest.raises(ValueError, match="naive"):
         write(datetime(2021, 11, 15, 10))  # noqa: DTZ001 - the naive instant refused
+
+
+def test_stored_epreuve_rows_are_built_once_and_shared_and_enums_read_by_value() -> None:
+    from cyclades_adapters.sql.storage import JSON_CONVERTER
+    from cyclades_core.model.candidature import EpreuvePosition, Position
+
+    row = EpreuvePosition(
+        "E1", "Culture générale", "U1", True, 1, None, Position.BENEFICE, None, None, 15.0, 2021, "10"
+    )
+    stored = loads(dumps(JSON_CONVERTER.unstructure(row)))
+    first, second = (JSON_CONVERTER.structure(dict(stored), EpreuvePosition) for _ in range(2))
+    assert first == row
+    assert first is second  # equal stored rows: one immutable value
+    other = JSON_CONVERTER.structure({**stored, "grade": 12.0}, EpreuvePosition)
+    assert other.grade == 12.0
+    assert other.position is Position.BENEFICE

@@ -30,6 +30,8 @@ __all__ = ["ReportlabRenderer"]
 
 MARGIN = 15 * mm
 WIDTH = A4[0] - 2 * MARGIN
+#: The width a flowable of the page body gets: the document's frame pads each side by 6 pt.
+BODY = WIDTH - 12
 
 
 @cache
@@ -81,10 +83,11 @@ class _Line(Flowable):  # type: ignore[misc]
 
 
 def _line(text: str, style: str, width: float) -> Flowable:
-    """``text`` as a :class:`_Line` if it fits ``width``, else as a paragraph that wraps."""
-    chosen = _styles()[style]
-    if pdfmetrics.stringWidth(text, chosen.fontName, chosen.fontSize) <= width:
-        return _Line(text, chosen)
+    """``text`` as a :class:`_Line` if it fits ``width``, else as a paragraph that wraps. Whitespace is collapsed as a
+    paragraph would (runs of spaces, tabs and newlines become one space); a blank line stays a paragraph (no height)."""
+    chosen, words = _styles()[style], " ".join(text.split())
+    if words and pdfmetrics.stringWidth(words, chosen.fontName, chosen.fontSize) <= width:
+        return _Line(words, chosen)
     return _p(text, style)
 
 
@@ -128,11 +131,11 @@ class ReportlabRenderer:
         )  # fmt: skip
         story: list[Any] = [self._title_block(content), Spacer(1, 4 * mm)]
         for heading, lines in content.blocks:
-            block: list[Any] = [_line(heading, "heading", WIDTH)] if heading else [Spacer(1, 2 * mm)]
-            block += [_line(line, "text", WIDTH) for line in lines]
+            block: list[Any] = [_line(heading, "heading", BODY)] if heading else [Spacer(1, 2 * mm)]
+            block += [_line(line, "text", BODY) for line in lines]
             story.append(KeepTogether(block))
         for table in content.tables:
-            story += [Spacer(1, 2 * mm), _line(table.title, "heading", WIDTH), self._table(table.columns, table.rows)]
+            story += [Spacer(1, 2 * mm), _line(table.title, "heading", BODY), self._table(table.columns, table.rows)]
 
         class Numbered(_NumberedCanvas):
             verification = content.verification

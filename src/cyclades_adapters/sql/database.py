@@ -39,8 +39,6 @@ def _sqlite_engine(url: URL) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache per connection: lookups stay flat
-        cursor.execute("PRAGMA mmap_size=268435456")
         cursor.close()
 
     return engine

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -31,6 +31,7 @@ from cyclades_core.errors import StorageUnavailable
 
 __all__ = ["Encoded", "ParseCache", "Prepared", "PreparedSet", "dumps", "loads"]
 
+K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
 _PYFORMAT = re.compile(r"%\(([^)]+)\)s")
 _CURSOR = "cyclades.prepared_cursor"
@@ -54,32 +55,31 @@ def loads(text: str | bytes) -> Any:
     return orjson.loads(str(text) if type(text) is Encoded else text)  # orjson refuses subclasses of str
 
 
-class ParseCache(Generic[T]):
-    """Memoises ``parse(text)`` for the last ``size`` distinct texts parsed or written (thread-safe; the oldest
-    entry goes first).
+class ParseCache(Generic[K, T]):
+    """Memoises ``parse(key)`` for the last ``size`` distinct keys parsed or written (thread-safe; the oldest entry
+    goes first). Keys are JSON texts, or any hashable form of a parsed value.
 
-    Only for pure parsers into immutable values: the cache hands the same object to every reader of equal text.
+    Only for pure parsers into immutable values: the cache hands the same object to every reader of an equal key.
     """
 
-    def __init__(self, parse: Callable[[str], T], size: int = 512) -> None:
+    def __init__(self, parse: Callable[[K], T], size: int = 512) -> None:
         self._parse = parse
         self._size = size
-        self._entries: dict[str, T] = {}
+        self._entries: dict[K, T] = {}
         self._lock = threading.Lock()
 
-    def get(self, text: str) -> T:
-        with self._lock:
-            found = self._entries.get(text)
+    def get(self, key: K) -> T:
+        found = self._entries.get(key)  # one dictionary read is atomic; writes take the lock
         if found is not None:
             return found
-        value = self._parse(text)
-        self.put(text, value)
+        value = self._parse(key)
+        self.put(key, value)
         return value
 
-    def put(self, text: str, value: T) -> None:
-        """Seed the cache with a value and the text it was written as (a write's own encoding)."""
+    def put(self, key: K, value: T) -> None:
+        """Seed the cache with a value and the key it was written as (a write's own encoding)."""
         with self._lock:
-            self._entries[text] = value
+            self._entries[key] = value
             if len(self._entries) > self._size:
                 del self._entries[next(iter(self._entries))]
 

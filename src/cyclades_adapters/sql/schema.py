@@ -53,8 +53,9 @@ class UtcDateTime(TypeDecorator[datetime]):
 
     # On SQLite, one step each way instead of two (this decorator's, then DATETIME's regex-based one): the text is
     # SQLAlchemy's own storage format for DATETIME, ``2021-11-15 10:00:00.000000``, so both paths agree. An instant
-    # already in UTC is written as its ISO text without the offset, and read back by parsing the text with ``+00:00``
-    # appended (several times faster than ``replace(tzinfo=…)``; both give ``datetime.UTC`` itself).
+    # already in UTC is written as its ISO text without the offset, and such a text is read back by parsing it with
+    # ``+00:00`` appended (several times faster than ``replace(tzinfo=…)``; both give ``datetime.UTC`` itself). Any
+    # other ISO text (an offset, a date alone, a shorter fraction) takes the general path.
     def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
@@ -73,7 +74,11 @@ class UtcDateTime(TypeDecorator[datetime]):
             return super().result_processor(dialect, coltype)
 
         def process(value: str | None) -> datetime | None:
-            return None if value is None else datetime.fromisoformat(f"{value}+00:00")
+            if value is None:
+                return None
+            if len(value) in (19, 26):  # "YYYY-MM-DD HH:MM:SS[.ffffff]", as written: no offset, no date alone
+                return datetime.fromisoformat(f"{value}+00:00")
+            return self.process_result_value(datetime.fromisoformat(value), dialect)  # any other ISO text
 
         return process
 

@@ -18,6 +18,7 @@ from typing import Any, Self
 from attrs import evolve
 from cattrs import Converter
 from cattrs.fns import identity
+from cattrs.gen import make_dict_structure_fn
 from sqlalchemy import (
     ARRAY,
     Connection,
@@ -54,7 +55,14 @@ from cyclades_core.errors import (
 )
 from cyclades_core.model.account import Account, AccountKind, AccountState, Identity
 from cyclades_core.model.audit import AuditRecord
-from cyclades_core.model.candidature import Candidature, CandidatureContent, CandidatureState, EpreuveCount, Position
+from cyclades_core.model.candidature import (
+    Candidature,
+    CandidatureContent,
+    CandidatureState,
+    EpreuveCount,
+    EpreuvePosition,
+    Position,
+)
 from cyclades_core.model.catalogue import EvaluationMode
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import MailKind, OutboxMessage
@@ -66,17 +74,37 @@ __all__ = ["SqlUnitOfWork", "translate_integrity_error"]
 
 
 def _converter() -> Converter:
-    converter = Converter()
-    # The write path's hot spots: plain optional values are written as they are (inlined by cattrs' generated code),
-    # enums by their stored value (not the slower ``.value`` property).
+    """The converter of this adapter's own JSON documents: it reads only what it wrote, so it trusts the types it
+    finds (no detailed validation, plain optional values taken as they are)."""
+    converter = Converter(detailed_validation=False)
+    # The hot spots of a save (write) and of a read: plain optional values are taken as they are (inlined by cattrs'
+    # generated code), enums by their stored value (not the slower ``.value`` property, nor ``Enum.__call__``).
     for primitive in (str, int, bool, float):
         converter.register_unstructure_hook(primitive | None, identity)
+        converter.register_structure_hook(primitive | None, _as_it_is)
     converter.register_unstructure_hook(Enum, attrgetter("_value_"))
+    converter.register_structure_hook(Enum, _enum_member)
     converter.register_unstructure_hook(datetime, lambda d: d.astimezone(UTC).isoformat())
     converter.register_structure_hook(datetime, lambda v, _: datetime.fromisoformat(v).astimezone(UTC))
     converter.register_unstructure_hook(date, lambda d: d.isoformat())
     converter.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
+    # A candidature's épreuve rows repeat from one candidature to the next (the same spécialité, the same positions):
+    # each distinct row is built once and shared (the values are immutable), not once per épreuve per read.
+    build_epreuve = make_dict_structure_fn(EpreuvePosition, converter)
+    epreuves: ParseCache[tuple[tuple[str, Any], ...], EpreuvePosition] = ParseCache(
+        lambda items: build_epreuve(dict(items), EpreuvePosition), size=4096
+    )
+    converter.register_structure_hook(EpreuvePosition, lambda d, _: epreuves.get(tuple(d.items())))
     return converter
+
+
+def _as_it_is(value: Any, _: Any) -> Any:
+    return value
+
+
+def _enum_member(value: Any, kind: type[Enum]) -> Enum:
+    member = kind._value2member_map_.get(value)
+    return member if member is not None else kind(value)
 
 
 #: Private to this adapter: nested values (identity, candidature content, pièces) as JSON documents.
@@ -84,10 +112,10 @@ JSON_CONVERTER = _converter()
 
 #: Parsed JSON documents by their text: a candidature read again (at save time, or after this process wrote it) is
 #: not parsed again. The values are immutable, so sharing them is safe.
-_CONTENTS: ParseCache[CandidatureContent] = ParseCache(
+_CONTENTS: ParseCache[str, CandidatureContent] = ParseCache(
     lambda text: JSON_CONVERTER.structure(loads(text), CandidatureContent)
 )
-_IDENTITIES: ParseCache[Identity] = ParseCache(lambda text: JSON_CONVERTER.structure(loads(text), Identity))
+_IDENTITIES: ParseCache[str, Identity] = ParseCache(lambda text: JSON_CONVERTER.structure(loads(text), Identity))
 
 
 def translate_integrity_error(error: IntegrityError) -> Exception:
@@ -154,6 +182,11 @@ def _account(row: Any) -> Account:
         establishment_code=row.establishment_code,
         version=row.version,
     )
+
+
+#: Accounts by their row (every column, the version included): an account read again unchanged — each save locks
+#: its candidate's — is not rebuilt. The values are immutable, so sharing them is safe.
+_ACCOUNTS: ParseCache[tuple[Any, ...], Account] = ParseCache(lambda row: _account(_AccountRow(*row)), size=1024)
 
 
 def _candidature_row(c: Candidature, documents: dict[str, Any]) -> dict[str, Any]:
@@ -257,7 +290,7 @@ class _Accounts(_Repository):
     def lock(self, account_id: str) -> Account | None:
         # SQLite renders no FOR UPDATE: its units of work already hold the writer lock (BEGIN IMMEDIATE).
         rows = self._fetch("lock_account", {"b_id": account_id})
-        return _account(_AccountRow(*rows[0])) if rows else None
+        return _ACCOUNTS.get(rows[0]) if rows else None
 
     def _by(self, column: Any, value: str) -> Account | None:
         row = self._c.execute(select(*_ACCOUNT_COLUMNS).where(column == value)).first()
