@@ -139,6 +139,14 @@ EPREUVES_ARRAYS_SQL = (
 )
 
 
+def halfway(candidatures: list[Candidature]) -> list[Candidature]:
+    """The candidatures in the order the raw side goes over them: from the middle. Both sides save as many per
+    round; starting together, the raw side would always save the rows the library had just written (hot in every
+    cache) while the library found rows last written a whole turn before. From the middle, each side finds every row
+    as long after the other side's write."""
+    return candidatures[len(candidatures) // 2 :] + candidatures[: len(candidatures) // 2]
+
+
 def epreuve_arrays() -> tuple[list[object], ...]:
     return (list(range(15)), [f"E{i}" for i in range(15)], [None] * 15, ["INSCRIT"] * 15, ["PONCTUEL"] * 15)
 
@@ -156,7 +164,7 @@ class RawSqlite:
         self.db.execute("PRAGMA synchronous=FULL")
         # The schema's foreign keys enforced, as on the library's connections (no orphan row, F5).
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.next = itertools.cycle([(c.id, c.account_id) for c in candidatures]).__next__
+        self.next = itertools.cycle([(c.id, c.account_id) for c in halfway(candidatures)]).__next__
 
     def save(self) -> None:
         self.id, self.account_id = self.next()
@@ -199,7 +207,7 @@ class RawPostgres:
         import psycopg
 
         self.db = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
-        self.next = itertools.cycle([(c.id, c.account_id) for c in candidatures]).__next__
+        self.next = itertools.cycle([(c.id, c.account_id) for c in halfway(candidatures)]).__next__
 
     def save(self) -> None:
         self.id, self.account_id = self.next()
