@@ -230,6 +230,29 @@ def test_the_manager_lists_candidatures_with_their_state_and_filters(
     assert portal.management.candidatures(BESANCON, session_id="BTS-2030") == []
 
 
+@pytest.mark.rule("MGR-05")
+def test_the_manager_s_list_comes_by_pages_in_order_with_each_candidate_number(
+    portal: Portal, clock: ManualClock, token: str, candidature_id: str
+) -> None:
+    for i in range(4):
+        clock.advance(minutes=1)
+        register(portal, signed_in(portal, email=f"page{i}@exemple.fr", birth_name=f"PAGE{'X' * i}"))
+    everything = portal.management.candidatures(BESANCON)
+    assert len(everything) == 5
+    assert [r.created_at for r in everything] == sorted(r.created_at for r in everything)
+    assert all(r.candidate_number.isdigit() for r in everything)
+    pages, after = [], None
+    while page := portal.management.candidatures(BESANCON, after=after, limit=2):
+        pages.append(page)
+        after = page[-1]
+    assert [len(p) for p in pages] == [2, 2, 1]
+    assert [r for p in pages for r in p] == everything
+    for limit in (0, 1001):
+        with pytest.raises(ValidationError) as refused:
+            portal.management.candidatures(BESANCON, limit=limit)
+        assert refused.value.fields == ("limit",)
+
+
 def test_the_manager_counts_candidates_per_epreuve_option_position_and_mode(
     portal: Portal, token: str, candidature_id: str
 ) -> None:

@@ -9,7 +9,7 @@ rollback, uniqueness and conflicts behave exactly as a database's would.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
@@ -26,7 +26,13 @@ from cyclades_core.errors import (
 )
 from cyclades_core.model.account import Account, AccountState
 from cyclades_core.model.audit import AuditRecord
-from cyclades_core.model.candidature import Candidature, CandidatureState, EpreuveCount, count_epreuves
+from cyclades_core.model.candidature import (
+    Candidature,
+    CandidatureState,
+    EpreuveCount,
+    ListPosition,
+    count_epreuves,
+)
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import OutboxMessage
 from cyclades_core.model.pieces import Piece
@@ -166,6 +172,10 @@ class _Accounts:
 
     def get(self, account_id: str) -> Account | None:
         return self._db.accounts.get(account_id)
+
+    def get_many(self, account_ids: Collection[str]) -> Mapping[str, Account]:
+        found = ((account_id, self._db.accounts.get(account_id)) for account_id in account_ids)
+        return {account_id: account for account_id, account in found if account is not None}
 
     def lock(self, account_id: str) -> Account | None:
         return self._db.accounts.get(account_id)  # units of work are serialised already
@@ -367,6 +377,8 @@ class _Candidatures:
         session_id: str | None = None,
         specialite_code: str | None = None,
         state: CandidatureState | None = None,
+        after: ListPosition | None = None,
+        limit: int | None = None,
     ) -> Sequence[Candidature]:
         found = [
             c
@@ -375,8 +387,9 @@ class _Candidatures:
             and (session_id is None or c.session_id == session_id)
             and (specialite_code is None or c.content.qualification.specialite_code == specialite_code)
             and (state is None or c.state is state)
+            and (after is None or ListPosition.of(c) > after)
         ]
-        return sorted(found, key=lambda c: (c.session_id, c.academie_code, c.created_at, c.id))
+        return sorted(found, key=ListPosition.of)[:limit]
 
     def epreuve_counts(self, *, session_id: str, academie_codes: Sequence[str]) -> Sequence[EpreuveCount]:
         return count_epreuves(

@@ -8,7 +8,7 @@ check; uniqueness is the database's (unique constraints), and driver errors are 
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from operator import attrgetter
@@ -32,9 +32,11 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     or_,
     select,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -61,6 +63,7 @@ from cyclades_core.model.candidature import (
     CandidatureState,
     EpreuveCount,
     EpreuvePosition,
+    ListPosition,
     Position,
 )
 from cyclades_core.model.catalogue import EvaluationMode
@@ -287,6 +290,15 @@ class _Accounts(_Repository):
         row = self._c.execute(select(*_ACCOUNT_COLUMNS).where(t.accounts.c.id == account_id)).first()
         return _account(row) if row else None
 
+    def get_many(self, account_ids: Collection[str]) -> Mapping[str, Account]:
+        wanted = list(dict.fromkeys(account_ids))
+        found: dict[str, Account] = {}
+        for start in range(0, len(wanted), _IDS_PER_QUERY):
+            chunk = wanted[start : start + _IDS_PER_QUERY]
+            rows = self._c.execute(select(*_ACCOUNT_COLUMNS).where(t.accounts.c.id.in_(chunk)))
+            found.update((row.id, _account(row)) for row in rows)
+        return found
+
     def lock(self, account_id: str) -> Account | None:
         # SQLite renders no FOR UPDATE: its units of work already hold the writer lock (BEGIN IMMEDIATE).
         rows = self._fetch("lock_account", {"b_id": account_id})
@@ -473,6 +485,7 @@ _MUTABLE = ("specialite_code", "state", "version", "identity", "content", "updat
 _FIXED = ("account_id", "inscription_number", "session_id", "academie_code", "created_at")
 _EPREUVE_COLUMNS = ("candidature_id", "seq", "code", "option", "position", "mode")
 _EPREUVES_PER_INSERT = 100  # 600 parameters: far below every driver's limit
+_IDS_PER_QUERY = 500  # ids in one IN (…) list
 _ARRAY_BINDS = (
     bindparam("seqs", type_=ARRAY(Integer())), bindparam("codes", type_=ARRAY(Text())),
     bindparam("options", type_=ARRAY(Text())), bindparam("positions", type_=ARRAY(String())),
@@ -644,6 +657,8 @@ class _Candidatures(_Repository):
         session_id: str | None = None,
         specialite_code: str | None = None,
         state: CandidatureState | None = None,
+        after: ListPosition | None = None,
+        limit: int | None = None,
     ) -> Sequence[Candidature]:
         c = t.candidatures.c
         statement = select(*_CANDIDATURE_COLUMNS).where(c.academie_code.in_(list(academie_codes)))
@@ -653,7 +668,13 @@ class _Candidatures(_Repository):
             statement = statement.where(c.specialite_code == specialite_code)
         if state is not None:
             statement = statement.where(c.state == state.name)
-        statement = statement.order_by(c.session_id, c.academie_code, c.created_at, c.id)
+        key = (c.session_id, c.academie_code, c.created_at, c.id)
+        if after is not None:
+            # A row-value comparison (SQLite ≥ 3.15, PostgreSQL): the rows strictly after the last one of a page.
+            bound = (after.session_id, after.academie_code, after.created_at, after.candidature_id)
+            typed = (literal(value, column.type) for value, column in zip(bound, key, strict=True))
+            statement = statement.where(tuple_(*key) > tuple_(*typed))
+        statement = statement.order_by(*key).limit(limit)
         return [_candidature(row) for row in self._c.execute(statement)]
 
     def epreuve_counts(self, *, session_id: str, academie_codes: Sequence[str]) -> Sequence[EpreuveCount]:

@@ -32,6 +32,7 @@ __all__ = [
     "IllegalCandidatureTransition",
     "Informations",
     "KeptGrade",
+    "ListPosition",
     "Position",
     "Qualification",
     "compute_positions",
@@ -386,6 +387,21 @@ class Candidature:
     def correct_identity(self, identity: Identity, now: datetime) -> Candidature:
         """MGR-04: the managing service corrects the identity on request (the account follows)."""
         return evolve(self, identity=identity, version=self.version + 1, updated_at=now)
+
+
+@frozen(order=True)
+class ListPosition:
+    """Where a page of the managing service's list ends: the sort key of its last candidature. The list is ordered by
+    session, académie, creation instant and id; the next page holds the candidatures strictly after this key."""
+
+    session_id: str
+    academie_code: str
+    created_at: datetime
+    candidature_id: str
+
+    @classmethod
+    def of(cls, candidature: Candidature) -> ListPosition:
+        return cls(candidature.session_id, candidature.academie_code, candidature.created_at, candidature.id)
 
 
 @frozen

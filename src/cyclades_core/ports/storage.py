@@ -6,14 +6,14 @@ Adapters must pass the contract suites of :mod:`cyclades_core.testing.contracts`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
 from cyclades_core.model.account import Account
 from cyclades_core.model.audit import AuditRecord
-from cyclades_core.model.candidature import Candidature, CandidatureState, EpreuveCount
+from cyclades_core.model.candidature import Candidature, CandidatureState, EpreuveCount, ListPosition
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import OutboxMessage
 from cyclades_core.model.pieces import Piece
@@ -45,6 +45,11 @@ class AccountRepository(Protocol):
 
     def get(self, account_id: str) -> Account | None:
         """The account, or ``None``."""
+        ...
+
+    def get_many(self, account_ids: Collection[str]) -> Mapping[str, Account]:
+        """The accounts among ``account_ids`` that exist, by id (unknown ids are left out): one read for a page of
+        the managing service's list, however many ids (an adapter splits a long list itself)."""
         ...
 
     def lock(self, account_id: str) -> Account | None:
@@ -215,8 +220,12 @@ class CandidatureRepository(CandidatureIndex, Protocol):
         session_id: str | None = None,
         specialite_code: str | None = None,
         state: CandidatureState | None = None,
+        after: ListPosition | None = None,
+        limit: int | None = None,
     ) -> Sequence[Candidature]:
-        """The managing service's list (MGR-05): candidatures of these académies matching every given filter."""
+        """The managing service's list (MGR-05): candidatures of these académies matching every given filter,
+        ordered by :class:`~cyclades_core.model.candidature.ListPosition` (session, académie, creation instant, id);
+        with ``after``, only those strictly after it; at most ``limit`` of them (all when ``None``)."""
         ...
 
     def epreuve_counts(self, *, session_id: str, academie_codes: Sequence[str]) -> Sequence[EpreuveCount]:

@@ -30,7 +30,13 @@ from cyclades_core.errors import (
 )
 from cyclades_core.model.account import Account, AccountState
 from cyclades_core.model.audit import AuditRecord
-from cyclades_core.model.candidature import CandidatureState, EpreuvePosition, Position, count_epreuves
+from cyclades_core.model.candidature import (
+    CandidatureState,
+    EpreuvePosition,
+    ListPosition,
+    Position,
+    count_epreuves,
+)
 from cyclades_core.model.catalogue import (
     Academie,
     Announcement,
@@ -277,6 +283,21 @@ class StorageContract:
             assert uow.accounts.lock("missing") is None
             uow.accounts.update(evolve(account, version=account.version + 1))
             uow.commit()
+
+    def test_get_many_reads_the_existing_accounts_by_id(self, uow_factory: UnitOfWorkFactory) -> None:
+        accounts = [make_account(email=f"many{i}@exemple.fr") for i in range(3)]
+        with uow_factory() as uow:
+            for account in accounts:
+                uow.accounts.add(account)
+            uow.commit()
+        with uow_factory() as uow:
+            ids = [accounts[2].id, "missing", accounts[0].id, accounts[0].id]
+            assert dict(uow.accounts.get_many(ids)) == {accounts[2].id: accounts[2], accounts[0].id: accounts[0]}
+            assert dict(uow.accounts.get_many([])) == {}
+            many = [make_account(email=f"bulk{i}@exemple.fr") for i in range(1200)]  # more than one IN list
+            for account in many:
+                uow.accounts.add(account)
+            assert len(uow.accounts.get_many([a.id for a in many])) == 1200
 
     def test_removing_an_account_frees_its_email(self, uow_factory: UnitOfWorkFactory) -> None:
         account = make_account(email="gone@exemple.fr")
@@ -648,6 +669,37 @@ class StorageContract:
             assert [c.id for c in search(academie_codes=["10", "19"], state=CandidatureState.WITHDRAWN)] == [reims.id]
             assert [c.id for c in search(academie_codes=["10", "19"], specialite_code="31310")] != []
             assert search(academie_codes=["10"], specialite_code="99999") == []
+
+    def test_the_managers_list_pages_in_order_without_losing_or_repeating_a_candidature(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        """MGR-05 by pages: ordered by session, académie, creation instant and id (ties on the instant included);
+        each page starts strictly after the last one's position."""
+        start = datetime(2021, 11, 15, 10, 0, tzinfo=UTC)
+        made = []
+        for i in range(7):
+            account = self._active_account(uow_factory, f"page{i}@exemple.fr")
+            made.append(make_candidature(
+                account, academie_code="10" if i % 2 else "19", session_id="BTS-2022" if i < 5 else "BTS-2023",
+                now=start + timedelta(minutes=i // 3),
+            ))  # fmt: skip
+        with uow_factory() as uow:
+            for candidature in made:
+                uow.candidatures.add(candidature)
+            uow.commit()
+        expected = [c.id for c in sorted(made, key=ListPosition.of)]
+        with uow_factory() as uow:
+            search = uow.candidatures.search
+            assert [c.id for c in search(academie_codes=["10", "19"])] == expected
+            pages, after = [], None
+            while page := search(academie_codes=["10", "19"], after=after, limit=3):
+                pages.append([c.id for c in page])
+                after = ListPosition.of(page[-1])
+            assert [len(p) for p in pages] == [3, 3, 1]
+            assert [i for p in pages for i in p] == expected
+            assert search(academie_codes=["10", "19"], limit=0) == []
+            second = search(academie_codes=["10"], session_id="BTS-2022", after=ListPosition.of(made[1]))
+            assert [c.id for c in second] == [made[3].id]
 
     def test_effectifs_par_epreuve_count_the_current_version_of_active_candidatures(
         self, uow_factory: UnitOfWorkFactory

@@ -22,7 +22,7 @@ from cyclades_core.errors import (
     ValidationError,
 )
 from cyclades_core.model.audit import AuditRecord
-from cyclades_core.model.candidature import Candidature, CandidatureState, EpreuveCount
+from cyclades_core.model.candidature import Candidature, CandidatureState, EpreuveCount, ListPosition
 from cyclades_core.model.values import ErrorCollector
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
@@ -57,6 +57,11 @@ class Manager:
     academie_codes: tuple[str, ...]
 
 
+#: The managing service's list comes by pages of this many rows unless asked otherwise, and at most MAX_PAGE_SIZE.
+PAGE_SIZE = 200
+MAX_PAGE_SIZE = 1000
+
+
 @frozen
 class CandidatureRow:
     """One line of the manager's list (MGR-05)."""
@@ -70,6 +75,12 @@ class CandidatureRow:
     specialite_code: str
     state: CandidatureState
     version: int
+    created_at: datetime
+
+    @property
+    def position(self) -> ListPosition:
+        """Where this row stands in the list: pass the last row of a page as ``after`` for the next page."""
+        return ListPosition(self.session_id, self.academie_code, self.created_at, self.candidature_id)
 
     @property
     def state_label(self) -> str:
@@ -91,27 +102,35 @@ class ManagerService:
         specialite_code: str | None = None,
         state: CandidatureState | None = None,
         academie_code: str | None = None,
+        after: CandidatureRow | None = None,
+        limit: int = PAGE_SIZE,
     ) -> list[CandidatureRow]:
-        """MGR-05: every candidature of the manager's académies with its state, filtered."""
+        """MGR-05: the candidatures of the manager's académies with their state, filtered, by pages of at most
+        ``limit`` rows (1 to :data:`MAX_PAGE_SIZE`) in the order of :class:`CandidatureRow.position`: session,
+        académie, creation instant. The next page starts ``after`` the last row of this one; a page shorter than
+        ``limit`` is the last."""
+        if not 1 <= limit <= MAX_PAGE_SIZE:
+            raise ValidationError.single(
+                "limit", "out_of_range", f"Le nombre de lignes par page doit être compris entre 1 et {MAX_PAGE_SIZE}."
+            )
         if academie_code is not None and academie_code not in manager.academie_codes:
             with self._uow() as uow:
                 self._refuse(uow, manager, None, "list", academie_code)
         codes = [academie_code] if academie_code else list(manager.academie_codes)
         with self._uow() as uow:
             found = uow.candidatures.search(
-                academie_codes=codes, session_id=session_id, specialite_code=specialite_code, state=state
+                academie_codes=codes, session_id=session_id, specialite_code=specialite_code, state=state,
+                after=after.position if after else None, limit=limit,
+            )  # fmt: skip
+            accounts = uow.accounts.get_many({c.account_id for c in found})
+        return [
+            CandidatureRow(
+                c.id, str(accounts[c.account_id].candidate_number) if c.account_id in accounts else "-",
+                c.identity.display_name, c.inscription_number, c.session_id, c.academie_code,
+                c.content.qualification.specialite_code, c.state, c.version, c.created_at,
             )
-            rows = []
-            for c in found:
-                account = uow.accounts.get(c.account_id)
-                rows.append(
-                    CandidatureRow(
-                        c.id, str(account.candidate_number) if account else "-", c.identity.display_name,
-                        c.inscription_number, c.session_id, c.academie_code, c.content.qualification.specialite_code,
-                        c.state, c.version,
-                    )
-                )  # fmt: skip
-        return rows
+            for c in found
+        ]  # fmt: skip
 
     def effectifs(
         self, manager: Manager, session_id: str, *, academie_code: str | None = None
