@@ -15,6 +15,7 @@ from cyclades_adapters import Portal
 from cyclades_adapters.memory import MemoryDatabase, MemoryFileStore, SignatureScanner
 from cyclades_core.errors import (
     CandidatureNotFound,
+    ConfigurationError,
     FileTooLarge,
     ForbiddenError,
     ServiceClosed,
@@ -262,7 +263,7 @@ class TestWhatIsAccepted:
 
     def test_the_upload_limit_cannot_exceed_the_scanner_s(self) -> None:
         """H6: configuration check."""
-        with pytest.raises(ValueError, match="scanner"):
+        with pytest.raises(ConfigurationError, match=r"scanner\.max_bytes"):
             PieceService(uow=None, clock=None, accounts=None, store=MemoryFileStore(),  # type: ignore[arg-type]
                          scanner=SignatureScanner(max_bytes=1024), max_bytes=2048)  # fmt: skip
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from attrs import frozen
 
-from cyclades_core.errors import CandidatureNotFound, ForbiddenError, ValidationError
+from cyclades_core.errors import CandidatureNotFound, ConfigurationError, ForbiddenError, ValidationError
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import Candidature, CandidatureContent
 from cyclades_core.model.catalogue import DepositMode, PieceCondition, PieceRule
@@ -121,8 +121,9 @@ class PieceService:
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         if max_bytes > scanner.max_bytes:
-            raise ValueError(
-                f"the upload limit ({max_bytes} bytes) exceeds what the scanner analyses ({scanner.max_bytes} bytes)"
+            raise ConfigurationError(
+                f"max_bytes : la taille maximale d'un dépôt ({max_bytes} octets) dépasse ce que l'antivirus analyse"
+                f" (scanner.max_bytes = {scanner.max_bytes} octets)."
             )
         self._uow = uow
         self._clock = clock
