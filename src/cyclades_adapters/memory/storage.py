@@ -380,6 +380,8 @@ class _Candidatures:
         after: ListPosition | None = None,
         limit: int | None = None,
     ) -> Sequence[Candidature]:
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be ≥ 0, not {limit}")
         found = [
             c
             for c in self._db.candidatures.values()

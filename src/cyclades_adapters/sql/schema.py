@@ -178,6 +178,8 @@ candidatures = Table(
     _utc("updated_at"),
     UniqueConstraint("account_id", "inscription_number", name="uq_candidatures_inscription"),
     Index("ix_candidatures_manager", "academie_code", "session_id", "state"),
+    # The managing service's list, page by page: its order, so a page reads its rows and no more.
+    Index("ix_candidatures_list", "session_id", "academie_code", "created_at", "id"),
 )
 
 candidature_versions = Table(

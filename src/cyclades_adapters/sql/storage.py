@@ -660,6 +660,8 @@ class _Candidatures(_Repository):
         after: ListPosition | None = None,
         limit: int | None = None,
     ) -> Sequence[Candidature]:
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be ≥ 0, not {limit}")
         c = t.candidatures.c
         statement = select(*_CANDIDATURE_COLUMNS).where(c.academie_code.in_(list(academie_codes)))
         if session_id is not None:

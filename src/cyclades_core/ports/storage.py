@@ -225,7 +225,11 @@ class CandidatureRepository(CandidatureIndex, Protocol):
     ) -> Sequence[Candidature]:
         """The managing service's list (MGR-05): candidatures of these académies matching every given filter,
         ordered by :class:`~cyclades_core.model.candidature.ListPosition` (session, académie, creation instant, id);
-        with ``after``, only those strictly after it; at most ``limit`` of them (all when ``None``)."""
+        with ``after``, only those strictly after it; at most ``limit`` (≥ 0) of them, all when ``None``.
+
+        Session and académie codes compare as the storage compares text: by code point in memory and on SQLite, by
+        the database's collation on PostgreSQL (the same as Python's order under the ``C`` collation). Pages never
+        skip nor repeat a candidature either way: the order and ``after`` use the same comparison."""
         ...
 
     def epreuve_counts(self, *, session_id: str, academie_codes: Sequence[str]) -> Sequence[EpreuveCount]:

@@ -698,6 +698,8 @@ class StorageContract:
             assert [len(p) for p in pages] == [3, 3, 1]
             assert [i for p in pages for i in p] == expected
             assert search(academie_codes=["10", "19"], limit=0) == []
+            with pytest.raises(ValueError, match="limit"):
+                search(academie_codes=["10"], limit=-1)
             second = search(academie_codes=["10"], session_id="BTS-2022", after=ListPosition.of(made[1]))
             assert [c.id for c in second] == [made[3].id]
 

@@ -107,7 +107,7 @@ class ManagerService:
     ) -> list[CandidatureRow]:
         """MGR-05: the candidatures of the manager's académies with their state, filtered, by pages of at most
         ``limit`` rows (1 to :data:`MAX_PAGE_SIZE`) in the order of :class:`CandidatureRow.position`: session,
-        académie, creation instant. The next page starts ``after`` the last row of this one; a page shorter than
+        académie, creation instant, then id. The next page starts ``after`` the last row of this one; a page shorter than
         ``limit`` is the last."""
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValidationError.single(
