@@ -51,6 +51,10 @@ class _Clamd(socketserver.BaseRequestHandler):
         while size := struct.unpack("!I", _exactly(connection, 4))[0]:
             if len(received) + size > self.server.stream_max:
                 connection.sendall(b"INSTREAM size limit exceeded. ERROR\0")
+                if self.server.mode != "abrupt":  # let the client finish sending, then close: no reset
+                    connection.shutdown(socket.SHUT_WR)
+                    while connection.recv(65536):
+                        pass
                 return
             received += _exactly(connection, size)
         self.server.received.append(bytes(received))
@@ -133,6 +137,15 @@ def test_clamd_s_own_stream_limit_is_not_scanned_never_clean() -> None:
         verdict, reason = ClamdScanner(server.address, timeout=5).scan(b"x" * 5000)
     assert verdict is ScanVerdict.NOT_SCANNED
     assert "size limit exceeded" in reason
+
+
+def test_a_daemon_closing_mid_stream_is_not_scanned() -> None:
+    """clamd answers and closes as soon as a stream passes its limit; the rest of the file meets a closed socket."""
+    server = _FakeClamd(mode="abrupt", stream_max=1000)
+    for _ in _serving(server):
+        verdict, reason = ClamdScanner(server.address, timeout=5).scan(b"x" * (4 * 1024 * 1024))
+    assert verdict is ScanVerdict.NOT_SCANNED
+    assert reason
 
 
 @pytest.mark.parametrize("mode", ["silent", "garbled"])

@@ -86,13 +86,24 @@ class ClamdScanner:
 
     def _exchange(self, data: bytes) -> str:
         with self._connect() as connection:
-            connection.sendall(b"zINSTREAM\0")
-            view = memoryview(data)
-            for start in range(0, len(data), self._chunk):
-                piece = view[start : start + self._chunk]
-                connection.sendall(struct.pack("!I", len(piece)))
-                connection.sendall(piece)
-            connection.sendall(struct.pack("!I", 0))
+            try:
+                connection.sendall(b"zINSTREAM\0")
+                view = memoryview(data)
+                for start in range(0, len(data), self._chunk):
+                    piece = view[start : start + self._chunk]
+                    connection.sendall(struct.pack("!I", len(piece)))
+                    connection.sendall(piece)
+                connection.sendall(struct.pack("!I", 0))
+            except (BrokenPipeError, ConnectionResetError) as cut:
+                # clamd answers and closes mid-stream when a stream passes its StreamMaxLength: read that answer if
+                # it is still there (a reset may have discarded it).
+                try:
+                    reply = _read_reply(connection)
+                except OSError:
+                    reply = ""
+                if not reply:
+                    raise cut from None
+                return reply
             return _read_reply(connection)
 
 
