@@ -463,3 +463,59 @@ def test_a_candidate_reaches_only_its_own_documents_and_files(portal: Portal, to
     ):
         with pytest.raises(CandidatureNotFound):
             call()
+
+
+def authz_failures(portal: Portal) -> list[tuple[str, str | None, str]]:
+    assert isinstance(portal.storage, MemoryDatabase)
+    rows = portal.storage.audit.rows.values()
+    return [(r.actor, r.account_id, dict(r.details)["target"]) for r in rows if r.action == "authz_fail"]
+
+
+def test_two_candidates_by_two_documents_each_reach_only_their_own_and_crossings_are_logged(
+    portal: Portal, clock: ManualClock
+) -> None:
+    """L4: the matrix of 2 candidates × 2 documents. A candidate asking for the other's document gets the answer a
+    missing id gets (CandidatureNotFound, same message), and the crossing is logged as authz_fail; a missing id is
+    not an authorisation failure."""
+    people = {}
+    for email, name in (("a@exemple.fr", "ALPHA"), ("b@exemple.fr", "BRAVO")):
+        token = signed_in(portal, email=email, birth_name=name)
+        people[name] = (token, register(portal, token), portal.accounts.account(token).id)
+    kinds = (DocumentKind.CONFIRMATION, DocumentKind.DEMANDE_PIECES)
+    for asker, (token, _, _) in people.items():
+        for owner, (_, candidature_id, _) in people.items():
+            for kind in kinds:
+                if asker == owner:
+                    assert portal.documents.render(token, candidature_id, kind).data.startswith(b"%PDF-")
+                    continue
+                with pytest.raises(CandidatureNotFound) as crossed:
+                    portal.documents.render(token, candidature_id, kind)
+                with pytest.raises(CandidatureNotFound) as missing:
+                    portal.documents.render(token, "0" * 32, kind)
+                assert (crossed.value.code, str(crossed.value)) == (missing.value.code, str(missing.value))
+    alpha, bravo = people["ALPHA"], people["BRAVO"]
+    assert authz_failures(portal) == [
+        ("candidate", alpha[2], bravo[1]), ("candidate", alpha[2], bravo[1]),
+        ("candidate", bravo[2], alpha[1]), ("candidate", bravo[2], alpha[1]),
+    ]  # fmt: skip
+    with pytest.raises(CandidatureNotFound):  # G6: nor may one withdraw the other's candidature
+        portal.candidatures.withdraw(bravo[0], alpha[1], confirmed=True)
+    assert authz_failures(portal)[-1] == ("candidate", bravo[2], alpha[1])
+    assert portal.candidatures.mes_inscriptions(alpha[0]).cards[0].candidature_id == alpha[1]
+
+
+def test_another_academie_s_manager_is_refused_and_logged_on_pieces_and_documents(
+    portal: Portal, token: str, candidature_id: str
+) -> None:
+    """I1: status changes and publications are refused outside the manager's académies, and logged."""
+    upload(portal, token, candidature_id, "CINSIG01")
+    lyon = Manager("gest-lyon", ("10",))
+    with pytest.raises(ForbiddenError, match="votre académie"):
+        portal.pieces.review(lyon, candidature_id, "CINSIG01", PieceStatus.RECUE)
+    with pytest.raises(ForbiddenError, match="votre académie"):
+        portal.documents.publish(lyon, candidature_id, DocumentKind.CONVOCATION)
+    assert [(actor, target) for actor, _, target in authz_failures(portal)] == [
+        ("manager:gest-lyon", candidature_id), ("manager:gest-lyon", candidature_id),
+    ]  # fmt: skip
+    with pytest.raises(CandidatureNotFound):
+        portal.pieces.review(lyon, "0" * 32, "CINSIG01", PieceStatus.RECUE)

@@ -253,7 +253,7 @@ class CandidatureService:
         """CAN-12 "Modifier" (or POR-02, the pupil's préinscription): the saved content as a draft, while open."""
         principal = self._accounts.authenticate(session_token)
         with self._uow() as uow:
-            candidature = owned_candidature(uow, principal.account_id, candidature_id)
+            candidature = owned_candidature(uow, principal.account_id, candidature_id, self._clock.now())
         self.policy.require_open(candidature.session_id, candidature.academie_code)
         if not candidature.visible_to_candidate:
             raise CandidatureNotFound()
@@ -294,7 +294,11 @@ class CandidatureService:
             raise ValidationError.single("tab", "incomplete", "Le formulaire est incomplet.")
         with self._uow() as uow:
             account = self._account(uow, principal.account_id)
-            saved = owned_candidature(uow, account.id, draft.candidature_id) if draft.candidature_id else None
+            saved = (
+                owned_candidature(uow, account.id, draft.candidature_id, self._clock.now())
+                if draft.candidature_id
+                else None
+            )
         return self._recapitulatif(account, session, draft.academie_code, content, saved)
 
     def save(self, session_token: str, draft: CandidatureDraft) -> SaveConfirmation:
@@ -334,7 +338,7 @@ class CandidatureService:
                 )
                 uow.candidatures.add(candidature)
             else:
-                current = owned_candidature(uow, account.id, draft.candidature_id)
+                current = owned_candidature(uow, account.id, draft.candidature_id, self._clock.now())
                 if (current.session_id, current.academie_code) != (draft.session_id, draft.academie_code):
                     raise CandidatureNotFound()  # a draft cannot move a candidature to another session or académie
                 if current.version != draft.base_version:
@@ -384,7 +388,7 @@ class CandidatureService:
         principal = self._accounts.authenticate(session_token)
         with self._uow() as uow:
             account = self._account(uow, principal.account_id)
-            candidature = owned_candidature(uow, account.id, candidature_id)
+            candidature = owned_candidature(uow, account.id, candidature_id, self._clock.now())
         if not candidature.visible_to_candidate:
             raise CandidatureNotFound()
         session = self._session(candidature.session_id)
@@ -394,14 +398,14 @@ class CandidatureService:
         """ "Mes documents" of one candidature (DOC-03)."""
         principal = self._accounts.authenticate(session_token)
         with self._uow() as uow:
-            candidature = owned_candidature(uow, principal.account_id, candidature_id)
+            candidature = owned_candidature(uow, principal.account_id, candidature_id, self._clock.now())
             return tuple(uow.documents.for_candidature(candidature.id))
 
     def open_document(self, session_token: str, candidature_id: str, kind: DocumentKind) -> PublishedDocument:
         """The candidate opens a document: it is marked seen, which puts out the envelope (CAN-14)."""
         principal = self._accounts.authenticate(session_token)
         with self._uow() as uow:
-            candidature = owned_candidature(uow, principal.account_id, candidature_id)
+            candidature = owned_candidature(uow, principal.account_id, candidature_id, self._clock.now())
             document = uow.documents.get(candidature.id, kind)
             if document is None:
                 raise CandidatureNotFound("Ce document n'est pas publié.")
@@ -433,7 +437,7 @@ class CandidatureService:
         now = self._clock.now()
         session = self._session(candidature.session_id)
         with self._uow() as uow:
-            current = owned_candidature(uow, account_id, candidature_id)
+            current = owned_candidature(uow, account_id, candidature_id, self._clock.now())
             if current.state is CandidatureState.WITHDRAWN:
                 return
             withdrawn = current.withdraw(now)
@@ -454,7 +458,7 @@ class CandidatureService:
         principal = self._accounts.authenticate(session_token)
         with self._uow() as uow:
             account = self._account(uow, principal.account_id)
-            candidature = owned_candidature(uow, account.id, candidature_id)
+            candidature = owned_candidature(uow, account.id, candidature_id, self._clock.now())
         if candidature.state is CandidatureState.WITHDRAWN:
             return account.id, candidature
         if not candidature.visible_to_candidate:

@@ -7,7 +7,7 @@ import re
 
 from attrs import evolve, frozen
 
-from cyclades_core.errors import CandidatureNotFound, CatalogueNotFound, ForbiddenError
+from cyclades_core.errors import CandidatureNotFound, CatalogueNotFound
 from cyclades_core.model.account import Account
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import AcquisKind, Candidature, EpreuvePosition
@@ -23,7 +23,7 @@ from cyclades_core.timeutil import format_date, format_datetime, paris
 from cyclades_core.usecases.accounts import AccountService
 from cyclades_core.usecases.candidatures import CandidatureService, Recapitulatif
 from cyclades_core.usecases.management import Manager
-from cyclades_core.usecases.ownership import owned_candidature
+from cyclades_core.usecases.ownership import managed_candidature, owned_candidature
 
 __all__ = [
     "FORMULAIRES_MESSAGE",
@@ -244,7 +244,7 @@ class DocumentService:
         now = self._clock.now()
         with self._uow() as uow:
             principal = self._accounts.principal_in(uow, session_token)
-            candidature = owned_candidature(uow, principal.account_id, candidature_id)
+            candidature = owned_candidature(uow, principal.account_id, candidature_id, self._clock.now())
             document = uow.documents.get(candidature.id, kind)
             if document is None:
                 raise CandidatureNotFound("Ce document n'est pas publié.")
@@ -257,7 +257,9 @@ class DocumentService:
     def formulaires(self, session_token: str, candidature_id: str) -> tuple[str, ...]:
         """DOC-04: "Les formulaires" exists and is empty for the BTS."""
         with self._uow() as uow:
-            owned_candidature(uow, self._accounts.principal_in(uow, session_token).account_id, candidature_id)
+            owned_candidature(
+                uow, self._accounts.principal_in(uow, session_token).account_id, candidature_id, self._clock.now()
+            )
             uow.commit()
         return ()
 
@@ -266,9 +268,7 @@ class DocumentService:
         version and lights the envelope."""
         now = self._clock.now()
         with self._uow() as uow:
-            candidature = uow.candidatures.get(candidature_id)
-            if candidature is None or candidature.academie_code not in manager.academie_codes:
-                raise ForbiddenError("Cette candidature ne relève pas de votre académie.")
+            candidature = managed_candidature(uow, manager, candidature_id, now)
             previous = uow.documents.get(candidature.id, kind)
             version = (
                 candidature.version if kind is DocumentKind.CONFIRMATION else (previous.version + 1 if previous else 1)

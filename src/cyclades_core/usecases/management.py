@@ -44,6 +44,7 @@ from cyclades_core.usecases.forms import (
     QualificationForm,
     parse_content,
 )
+from cyclades_core.usecases.ownership import managed_candidature, refuse_manager
 from cyclades_core.usecases.publication import publish_confirmation
 
 __all__ = ["CandidatureRow", "EstablishmentService", "Manager", "ManagerService", "PreinscriptionForm"]
@@ -220,22 +221,10 @@ class ManagerService:
         return changed
 
     def _managed(self, uow: UnitOfWork, manager: Manager, candidature_id: str) -> Candidature:
-        candidature = uow.candidatures.get(candidature_id)
-        if candidature is None:
-            raise CandidatureNotFound()
-        if candidature.academie_code not in manager.academie_codes:
-            self._refuse(uow, manager, candidature.account_id, candidature_id, candidature.academie_code)
-        return candidature
+        return managed_candidature(uow, manager, candidature_id, self._clock.now())
 
     def _refuse(self, uow: UnitOfWork, manager: Manager, account_id: str | None, what: str, academie: str) -> None:
-        """Log ``authz_fail`` (committed on its own: the refused act wrote nothing), then refuse."""
-        uow.rollback()
-        uow.audit.append(
-            AuditRecord.of(self._clock.now(), "authz_fail", f"manager:{manager.id}", account_id, target=what,
-                           academie=academie)
-        )  # fmt: skip
-        uow.commit()
-        raise ForbiddenError("Cette candidature ne relève pas de votre académie.")
+        refuse_manager(uow, manager, account_id, what, academie, self._clock.now())
 
 
 @frozen(kw_only=True)

@@ -1,17 +1,55 @@
-"""Object-scoped access (L4): a candidate reaches only its own candidatures."""
+"""Object-scoped access: a candidate reaches only its own candidatures (L4), a manager only those of its académies
+(MGR-06, I1). Every refusal of an existing object is logged as ``authz_fail``."""
 
 from __future__ import annotations
 
-from cyclades_core.errors import CandidatureNotFound
+from datetime import datetime
+from typing import TYPE_CHECKING, NoReturn
+
+from cyclades_core.errors import CandidatureNotFound, ForbiddenError
+from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import Candidature
 from cyclades_core.ports.storage import UnitOfWork
 
-__all__ = ["owned_candidature"]
+if TYPE_CHECKING:
+    from cyclades_core.usecases.management import Manager
+
+__all__ = ["log_refusal", "managed_candidature", "owned_candidature", "refuse_manager"]
 
 
-def owned_candidature(uow: UnitOfWork, account_id: str, candidature_id: str) -> Candidature:
-    """The candidature if it belongs to the account; another's answers exactly like a missing one."""
+def owned_candidature(uow: UnitOfWork, account_id: str, candidature_id: str, now: datetime) -> Candidature:
+    """The candidature if it belongs to the account. Another account's answers exactly like a missing one
+    (``CandidatureNotFound``), and the attempt is logged as ``authz_fail`` (L4)."""
     candidature = uow.candidatures.get(candidature_id)
-    if candidature is None or candidature.account_id != account_id:
+    if candidature is None:
+        raise CandidatureNotFound()
+    if candidature.account_id != account_id:
+        log_refusal(uow, now, "candidate", account_id, target=candidature_id)
         raise CandidatureNotFound()
     return candidature
+
+
+def log_refusal(uow: UnitOfWork, now: datetime, actor: str, account_id: str | None, **details: object) -> None:
+    """Log ``authz_fail``, committed on its own: whatever the refused act had written is rolled back first."""
+    uow.rollback()
+    uow.audit.append(AuditRecord.of(now, "authz_fail", actor, account_id, **details))
+    uow.commit()
+
+
+def managed_candidature(uow: UnitOfWork, manager: Manager, candidature_id: str, now: datetime) -> Candidature:
+    """The candidature if it belongs to one of the manager's académies; another académie's is refused
+    (``ForbiddenError``) and logged as ``authz_fail``; a missing one is ``CandidatureNotFound``."""
+    candidature = uow.candidatures.get(candidature_id)
+    if candidature is None:
+        raise CandidatureNotFound()
+    if candidature.academie_code not in manager.academie_codes:
+        refuse_manager(uow, manager, candidature.account_id, candidature_id, candidature.academie_code, now)
+    return candidature
+
+
+def refuse_manager(
+    uow: UnitOfWork, manager: Manager, account_id: str | None, target: str, academie: str, now: datetime
+) -> NoReturn:
+    """Log the manager's ``authz_fail`` on ``target`` (a candidature, or what was listed), then refuse."""
+    log_refusal(uow, now, f"manager:{manager.id}", account_id, target=target, academie=academie)
+    raise ForbiddenError("Cette candidature ne relève pas de votre académie.")

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from attrs import frozen
 
-from cyclades_core.errors import CandidatureNotFound, ConfigurationError, ForbiddenError, ValidationError
+from cyclades_core.errors import CandidatureNotFound, ConfigurationError, ValidationError
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import Candidature, CandidatureContent
 from cyclades_core.model.catalogue import DepositMode, PieceCondition, PieceRule
@@ -24,7 +24,7 @@ from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from cyclades_core.timeutil import format_date, paris
 from cyclades_core.usecases.accounts import AccountService
 from cyclades_core.usecases.management import Manager
-from cyclades_core.usecases.ownership import owned_candidature
+from cyclades_core.usecases.ownership import managed_candidature, owned_candidature
 
 __all__ = [
     "VALIDATE_WARNING",
@@ -281,9 +281,7 @@ class PieceService:
         if comment is not None and len(comment) > 500:
             raise ValidationError.single("comment", "too_long", "Le commentaire ne peut pas dépasser 500 caractères.")
         with self._uow() as uow:
-            candidature = uow.candidatures.get(candidature_id)
-            if candidature is None or candidature.academie_code not in manager.academie_codes:
-                raise ForbiddenError("Cette candidature ne relève pas de votre académie.")
+            candidature = managed_candidature(uow, manager, candidature_id, now)
             piece = self._piece(uow, candidature.id, code)
             reviewed = piece.review(status, received_on, comment)
             uow.pieces.update(reviewed)
@@ -301,7 +299,9 @@ class PieceService:
     def _own(self, uow: UnitOfWork, session_token: str, candidature_id: str, *, write: bool = False) -> Candidature:
         """The signed-in candidate's own candidature; to change its pièces it must still be in Mes inscriptions
         (not withdrawn, set aside or deleted)."""
-        candidature = owned_candidature(uow, self._accounts.principal_in(uow, session_token).account_id, candidature_id)
+        candidature = owned_candidature(
+            uow, self._accounts.principal_in(uow, session_token).account_id, candidature_id, self._clock.now()
+        )
         if write and not candidature.visible_to_candidate:
             raise CandidatureNotFound()
         return candidature
