@@ -177,6 +177,21 @@ class TestFailuresAndThrottling:
         with pytest.raises(InvalidCredentials):
             portal.accounts.login("accrall@ac-rennes.fr", PASSWORD)
 
+    def test_the_cyclades_login_feeds_the_same_counter_as_the_candidate_number(
+        self, portal: Portal, clock: ManualClock
+    ) -> None:
+        """C2: a scolaire account's Cyclades login (any case) and candidate number count against one limit."""
+        papillon = portal.accounts.register_scolaire(pupil())
+        free = AccountSettings().login_throttle.free_failures
+        identifiers = [papillon.login, str(papillon.candidate_number), papillon.login.upper()] * free
+        for identifier in identifiers[:free]:
+            with pytest.raises(InvalidCredentials):
+                portal.accounts.login(identifier, "Wrong*Pass9")
+        with pytest.raises(InvalidCredentials):
+            portal.accounts.login(str(papillon.candidate_number), papillon.initial_password)
+        clock.advance(AccountSettings().login_throttle.base_delay)
+        assert portal.accounts.login(papillon.login, papillon.initial_password).must_change_password is True
+
     def test_delays_rise_and_a_success_resets_the_counter(
         self, portal: Portal, active_account: ActiveAccount, clock: ManualClock
     ) -> None:
@@ -214,6 +229,22 @@ class TestFailuresAndThrottling:
         assert "Wrong*Pass9" not in dump
         assert first.session_token not in dump
         assert "accrall@ac-rennes.fr" not in dump
+
+    def test_the_last_free_failure_and_throttled_attempts_are_logged_as_such(
+        self, portal: Portal, active_account: ActiveAccount, database: MemoryDatabase
+    ) -> None:
+        """C7: ``authn_login_fail`` up to the limit, ``authn_login_fail_max`` when it is reached, then
+        ``authn_login_lock`` for attempts the throttle refuses (the right password included)."""
+        first = active_account()
+        free = AccountSettings().login_throttle.free_failures
+        for _ in range(free):
+            with pytest.raises(InvalidCredentials):
+                portal.accounts.login("accrall@ac-rennes.fr", "Wrong*Pass9")
+        with pytest.raises(InvalidCredentials):
+            portal.accounts.login("accrall@ac-rennes.fr", PASSWORD)
+        actions = [r.action for r in database.audit.rows.values() if r.account_id == first.account_id]
+        failures = [a for a in actions if a.startswith("authn_login_") and a != "authn_login_success"]
+        assert failures == ["authn_login_fail"] * (free - 1) + ["authn_login_fail_max", "authn_login_lock"]
 
     def test_passwords_are_stored_only_as_salted_hashes(self, portal: Portal, database: MemoryDatabase) -> None:
         created = portal.accounts.create_account(form())

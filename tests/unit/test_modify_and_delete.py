@@ -19,6 +19,7 @@ from cyclades_core.errors import (
     ValidationError,
 )
 from cyclades_core.model.account import Identity
+from cyclades_core.model.candidature import CandidatureState
 from cyclades_core.model.mail import MailKind
 from cyclades_core.testing import make_candidature, run_concurrently
 from cyclades_core.usecases import AccountSettings, IdentityForm, LoginResult
@@ -44,13 +45,14 @@ def identity_form(**overrides: Any) -> IdentityForm:
     return IdentityForm(**values)
 
 
-def attach_candidature(portal: Portal, account_id: str) -> Identity:
+def attach_candidature(portal: Portal, account_id: str, state: CandidatureState = CandidatureState.ACTIVE) -> Identity:
     """What a candidature's save does to the account side: add it, with the identity snapshot, in one unit of work."""
     with portal.unit_of_work() as uow:
         account = uow.accounts.get(account_id)
         if account is None:
             raise AccountNotFound()
-        candidature = make_candidature(account, inscription_number=uow.candidatures.next_inscription_number(account_id))
+        number = uow.candidatures.next_inscription_number(account_id)
+        candidature = make_candidature(account, inscription_number=number, state=state)
         uow.candidatures.add(candidature)
         uow.commit()
         return candidature.identity
@@ -178,15 +180,18 @@ class TestDeleteAccount:
     def test_deletion_is_refused_with_the_guide_s_words_while_a_candidature_is_attached(
         self, portal: Portal, active_account: ActiveAccount
     ) -> None:
-        """F4 (a withdrawn candidature stays attached, so it counts too)."""
-        session = active_account()
-        attach_candidature(portal, session.account_id)
-        with pytest.raises(AccountHasCandidatures) as refused:
-            portal.accounts.delete_account(session.session_token)
-        assert refused.value.message == (
-            "Le compte ne peut pas être supprimé car une ou plusieurs candidatures y sont attachées"
-        )
-        assert portal.accounts.account(session.session_token).id == session.account_id
+        """F4 / L6: refused while any candidature is attached, a désinscrite one as much as an active one; the
+        account is unchanged."""
+        for state in (CandidatureState.WITHDRAWN, CandidatureState.ACTIVE):
+            session = active_account(email=f"{state.name.lower()}@exemple.fr")
+            attach_candidature(portal, session.account_id, state)
+            before = portal.accounts.account(session.session_token)
+            with pytest.raises(AccountHasCandidatures) as refused:
+                portal.accounts.delete_account(session.session_token)
+            assert refused.value.message == (
+                "Le compte ne peut pas être supprimé car une ou plusieurs candidatures y sont attachées"
+            )
+            assert portal.accounts.account(session.session_token) == before
 
     def test_deletion_erases_the_personal_data_sessions_links_and_pending_mails(
         self, portal: Portal, active_account: ActiveAccount, database: MemoryDatabase

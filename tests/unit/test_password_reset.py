@@ -34,6 +34,24 @@ class TestForgottenPassword:
         assert [m.recipient for m in resets] == ["paul.martin@l.com"] * 2
         assert "https://cyclades.exemple.fr/modifier-mon-mot-de-passe?jeton=" in resets[0].body
 
+    @pytest.mark.parametrize(
+        ("look_alike", "resets_to_karl"),
+        [("\u212aarl@exemple.fr", 1), ("KARL@EXEMPLE.FR\u200b", 0), ("ka\u0131rl@exemple.fr", 0),
+         ("k\u0430rl@exemple.fr", 0)],
+        ids=["kelvin-sign-folds-to-k", "zero-width", "dotless-i", "cyrillic-a"],
+    )  # fmt: skip
+    def test_a_look_alike_email_never_gets_the_owner_s_link(
+        self, portal: Portal, active_account: ActiveAccount, look_alike: str, resets_to_karl: int
+    ) -> None:
+        """E1 (Django's unicode collision, CVE-2019-19844): whatever a look-alike address resolves to, a reset link is
+        only ever mailed to the address on record, never to the string submitted."""
+        active_account(email="karl@exemple.fr")
+        before = len(mails(portal, MailKind.PASSWORD_RESET))
+        portal.accounts.request_password_reset(look_alike)
+        resets = mails(portal, MailKind.PASSWORD_RESET)[before:]
+        assert [m.recipient for m in resets] == ["karl@exemple.fr"] * resets_to_karl
+        assert look_alike not in repr(mails(portal))
+
     def test_the_link_sets_a_new_password_once(self, portal: Portal, active_account: ActiveAccount) -> None:
         active_account()
         portal.accounts.request_password_reset("accrall@ac-rennes.fr")
