@@ -71,7 +71,9 @@ def default_hasher() -> PasswordHasher:
         return ScryptHasher()
 
 
-def _storage(url: str, migrate: bool) -> tuple[object, UnitOfWorkFactory, CandidateNumberAllocator, RateLimiter]:
+def _storage(
+    url: str, migrate: bool, check: bool
+) -> tuple[object, UnitOfWorkFactory, CandidateNumberAllocator, RateLimiter]:
     scheme = urlsplit(url).scheme
     if scheme == "memory":
         from cyclades_adapters.memory import MemoryCandidateNumberAllocator, MemoryDatabase, MemoryRateLimiter
@@ -88,6 +90,8 @@ def _storage(url: str, migrate: bool) -> tuple[object, UnitOfWorkFactory, Candid
         sql = SqlDatabase(url)
         if migrate:
             sql.upgrade()
+        if check:
+            sql.check()  # J4: the outbox relays only durable commits
         return sql, sql.unit_of_work, SqlCandidateNumberAllocator(sql), SqlRateLimiter(sql)
     raise ConfigurationError(
         f"storage_url / {DATABASE_URL_ENV} : schéma de stockage non pris en charge {scheme!r} dans {url!r} "
@@ -138,6 +142,7 @@ def build_portal(
     document_key: bytes | None = None,
     environ: Mapping[str, str] | None = None,
     migrate: bool = False,
+    check_storage: bool = True,
 ) -> Portal:
     """Build a portal. Every argument is optional; ``None`` means the embedded default.
 
@@ -148,11 +153,13 @@ def build_portal(
     ``file_store`` defaults to an in-memory store (use ``FileSystemFileStore(root)`` for real deployments, with a
     root outside any served directory); ``scanner`` to the built-in signature scanner; ``renderer`` to the simple
     PDF renderer; ``mailer`` to an in-memory mailer (use ``SmtpMailer`` or ``EmlFolderMailer``), driven by
-    ``portal.relay``.
+    ``portal.relay``. With SQL storage the durability settings are checked at once (``SqlDatabase.check``, J4):
+    a database that cannot be reached raises ``StorageUnavailable`` here, unless ``check_storage=False`` (a
+    process built before its database is up; the check is then left to ``cyclades db upgrade``).
     """
     env = os.environ if environ is None else environ
     url = storage_url or env.get(DATABASE_URL_ENV) or DEFAULT_STORAGE_URL
-    storage, uow, numbers, limiter = _storage(url, migrate)
+    storage, uow, numbers, limiter = _storage(url, migrate, check_storage)
     if clock is None:
         from cyclades_adapters.system import SystemClock
 

@@ -12,6 +12,7 @@ from cyclades_adapters.sql import SqlDatabase
 from cyclades_core.errors import ConfigurationError, StorageUnavailable
 from cyclades_core.testing import PlainHasher
 from tests.conftest import form
+from tests.sql_support import postgres_url
 
 
 def test_the_embedded_default_is_memory() -> None:
@@ -39,9 +40,22 @@ def test_an_in_memory_sqlite_is_refused(tmp_path: Path) -> None:
         build_portal("sqlite:///:memory:", environ={})
 
 
-def test_an_unreachable_database_is_a_clear_error() -> None:
-    portal = build_portal(
-        "postgresql+psycopg://nobody@127.0.0.1:1/nothing?connect_timeout=1", hasher=PlainHasher(), environ={}
-    )
+UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:1/nothing?connect_timeout=1"
+
+
+def test_an_unreachable_database_is_a_clear_error_at_start_up_or_at_first_use() -> None:
+    with pytest.raises(StorageUnavailable, match="indisponible"):
+        build_portal(UNREACHABLE, hasher=PlainHasher(), environ={})
+    portal = build_portal(UNREACHABLE, hasher=PlainHasher(), environ={}, check_storage=False)
     with pytest.raises(StorageUnavailable, match="indisponible"):
         portal.accounts.create_account(form())
+
+
+def test_the_start_up_check_refuses_a_database_that_would_lose_committed_mails() -> None:
+    """J4: the portal is not built on a PostgreSQL whose commits are not durable (synchronous_commit=off); on
+    SQLite the adapter sets WAL and synchronous=FULL itself, and the check reads them back."""
+    url = postgres_url()
+    asynchronous = f"{url}{'&' if '?' in url else '?'}options=-csynchronous_commit%3Doff"
+    with pytest.raises(ConfigurationError, match="synchronous_commit"):
+        build_portal(asynchronous, hasher=PlainHasher(), environ={})
+    assert build_portal(url, hasher=PlainHasher(), environ={}).storage_url == url

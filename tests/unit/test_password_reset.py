@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import pytest
 
-from cyclades_adapters import Portal
+from cyclades_adapters import Portal, build_portal
 from cyclades_adapters.memory import MemoryDatabase
 from cyclades_core.errors import InvalidCredentials, InvalidLink, LinkExpired, SessionExpired, ValidationError
-from cyclades_core.model.mail import MailKind
+from cyclades_core.model.mail import MailKind, OutboxMessage
 from cyclades_core.testing import CountingHasher, ManualClock, PlainHasher, link_in, run_concurrently
 from cyclades_core.usecases import AccountSettings, LoginResult, ResetRequested
-from tests.conftest import PASSWORD, activation_token, form, fresh_portal, last_link, mails
+from tests.conftest import PASSWORD, T0, activation_token, form, fresh_portal, last_link, mails
 
 ActiveAccount = Callable[..., LoginResult]
 NEW = "Nouv3au*Mdp"
@@ -168,13 +169,30 @@ class TestNoMoreThanTheGuideSays:
         assert len(mails(portal, MailKind.PASSWORD_RESET)) <= 5
         assert portal.accounts.login("accrall@ac-rennes.fr", PASSWORD)
 
-    def test_a_request_only_writes_the_outbox(self, portal: Portal, active_account: ActiveAccount) -> None:
-        """E3: delivery is asynchronous; the request returns once the outbox row is written."""
-        active_account()
+    def test_a_request_only_writes_the_outbox_and_never_waits_for_the_mail_server(self) -> None:
+        """E3: delivery is asynchronous. With a mailer that blocks until released, the request still returns (it
+        never calls the mailer); only the relay does, later."""
+        release, calls = threading.Event(), []
+
+        class BlockingMailer:
+            def send(self, message: OutboxMessage) -> None:
+                calls.append(message.kind)
+                release.wait(5)
+
+        portal = build_portal(
+            clock=ManualClock(T0), hasher=PlainHasher(), mailer=BlockingMailer(), environ={},
+            settings=AccountSettings(base_url="https://cyclades.exemple.fr"),
+        )  # fmt: skip
+        portal.accounts.create_account(form())
+        portal.accounts.activate(activation_token(portal))
         portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+        assert calls == []
         pending = mails(portal, MailKind.PASSWORD_RESET)
         assert len(pending) == 1
         assert pending[0].sent_at is None
+        release.set()
+        portal.relay.run_until_idle()
+        assert MailKind.PASSWORD_RESET in calls
 
 
 @pytest.mark.rule("ACC-03")

@@ -123,8 +123,9 @@ class SqlDatabase:
 
     def check(self) -> dict[str, object]:
         """The durability settings the outbox relies on (J4): WAL and synchronous=FULL on SQLite; synchronous
-        commits on PostgreSQL. Raises ConfigurationError otherwise."""
-        with self.engine.connect() as connection:
+        commits on PostgreSQL. Raises ConfigurationError otherwise, StorageUnavailable if the database cannot be
+        reached. ``build_portal`` runs it at start-up."""
+        with self.transaction() as connection:
             if self.dialect == "sqlite":
                 found = {
                     "journal_mode": connection.exec_driver_sql("PRAGMA journal_mode").scalar(),
@@ -137,7 +138,6 @@ class SqlDatabase:
                 found = {"synchronous_commit": connection.exec_driver_sql("SHOW synchronous_commit").scalar()}
                 if found["synchronous_commit"] == "off":
                     raise ConfigurationError("PostgreSQL : synchronous_commit ne doit pas être à off.")
-            connection.rollback()
         return found
 
     def dispose(self) -> None:
