@@ -59,6 +59,7 @@ class AccountLifecycle(RuleBasedStateMachine):
         self.model: dict[str, ModelAccount] = {}  # email key -> account
         self.dead_sessions: list[str] = []
         self.candidatures = 0
+        self.versions: dict[str, int] = {}  # account id -> the version last seen
 
     @property
     def db(self) -> MemoryDatabase:
@@ -137,6 +138,14 @@ class AccountLifecycle(RuleBasedStateMachine):
         erased = self.portal.accounts.purge_unactivated()
         doomed = [key for key, account in self.model.items() if self._expired(account)]
         assert erased == len(doomed)
+        now = self.clock.now()
+        assert (
+            not [  # N1: no pending account past its 48 h survives a purge
+                a
+                for a in self.db.accounts.rows.values()
+                if a.state is AccountState.PENDING and a.activation_deadline < now
+            ]
+        )
         for key in doomed:
             self.dead_sessions.extend(self.model.pop(key).sessions)
 
@@ -220,6 +229,14 @@ class AccountLifecycle(RuleBasedStateMachine):
             assert (stored.state is AccountState.ACTIVE) == account.active
         keys = [a.email.key for a in rows.values() if a.email]
         assert len(keys) == len(set(keys))
+
+    @invariant()
+    def versions_only_move_up_by_whole_steps(self) -> None:
+        """N1: an account's version starts at 1 and never goes back; each write raises it by one (the storage
+        refuses any other), so the versions an account goes through are contiguous."""
+        for account_id, account in self.db.accounts.rows.items():
+            assert account.version >= max(1, self.versions.get(account_id, 1))
+            self.versions[account_id] = account.version
 
     @invariant()
     def no_session_survives_its_account_or_a_reset(self) -> None:

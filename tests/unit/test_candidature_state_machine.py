@@ -19,6 +19,7 @@ from cyclades_core.errors import (
     WithdrawalAfterClosing,
 )
 from cyclades_core.model.candidature import CandidatureState
+from cyclades_core.model.documents import DocumentKind
 from cyclades_core.testing import ManualClock
 from cyclades_core.usecases.forms import CandidatureDraft, IdentificationForm
 from cyclades_core.usecases.management import Manager
@@ -37,6 +38,7 @@ class TwoTabs(RuleBasedStateMachine):
         signed_in(self.portal, email="pdubois@ac-rennes.fr", birth_name="DUBOIS", first_names="Pierre")
         self.candidature_id = register(self.portal, self._token(), dubois_tabs())
         self.version = 1
+        self.confirmed = 1  # the version the confirmation d'inscription was last published for: the last save's
         self.locality = "Besançon"
         self.state = CandidatureState.ACTIVE
         self.tabs: dict[str, CandidatureDraft | None] = {"A": None, "B": None}
@@ -85,6 +87,7 @@ class TwoTabs(RuleBasedStateMachine):
         assert draft.base_version == self.version
         assert saved.version == self.version + 1
         self.version, self.locality = saved.version, locality
+        self.confirmed = saved.version
         self.tabs[tab] = None
 
     @rule(closed=st.booleans())
@@ -125,6 +128,14 @@ class TwoTabs(RuleBasedStateMachine):
             assert [c.version for c in uow.candidatures.history(self.candidature_id)] == list(
                 range(1, self.version + 1)
             )
+
+    @invariant()
+    def the_confirmation_carries_the_version_of_the_last_save(self) -> None:
+        """G2: every save publishes the confirmation d'inscription with the candidature's new version."""
+        with self.portal.unit_of_work() as uow:
+            confirmation = uow.documents.get(self.candidature_id, DocumentKind.CONFIRMATION)
+        assert confirmation is not None
+        assert confirmation.version == self.confirmed
 
     @invariant()
     def mes_inscriptions_shows_it_only_while_visible(self) -> None:
