@@ -1,6 +1,7 @@
 """The edge between the outside world (a web form, a JSON body) and the core's commands.
 
-cattrs lives here, never in the core. :func:`structure_form` accepts exactly the declared fields of a command
+cattrs lives here, never in the core. :func:`personal_data_json` renders the right-of-access export as JSON.
+:func:`structure_form` accepts exactly the declared fields of a command
 (mass-assignment guard, checklist A6): an unknown key such as ``state`` or ``candidate_number`` is refused, a
 missing one is named, a non-string value is refused; every refusal is a
 :class:`~cyclades_core.errors.ValidationError` naming its field.
@@ -8,15 +9,19 @@ missing one is named, a non-string value is refused; every refusal is a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from enum import Enum
 from typing import Any, TypeVar
 
 from cattrs import Converter, transform_error
 from cattrs.errors import BaseValidationError, ForbiddenExtraKeysError
 
 from cyclades_core.errors import FieldError, ValidationError
+from cyclades_core.usecases.accounts import PersonalData
 
-__all__ = ["structure_form", "unstructure_form"]
+__all__ = ["personal_data_json", "structure_form", "unstructure_form"]
 
 T = TypeVar("T")
 
@@ -72,3 +77,19 @@ def unstructure_form(form: object) -> dict[str, Any]:
     """The plain ``dict`` of a command, for keeping it between requests."""
     result: dict[str, Any] = _CONVERTER.unstructure(form)
     return result
+
+
+def _export_converter() -> Converter:
+    converter = Converter()
+    converter.register_unstructure_hook(datetime, lambda d: d.astimezone(UTC).isoformat())
+    converter.register_unstructure_hook(date, lambda d: d.isoformat())
+    converter.register_unstructure_hook(Enum, lambda e: e.value)
+    return converter
+
+
+_EXPORT = _export_converter()
+
+
+def personal_data_json(data: PersonalData) -> str:
+    """The right-of-access export as indented JSON (UTF-8 text, instants in UTC ISO 8601, enums by their label)."""
+    return json.dumps(_EXPORT.unstructure(data), ensure_ascii=False, indent=2)

@@ -18,10 +18,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from cyclades_adapters import build_portal
+from cyclades_adapters.edge import personal_data_json
 from cyclades_adapters.sql import SqlCatalogue, SqlDatabase
 from cyclades_adapters.sql.schema import metadata
 from cyclades_core.errors import ConcurrencyConflict, EmailAlreadyUsed, IdentityFrozen, InvalidLink
 from cyclades_core.model.catalogue import Period, RegistrationService
+from cyclades_core.model.documents import DocumentKind
 from cyclades_core.model.mail import MailKind
 from cyclades_core.testing import ManualClock, PlainHasher, link_in, run_concurrently
 from cyclades_core.usecases import AccountSettings
@@ -88,6 +90,22 @@ def test_the_whole_journey_runs_on_sql(sql_database: SqlDatabase) -> None:  # no
     assert (card.inscription_number, card.version, card.envelope) == ("001", 2, True)
     kinds = [m.kind for m in portal.outbox.pending()]
     assert kinds == [MailKind.ACTIVATION, MailKind.CANDIDATURE_SAVED, MailKind.CANDIDATURE_MODIFIED]
+
+
+def test_the_right_of_access_export_reads_everything_back_from_sql(sql_database: SqlDatabase) -> None:  # noqa: F811
+    """L3 on SQL: every version, the pièce, the documents and the audit records of the account."""
+    portal = sql_portal(sql_database)
+    token = signed_in(portal)
+    candidature_id = register(portal, token)
+    portal.candidatures.save(token, fill(portal, portal.candidatures.edit(token, candidature_id), [None] * 7))
+    portal.pieces.upload(token, candidature_id, "CINSIG01", "a.pdf", [b"%PDF-1.4\n%%EOF\n"])
+    data = portal.accounts.export_my_data(token)
+    assert [c.id for c in data.candidatures] == [candidature_id]
+    assert [v.version for v in data.versions] == [1, 2]
+    assert [p.code for p in data.pieces if p.file] == ["CINSIG01"]
+    assert {d.kind for d in data.documents} >= {DocumentKind.CONFIRMATION}
+    assert "authn_login_success" in {r.action for r in data.audit}
+    assert '"CINSIG01"' in personal_data_json(data)
 
 
 def test_32_concurrent_creations_of_one_email_give_one_account(sql_database: SqlDatabase) -> None:  # noqa: F811

@@ -40,6 +40,8 @@ from cyclades_core.model.account import (
     Identity,
 )
 from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.candidature import Candidature
+from cyclades_core.model.documents import PublishedDocument
 from cyclades_core.model.mail import (
     MailContent,
     account_deleted_mail,
@@ -49,6 +51,7 @@ from cyclades_core.model.mail import (
     reset_mail,
 )
 from cyclades_core.model.passwords import PasswordContext, check_new_password, policy_errors, skeleton_words
+from cyclades_core.model.pieces import Piece
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose, digest, new_token
 from cyclades_core.model.values import (
     CandidateNumber,
@@ -80,6 +83,7 @@ __all__ = [
     "HomeView",
     "IdentityForm",
     "LoginResult",
+    "PersonalData",
     "Principal",
     "ResetRequested",
     "ScolaireCredentials",
@@ -289,6 +293,21 @@ class AccountView:
             activated_at=account.activated_at,
             version=account.version,
         )
+
+
+@frozen
+class PersonalData:
+    """Everything the portal holds about one account (right of access, GDPR art. 15; checklist L3): the account
+    without its secrets, every version of every candidature, the pièces' metadata, the published documents, and
+    the audit records about the account. :func:`cyclades_adapters.edge.personal_data_json` renders it as JSON."""
+
+    account: AccountView
+    candidatures: tuple[Candidature, ...]
+    versions: tuple[Candidature, ...]
+    pieces: tuple[Piece, ...]
+    documents: tuple[PublishedDocument, ...]
+    audit: tuple[AuditRecord, ...]
+    exported_at: datetime
 
 
 @frozen
@@ -619,6 +638,21 @@ class AccountService:
             account = self._account(uow, principal.account_id)
             uow.commit()
         return AccountView.of(account)
+
+    def export_my_data(self, session_token: str) -> PersonalData:
+        """Right of access (L3): everything held about the signed-in account, read in one transaction. Password
+        hashes and tokens stay out; another account's data never comes in."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            principal = self._principal(uow, session_token, now, False)
+            account = self._account(uow, principal.account_id)
+            candidatures = tuple(uow.candidatures.for_account(account.id))
+            versions = tuple(v for c in candidatures for v in uow.candidatures.history(c.id))
+            pieces = tuple(p for c in candidatures for p in uow.pieces.for_candidature(c.id))
+            documents = tuple(d for c in candidatures for d in uow.documents.for_candidature(c.id))
+            audit = tuple(uow.audit.for_account(account.id))
+            uow.commit()
+        return PersonalData(AccountView.of(account), candidatures, versions, pieces, documents, audit, now)
 
     # -- password reset ---------------------------------------------------------------------------------------
 
