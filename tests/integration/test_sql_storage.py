@@ -21,15 +21,15 @@ from cyclades_adapters import build_portal
 from cyclades_adapters.edge import personal_data_json
 from cyclades_adapters.sql import SqlCatalogue, SqlDatabase
 from cyclades_adapters.sql.schema import metadata
-from cyclades_core.errors import ConcurrencyConflict, EmailAlreadyUsed, IdentityFrozen, InvalidLink
+from cyclades_core.errors import ConcurrencyConflict, EmailAlreadyUsed, IdentityFrozen, InvalidCredentials, InvalidLink
 from cyclades_core.model.catalogue import Period, RegistrationService
 from cyclades_core.model.documents import DocumentKind
 from cyclades_core.model.mail import MailKind
 from cyclades_core.testing import ManualClock, PlainHasher, link_in, run_concurrently
 from cyclades_core.usecases import AccountSettings
 from tests.candidature_support import DURING, accrall_tabs, fill, guide_portal, register, signed_in
-from tests.conftest import form
-from tests.sql_support import postgres_url, sql_database  # noqa: F401 - the parametrized fixture
+from tests.conftest import PASSWORD, form
+from tests.sql_support import postgres_url, sql_database, sqlite_database  # noqa: F401 - the parametrized fixture
 from tests.unit.test_modify_and_delete import identity_form
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -449,3 +449,56 @@ def test_a_new_candidature_waits_for_an_identity_correction_in_progress(sql_data
         identities = {c.academie_code: c.identity for c in uow.candidatures.for_account(account.id)}
     assert account.identity.first_names == "Dack Louis"
     assert identities == {"03": account.identity, "10": account.identity}
+
+
+#: Every column the SQL schema may hold (L1, data minimisation): a new column is a decision, made here on purpose.
+ALLOWED_COLUMNS = {
+    "accounts": {"id", "kind", "state", "candidate_number", "email_display", "email_key", "login", "password_hash",
+                 "identity", "created_at", "activation_deadline", "activated_at", "must_change_password",
+                 "initial_password_expires_at", "establishment_code", "version"},
+    "audit": {"seq", "at", "action", "actor", "account_id", "details"},
+    "catalogue_items": {"kind", "key", "seq", "data"},
+    "catalogue_revision": {"id", "revision"},
+    "number_allocator": {"year", "next_value"},
+    "outbox": {"seq", "id", "kind", "account_id", "recipient", "subject", "body", "created_at", "sent_at", "attempts",
+               "next_attempt_at", "claimed_until"},
+    "throttle_events": {"seq", "key", "at"},
+    "throttle_failures": {"key", "failures", "last_failure"},
+    "candidatures": {"id", "account_id", "inscription_number", "session_id", "academie_code", "specialite_code",
+                     "state", "version", "identity", "content", "created_at", "updated_at"},
+    "tokens": {"digest", "purpose", "account_id", "issued_at", "expires_at", "used_at", "last_used_at"},
+    "candidature_epreuves": {"candidature_id", "seq", "code", "option", "position", "mode"},
+    "candidature_versions": {"candidature_id", "version", "snapshot"},
+    "documents": {"candidature_id", "kind", "version", "updated_at", "published_by", "seen_at"},
+    "pieces": {"candidature_id", "code", "seq", "data", "version"},
+}  # fmt: skip
+
+
+def test_the_schema_holds_only_the_allowed_columns_and_no_secret_in_clear(tmp_path: Path) -> None:
+    """L1: the columns are the listed ones; after sign-ups, failed logins (known and unknown addresses), a reset and
+    a save, no table holds the password, a session or reset token, or a typed address outside its account and its
+    mails. Mails waiting in the outbox hold their links until sent: that is what they are for."""
+    assert {t.name: {c.name for c in t.columns} for t in metadata.sorted_tables} == ALLOWED_COLUMNS
+    database = sqlite_database(tmp_path)
+    portal = sql_portal(database)
+    token = signed_in(portal)
+    register(portal, token)
+    for identifier in ("accrall@ac-rennes.fr", "inconnu.typed@exemple.fr"):
+        with pytest.raises(InvalidCredentials):
+            portal.accounts.login(identifier, "Wrong*Pass9")
+    portal.accounts.request_password_reset("inconnu.reset@exemple.fr")
+    portal.accounts.request_password_reset("accrall@ac-rennes.fr")
+    reset_token = link_in([m for m in portal.outbox.pending() if m.kind is MailKind.PASSWORD_RESET][-1]).split("=")[-1]
+    dump: dict[str, str] = {}
+    with database.engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            rows = connection.execute(table.select()).all()
+            dump[table.name] = repr(rows)
+    outside_outbox = " ".join(text for name, text in dump.items() if name != "outbox")
+    for secret in (PASSWORD, "Wrong*Pass9", token, reset_token):
+        assert secret not in outside_outbox
+    assert PASSWORD not in dump["outbox"]
+    assert token not in dump["outbox"]
+    for typed in ("inconnu.typed@exemple.fr", "inconnu.reset@exemple.fr"):
+        assert typed not in outside_outbox
+    database.dispose()

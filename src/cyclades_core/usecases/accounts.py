@@ -372,7 +372,9 @@ class AccountService:
         errors.attempt(check_new_password, form.password, form.password_confirmation, context)
         identity, email = errors.checked(identity), errors.checked(email)
 
-        if not self._limiter.hit(f"create:{email.key}", now, self.settings.creations_per_hour, timedelta(hours=1)):
+        if not self._limiter.hit(
+            f"create:{_identifier_key(email.key)}", now, self.settings.creations_per_hour, timedelta(hours=1)
+        ):
             raise TooManyRequests(retry_after=3600)
         password_hash = self._hasher.hash(form.password)
         deadline = now + self.settings.activation_ttl
@@ -956,7 +958,9 @@ def _password_context(identity: Identity | None, form: CreateAccountForm | None)
 
 
 def _identifier_key(identifier: str) -> str:
-    return email_key(identifier)
+    """A throttling key for what a visitor typed: its normalised form, hashed. The counters need only equality, and
+    the typed address may be a non-user's (L1: no email kept in clear outside its account)."""
+    return digest(email_key(identifier))
 
 
 def _find_by_identifier(uow: UnitOfWork, identifier: str) -> Account | None:
