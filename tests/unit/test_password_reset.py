@@ -169,6 +169,25 @@ class TestNoMoreThanTheGuideSays:
         assert len(mails(portal, MailKind.PASSWORD_RESET)) <= 5
         assert portal.accounts.login("accrall@ac-rennes.fr", PASSWORD)
 
+    def test_one_source_asking_for_many_accounts_is_limited_too(
+        self, portal: Portal, active_account: ActiveAccount, clock: ManualClock
+    ) -> None:
+        """E4 per source: 30 accounts asked for from one client address in a minute → 20 mails; another address is
+        not held back; a minute later the first may ask again. Every outcome has the same type."""
+        emails = [f"flood{i}@exemple.fr" for i in range(31)]
+        for email in emails:
+            active_account(email=email)
+        before = len(mails(portal, MailKind.PASSWORD_RESET))
+        outcomes = [portal.accounts.request_password_reset(e, source="203.0.113.7") for e in emails[:30]]
+        assert all(type(o) is ResetRequested for o in outcomes)
+        assert len(mails(portal, MailKind.PASSWORD_RESET)) - before == 20
+        portal.accounts.request_password_reset(emails[30], source="198.51.100.1")
+        assert len(mails(portal, MailKind.PASSWORD_RESET)) - before == 21
+        clock.advance(minutes=1, seconds=1)
+        portal.accounts.request_password_reset(emails[25], source="203.0.113.7")
+        assert len(mails(portal, MailKind.PASSWORD_RESET)) - before == 22
+        assert portal.accounts.login(emails[29], PASSWORD)
+
     def test_a_request_only_writes_the_outbox_and_never_waits_for_the_mail_server(self) -> None:
         """E3: delivery is asynchronous. With a mailer that blocks until released, the request still returns (it
         never calls the mailer); only the relay does, later."""

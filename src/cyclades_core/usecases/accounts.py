@@ -105,6 +105,8 @@ class AccountSettings:
     initial_password_ttl: timedelta = timedelta(days=90)
     resend_cooldown: timedelta = timedelta(seconds=180)
     reset_requests_per_minute: int = 5
+    #: Reset requests per minute from one source (the client address the web layer passes), whatever they name (E4).
+    reset_requests_per_source_per_minute: int = 20
     creations_per_hour: int = 5
     login_throttle: ThrottlePolicy = field(factory=ThrottlePolicy)
     show_masked_contact: bool = True
@@ -658,19 +660,21 @@ class AccountService:
 
     # -- password reset ---------------------------------------------------------------------------------------
 
-    def request_password_reset(self, identifier: str) -> ResetRequested:
+    def request_password_reset(self, identifier: str, *, source: str | None = None) -> ResetRequested:
         """ACC-10: "Mot de passe oublié". Mails a single-use link to the address on record (never the typed one).
 
-        A later request revokes earlier links. Throttled per identifier and per account without revealing it: the
-        outcome has the same type for every identifier, and a refused request only queues no mail.
+        A later request revokes earlier links. Throttled per identifier, per account and, when the web layer passes
+        the client's address as ``source``, per source (E4), without revealing it: the outcome has the same type for
+        every identifier, and a refused request only queues no mail. The source is kept only hashed, for a minute.
         """
         now = self._clock.now()
+        minute = timedelta(minutes=1)
         allowed = self._limiter.hit(
-            f"reset:{_identifier_key(identifier)}",
-            now,
-            self.settings.reset_requests_per_minute,
-            timedelta(minutes=1),
+            f"reset:{_identifier_key(identifier)}", now, self.settings.reset_requests_per_minute, minute
         )
+        if source is not None:
+            per_source = self.settings.reset_requests_per_source_per_minute
+            allowed = self._limiter.hit(f"reset-source:{digest(source)}", now, per_source, minute) and allowed
         with self._uow() as uow:
             account = _find_by_identifier(uow, identifier)
         if account is None or not account.is_active or account.email is None:
@@ -679,8 +683,7 @@ class AccountService:
             return ResetRequested(shown if self.settings.show_masked_contact else None)
         masked = mask_email(account.email.display) if self.settings.show_masked_contact else None
         per_account = f"reset-account:{account.id}"
-        limit, minute = self.settings.reset_requests_per_minute, timedelta(minutes=1)
-        if not allowed or not self._limiter.hit(per_account, now, limit, minute):
+        if not allowed or not self._limiter.hit(per_account, now, self.settings.reset_requests_per_minute, minute):
             return ResetRequested(masked)
         with self._uow() as uow:
             current = uow.accounts.get(account.id)
