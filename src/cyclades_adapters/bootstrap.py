@@ -20,7 +20,7 @@ from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import DocumentRenderer, FileScanner, FileStore
 from cyclades_core.ports.mail import Mailer
 from cyclades_core.ports.reference import BirthplaceDirectory
-from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter
+from cyclades_core.ports.security import BreachedPasswords, CandidateNumberAllocator, PasswordHasher, RateLimiter
 from cyclades_core.ports.storage import UnitOfWorkFactory
 from cyclades_core.usecases.accounts import AccountService, AccountSettings
 from cyclades_core.usecases.audit import AuditService
@@ -139,6 +139,7 @@ def build_portal(
     scanner: FileScanner | None = None,
     renderer: DocumentRenderer | None = None,
     mailer: Mailer | None = None,
+    breached_passwords: BreachedPasswords | None = None,
     document_key: bytes | None = None,
     environ: Mapping[str, str] | None = None,
     migrate: bool = False,
@@ -153,7 +154,8 @@ def build_portal(
     ``file_store`` defaults to an in-memory store (use ``FileSystemFileStore(root)`` for real deployments, with a
     root outside any served directory); ``scanner`` to the built-in signature scanner; ``renderer`` to the simple
     PDF renderer; ``mailer`` to an in-memory mailer (use ``SmtpMailer`` or ``EmlFolderMailer``), driven by
-    ``portal.relay``. With SQL storage the durability settings are checked at once (``SqlDatabase.check``, J4):
+    ``portal.relay``; ``breached_passwords`` to none (only the built-in blocklist of common passwords; see
+    ``RangeFileBreachedPasswords``). With SQL storage the durability settings are checked at once (``SqlDatabase.check``, J4):
     a database that cannot be reached raises ``StorageUnavailable`` here, unless ``check_storage=False`` (a
     process built before its database is up; the check is then left to ``cyclades db upgrade``).
     """
@@ -191,6 +193,7 @@ def build_portal(
         limiter=limiter,
         birthplaces=birthplaces,
         settings=settings,
+        breached=breached_passwords,
     )
     candidatures = CandidatureService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts, files=file_store)
     return Portal(

@@ -10,7 +10,10 @@ from importlib import resources
 import pytest
 from hypothesis import given
 
+from cyclades_adapters import Portal, build_portal
+from cyclades_adapters.memory import MemoryDatabase
 from cyclades_core.errors import ValidationError
+from cyclades_core.model.mail import MailKind
 from cyclades_core.model.passwords import (
     COMMON_MESSAGE,
     CONTEXT_MESSAGE,
@@ -19,6 +22,9 @@ from cyclades_core.model.passwords import (
     check_new_password,
     policy_errors,
 )
+from cyclades_core.testing import ManualClock, PlainHasher, link_in
+from cyclades_core.usecases import AccountSettings
+from tests.conftest import PASSWORD, T0, activation_token, form, mails
 from tests.strategies import hostile_text, valid_passwords
 
 NO_CONTEXT = PasswordContext()
@@ -110,3 +116,74 @@ class TestBlocklists:
     def test_sequences_are_refused(self) -> None:
         for password in ("Abcdefg!", "Azertyu!", "Qwertyu*1", "Aaaaaaa!", "!Zyxwvut"):
             assert refusal(password) == COMMON_MESSAGE, password
+
+
+class _Corpus:
+    """A fake breached-password corpus: one known password, or no answer at all."""
+
+    def __init__(self, known: str = "", fails: bool = False) -> None:
+        self.known, self.fails, self.asked = known, fails, 0
+
+    def breached(self, password: str) -> bool:
+        self.asked += 1
+        if self.fails:
+            raise TimeoutError("corpus unreachable")
+        return password == self.known
+
+
+def _portal(corpus: _Corpus, unavailable: str = "open") -> Portal:
+    return build_portal(
+        clock=ManualClock(T0), hasher=PlainHasher(), environ={}, breached_passwords=corpus,
+        settings=AccountSettings(base_url="https://cyclades.exemple.fr", breached_passwords_unavailable=unavailable),
+    )  # fmt: skip
+
+
+class TestBreachedPasswords:
+    """D3: an optional corpus of breached passwords, with an explicit decision when it cannot answer."""
+
+    def test_a_breached_password_is_refused_at_creation_change_and_reset(self) -> None:
+        portal = _portal(_Corpus(known=PASSWORD))
+        with pytest.raises(ValidationError) as refused:
+            portal.accounts.create_account(form())
+        assert [(e.field, e.code) for e in refused.value.errors] == [("password", "password_breached")]
+        assert "fuites de données" in str(refused.value)
+
+        clean = _portal(_Corpus(known="Tq9#mLpw"))
+        clean.accounts.create_account(form())
+        clean.accounts.activate(activation_token(clean))
+        session = clean.accounts.login("accrall@ac-rennes.fr", PASSWORD).session_token
+        with pytest.raises(ValidationError) as changing:
+            clean.accounts.change_password(session, PASSWORD, "Tq9#mLpw", "Tq9#mLpw")
+        assert changing.value.fields == ("new_password",)
+        clean.accounts.request_password_reset("accrall@ac-rennes.fr")
+        link = link_in(mails(clean, MailKind.PASSWORD_RESET)[-1])
+        with pytest.raises(ValidationError) as resetting:
+            clean.accounts.reset_password(link.split("=")[-1], "Tq9#mLpw", "Tq9#mLpw")
+        assert resetting.value.fields == ("new_password",)
+        clean.accounts.change_password(session, PASSWORD, "Autre#Mdp7", "Autre#Mdp7")
+
+    def test_an_unanswering_corpus_fails_open_with_a_logged_warning_by_default(self) -> None:
+        portal = _portal(_Corpus(fails=True))
+        created = portal.accounts.create_account(form())
+        assert created.candidate_number
+        assert isinstance(portal.storage, MemoryDatabase)
+        warnings = [r for r in portal.storage.audit.rows.values() if r.action == "password_breach_check_unavailable"]
+        assert [dict(r.details)["error"] for r in warnings] == ["TimeoutError"]
+
+    def test_an_unanswering_corpus_refuses_for_now_when_the_deployment_says_closed(self) -> None:
+        corpus = _Corpus(fails=True)
+        portal = _portal(corpus, unavailable="closed")
+        with pytest.raises(ValidationError) as refused:
+            portal.accounts.create_account(form())
+        assert [(e.field, e.code) for e in refused.value.errors] == [("password", "password_check_unavailable")]
+        assert corpus.asked == 1
+
+    def test_the_decision_is_one_of_two_words(self) -> None:
+        with pytest.raises(ValueError, match="breached_passwords_unavailable"):
+            AccountSettings(breached_passwords_unavailable="maybe")  # type: ignore[arg-type]
+
+    def test_a_password_the_policy_refuses_is_not_sent_to_the_corpus(self) -> None:
+        corpus = _Corpus()
+        with pytest.raises(ValidationError):
+            _portal(corpus).accounts.create_account(form(password="court"))
+        assert corpus.asked == 0

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from attrs import frozen
 
-__all__ = ["CandidateNumberAllocator", "PasswordHasher", "RateLimiter", "ThrottlePolicy"]
+__all__ = ["BreachedPasswords", "CandidateNumberAllocator", "PasswordHasher", "RateLimiter", "ThrottlePolicy"]
 
 
 class PasswordHasher(Protocol):
@@ -23,6 +23,21 @@ class PasswordHasher(Protocol):
 
     def needs_rehash(self, encoded: str) -> bool:
         """Whether ``encoded`` was made with weaker parameters than the current ones (D5)."""
+        ...
+
+
+class BreachedPasswords(Protocol):
+    """A corpus of breached passwords (D3), asked by k-anonymity: an adapter sends or looks up only the first five
+    hex digits of the password's SHA-1, never the password. Optional: without one, only the built-in blocklist of
+    common passwords applies.
+
+    ``breached`` raises (any exception: ``OSError``, ``TimeoutError``…) when it cannot answer; the use cases then
+    follow ``AccountSettings.breached_passwords_unavailable`` — ``"open"`` (accept, and log a warning) or
+    ``"closed"`` (refuse for now) — an explicit decision of the deployment.
+    """
+
+    def breached(self, password: str) -> bool:
+        """Whether ``password`` appears in the corpus."""
         ...
 
 

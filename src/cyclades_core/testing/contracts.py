@@ -63,7 +63,13 @@ from cyclades_core.model.values import EmailAddress, email_key
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.files import FileScanner, FileStore
 from cyclades_core.ports.reference import BirthplaceDirectory
-from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter, ThrottlePolicy
+from cyclades_core.ports.security import (
+    BreachedPasswords,
+    CandidateNumberAllocator,
+    PasswordHasher,
+    RateLimiter,
+    ThrottlePolicy,
+)
 from cyclades_core.ports.storage import UnitOfWorkFactory
 from cyclades_core.testing.support import make_account, make_candidature, run_concurrently
 
@@ -839,6 +845,21 @@ class PasswordHasherContract:
         encoded = hasher.hash("Éléphant«œ»!")
         assert hasher.verify(encoded, "Éléphant«œ»!") is True
         assert hasher.verify(encoded, "Elephant«œ»!") is False
+
+
+class BreachedPasswordsContract:
+    """Fixture: ``corpus``, holding :data:`KNOWN_BREACHED` and able to answer for :data:`NOT_BREACHED`."""
+
+    KNOWN_BREACHED = "P@ssw0rd"
+    NOT_BREACHED = "Zq8#vraiment-improbable-5Xk"
+
+    @pytest.fixture
+    def corpus(self) -> BreachedPasswords:
+        raise NotImplementedError
+
+    def test_a_breached_password_is_found_and_a_clean_one_is_not(self, corpus: BreachedPasswords) -> None:
+        assert corpus.breached(self.KNOWN_BREACHED) is True
+        assert corpus.breached(self.NOT_BREACHED) is False
 
 
 class CandidateNumberAllocatorContract:

@@ -12,9 +12,10 @@ import string
 import unicodedata
 import uuid
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 
 from attrs import field, frozen
+from attrs.validators import in_
 
 from cyclades_core.errors import (
     AccountHasCandidatures,
@@ -68,7 +69,13 @@ from cyclades_core.model.values import (
 )
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.reference import BirthplaceDirectory
-from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter, ThrottlePolicy
+from cyclades_core.ports.security import (
+    BreachedPasswords,
+    CandidateNumberAllocator,
+    PasswordHasher,
+    RateLimiter,
+    ThrottlePolicy,
+)
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from cyclades_core.timeutil import paris
 from cyclades_core.usecases.mail import queue_mail
@@ -91,6 +98,10 @@ __all__ = [
 ]
 
 NO_ACTIVE_CANDIDATURE = "Vous n'avez aucune candidature active."
+BREACHED_MESSAGE = "Ce mot de passe figure dans des fuites de données connues. Veuillez en choisir un autre."
+BREACH_CHECK_UNAVAILABLE = (
+    "La vérification du mot de passe est momentanément indisponible. Veuillez réessayer plus tard."
+)
 
 
 @frozen(kw_only=True)
@@ -105,6 +116,9 @@ class AccountSettings:
     initial_password_ttl: timedelta = timedelta(days=90)
     resend_cooldown: timedelta = timedelta(seconds=180)
     reset_requests_per_minute: int = 5
+    #: When the breached-password corpus cannot answer (D3): "open" accepts the password and logs a warning
+    #: (``password_breach_check_unavailable``), "closed" refuses it for now. A decision of the deployment.
+    breached_passwords_unavailable: Literal["open", "closed"] = field(default="open", validator=in_(("open", "closed")))
     #: Reset requests per minute from one source (the client address the web layer passes), whatever they name (E4).
     reset_requests_per_source_per_minute: int = 20
     creations_per_hour: int = 5
@@ -343,7 +357,9 @@ class AccountService:
         limiter: RateLimiter,
         birthplaces: BirthplaceDirectory,
         settings: AccountSettings | None = None,
+        breached: BreachedPasswords | None = None,
     ) -> None:
+        self._breached = breached
         self._uow = uow
         self._clock = clock
         self._hasher = hasher
@@ -371,7 +387,8 @@ class AccountService:
                 "La confirmation de l'adresse mail ne correspond pas.",
             )
         context = _password_context(identity, form)
-        errors.attempt(check_new_password, form.password, form.password_confirmation, context)
+        if errors.attempt(check_new_password, form.password, form.password_confirmation, context) is not None:
+            errors.attempt(self._refuse_breached, form.password, "password", now)
         identity, email = errors.checked(identity), errors.checked(email)
 
         if not self._limiter.hit(
@@ -643,6 +660,27 @@ class AccountService:
             uow.commit()
         return AccountView.of(account)
 
+    def _refuse_breached(self, password: str, field: str, now: datetime, account_id: str | None = None) -> str:
+        """D3: refuse a password found in the breached-password corpus, when one is configured. If the corpus
+        cannot answer, follow ``settings.breached_passwords_unavailable``: accept and log, or refuse for now."""
+        if self._breached is None:
+            return password
+        try:
+            breached = self._breached.breached(password)
+        except Exception as failure:  # whatever the adapter met (timeout, I/O, a bug), the decision is the same
+            if self.settings.breached_passwords_unavailable == "closed":
+                raise ValidationError.single(field, "password_check_unavailable", BREACH_CHECK_UNAVAILABLE) from None
+            with self._uow() as uow:
+                uow.audit.append(
+                    AuditRecord.of(now, "password_breach_check_unavailable", "system", account_id,
+                                   error=type(failure).__name__)
+                )  # fmt: skip
+                uow.commit()
+            return password
+        if breached:
+            raise ValidationError.single(field, "password_breached", BREACHED_MESSAGE)
+        return password
+
     def export_my_data(self, session_token: str) -> PersonalData:
         """Right of access (L3): everything held about the signed-in account, read in one transaction. Password
         hashes and tokens stay out; another account's data never comes in."""
@@ -719,6 +757,7 @@ class AccountService:
             field="new_password",
             confirmation_field="new_password_confirmation",
         )
+        self._refuse_breached(new_password, "new_password", now, account.id)
         password_hash = self._hasher.hash(new_password)
         with self._uow() as uow:
             if not uow.tokens.mark_used(issued.digest, now):
@@ -747,8 +786,9 @@ class AccountService:
             raise ValidationError.single(
                 "new_password", "unchanged", "Le nouveau mot de passe doit être différent de l'actuel."
             )
-        password_hash = self._hasher.hash(new_password)
         now = self._clock.now()
+        self._refuse_breached(new_password, "new_password", now, account.id)
+        password_hash = self._hasher.hash(new_password)
         with self._uow() as uow:
             uow.accounts.update(account.change_password(password_hash))
             uow.tokens.revoke_for_account(
