@@ -51,3 +51,19 @@ def test_a_missing_range_file_or_directory_is_an_error_never_a_clean_answer(tmp_
         RangeFileBreachedPasswords(tmp_path).breached("un autre mot de passe")
     with pytest.raises(OSError):
         RangeFileBreachedPasswords(tmp_path / "absent").breached("P@ssw0rd")
+
+
+def test_odd_lines_count_as_listed_and_a_byte_order_mark_is_tolerated(tmp_path: Path) -> None:
+    """A matching line with no count or a garbled one still lists the password (never a clean answer by accident);
+    a byte-order mark at the start of a file does not hide its first line; odd passwords are looked up too."""
+    for password, line in (("Sans*Compte9", ""), ("Compte*Abime9", ":12abc")):
+        digest = _sha1(password)
+        (tmp_path / f"{digest[:5]}.txt").write_text(f"{digest[5:]}{line}\r\n", encoding="ascii")
+        assert RangeFileBreachedPasswords(tmp_path).breached(password) is True
+    digest = _sha1("Avec*Bom9")
+    (tmp_path / f"{digest[:5]}.txt").write_text(f"{digest[5:].lower()}:7\r\n", encoding="utf-8-sig")
+    assert RangeFileBreachedPasswords(tmp_path).breached("Avec*Bom9") is True
+    lone = "x\udc80y"
+    digest = hashlib.sha1(lone.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest().upper()
+    (tmp_path / f"{digest[:5]}.txt").write_text(f"{digest[5:]}:2\n", encoding="ascii")
+    assert RangeFileBreachedPasswords(tmp_path).breached(lone) is True

@@ -501,4 +501,27 @@ def test_the_schema_holds_only_the_allowed_columns_and_no_secret_in_clear(tmp_pa
     assert token not in dump["outbox"]
     for typed in ("inconnu.typed@exemple.fr", "inconnu.reset@exemple.fr"):
         assert typed not in outside_outbox
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM throttle_events")).scalar_one() > 0
+    portal.clock.advance(days=1, seconds=1)  # type: ignore[attr-defined]
+    portal.accounts.purge_unactivated()  # the housekeeping run also forgets the stale throttling counters
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM throttle_events")).scalar_one() == 0
+        assert connection.execute(text("SELECT count(*) FROM throttle_failures")).scalar_one() == 0
     database.dispose()
+
+
+def test_the_start_up_check_reads_while_another_process_writes(tmp_path: Path) -> None:
+    """J4's check takes no write lock: a SQLite file held by a writer is checked at once (not after the busy
+    timeout)."""
+    import sqlite3
+
+    database = sqlite_database(tmp_path)
+    writer = sqlite3.connect(str(tmp_path / "cyclades.db"), isolation_level=None, timeout=0)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        assert database.check() == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        database.dispose()

@@ -188,6 +188,26 @@ class TestNoMoreThanTheGuideSays:
         assert len(mails(portal, MailKind.PASSWORD_RESET)) - before == 22
         assert portal.accounts.login(emails[29], PASSWORD)
 
+    def test_requests_refused_for_their_source_do_not_use_up_the_victims_allowance(
+        self, portal: Portal, active_account: ActiveAccount
+    ) -> None:
+        """E4: one source asking 5 times for each of 10 accounts gets 20 requests through at most, which can use up
+        the allowance of 4 accounts (5 each) and no more: the owners of the other 6, asking from elsewhere in the
+        same minute, still get a link."""
+        victims = [f"victim{i}@exemple.fr" for i in range(10)]
+        for email in victims:
+            active_account(email=email)
+        before = len(mails(portal, MailKind.PASSWORD_RESET))
+        for email in victims:
+            for _ in range(5):
+                portal.accounts.request_password_reset(email, source="203.0.113.66")
+        flooded = len(mails(portal, MailKind.PASSWORD_RESET)) - before
+        assert flooded <= 20
+        for i, email in enumerate(victims):
+            portal.accounts.request_password_reset(email, source=f"198.51.100.{i}")
+        mailed = {m.recipient for m in mails(portal, MailKind.PASSWORD_RESET)[before + flooded :]}
+        assert mailed == set(victims[4:])
+
     def test_a_request_only_writes_the_outbox_and_never_waits_for_the_mail_server(self) -> None:
         """E3: delivery is asynchronous. With a mailer that blocks until released, the request still returns (it
         never calls the mailer); only the relay does, later."""

@@ -10,7 +10,7 @@ from attrs import evolve
 
 from cyclades_adapters import Portal
 from cyclades_adapters.edge import personal_data_json
-from cyclades_core.errors import SessionExpired
+from cyclades_core.errors import CandidatureNotFound, SessionExpired
 from cyclades_core.model.documents import DocumentKind
 from cyclades_core.testing import ManualClock
 from cyclades_core.usecases.forms import IdentificationForm
@@ -36,6 +36,9 @@ def test_the_export_holds_every_personal_datum_of_the_account_and_nothing_else(p
     other_candidature = register(portal, other)
     upload(portal, other, other_candidature, "CINSIG01", name="curie-secret.pdf")
 
+    with pytest.raises(CandidatureNotFound):  # a probe of another's id: logged, but not in the prober's export
+        portal.documents.render(token, other_candidature, DocumentKind.CONFIRMATION)
+
     data = portal.accounts.export_my_data(token)
     text = personal_data_json(data)
     exported = json.loads(text)
@@ -57,7 +60,9 @@ def test_the_export_holds_every_personal_datum_of_the_account_and_nothing_else(p
     assert sorted(p["code"] for p in exported["pieces"]) == sorted(p.code for g in groups for p in g.pieces)
     [piece] = exported["pieces"]
     assert piece["file"]["display_name"] == "confirmation-signee.pdf"
+    assert (exported["establishment_code"], exported["must_change_password"]) == (None, False)
     actions = {record["action"] for record in exported["audit"]}
+    assert "authz_fail" not in actions
     assert {"authn_login_success", "account_activated"} <= actions
     assert exported["exported_at"].endswith("+00:00")
 

@@ -43,6 +43,20 @@ class MemoryRateLimiter:
             events.append(now)
             return True
 
+    def expire(self, before: datetime) -> int:
+        with self._lock:
+            gone = [key for key, (_, last) in self._failures.items() if last < before]
+            for key in gone:
+                del self._failures[key]
+            expired = len(gone)
+            for key, events in list(self._events.items()):
+                while events and events[0] < before:
+                    events.popleft()
+                    expired += 1
+                if not events:
+                    del self._events[key]
+            return expired
+
 
 class MemoryCandidateNumberAllocator:
     """``0`` + two digits of the year + an 8-digit sequence per year; never returns a number twice."""

@@ -25,11 +25,13 @@ class RangeFileBreachedPasswords:
         self._min_count = min_count
 
     def breached(self, password: str) -> bool:
-        sha1 = hashlib.sha1(password.encode("utf-8"), usedforsecurity=False).hexdigest().upper()
+        sha1 = hashlib.sha1(password.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest().upper()
         prefix, suffix = sha1[:5], sha1[5:]
-        with (self._directory / f"{prefix}.txt").open(encoding="ascii") as lines:
+        # utf-8-sig: a byte-order mark before the first line is tolerated; any other undecodable byte is an error.
+        with (self._directory / f"{prefix}.txt").open(encoding="utf-8-sig") as lines:
             for line in lines:
                 found, _, count = line.strip().partition(":")
                 if found.upper() == suffix:
-                    return int(count or 0) >= self._min_count
+                    # A line without a readable count still lists the password: it counts as seen.
+                    return int(count) >= self._min_count if count.strip().isdigit() else True
         return False

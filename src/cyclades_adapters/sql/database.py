@@ -124,20 +124,32 @@ class SqlDatabase:
     def check(self) -> dict[str, object]:
         """The durability settings the outbox relies on (J4): WAL and synchronous=FULL on SQLite; synchronous
         commits on PostgreSQL. Raises ConfigurationError otherwise, StorageUnavailable if the database cannot be
-        reached. ``build_portal`` runs it at start-up."""
-        with self.transaction() as connection:
-            if self.dialect == "sqlite":
-                found = {
-                    "journal_mode": connection.exec_driver_sql("PRAGMA journal_mode").scalar(),
-                    "synchronous": connection.exec_driver_sql("PRAGMA synchronous").scalar(),
-                    "foreign_keys": connection.exec_driver_sql("PRAGMA foreign_keys").scalar(),
-                }
-                if found != {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}:
-                    raise ConfigurationError(f"SQLite mal configuré : {found}")
-            else:
-                found = {"synchronous_commit": connection.exec_driver_sql("SHOW synchronous_commit").scalar()}
-                if found["synchronous_commit"] == "off":
-                    raise ConfigurationError("PostgreSQL : synchronous_commit ne doit pas être à off.")
+        reached. ``build_portal`` runs it at start-up. It only reads: no write lock is taken (a SQLite file busy with
+        another writer is checked at once)."""
+        try:
+            with self.engine.connect() as connection:
+                return self._durability(connection)
+        except OperationalError as unreachable:
+            raise StorageUnavailable(
+                f"Le service est momentanément indisponible ({type(unreachable.orig).__name__})."
+            ) from None
+
+    def _durability(self, connection: Connection) -> dict[str, object]:
+        found: dict[str, object]
+        if self.dialect == "sqlite":
+            # On the driver's connection: through SQLAlchemy the first statement would begin IMMEDIATE (a write lock).
+            driver = connection.connection.driver_connection
+            found = {
+                name: driver.execute(f"PRAGMA {name}").fetchone()[0]  # type: ignore[union-attr]
+                for name in ("journal_mode", "synchronous", "foreign_keys")
+            }
+            if found != {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}:
+                raise ConfigurationError(f"SQLite mal configuré : {found}")
+        else:
+            found = {"synchronous_commit": connection.exec_driver_sql("SHOW synchronous_commit").scalar()}
+            connection.rollback()
+            if found["synchronous_commit"] == "off":
+                raise ConfigurationError("PostgreSQL : synchronous_commit ne doit pas être à off.")
         return found
 
     def dispose(self) -> None:
@@ -214,6 +226,14 @@ class SqlRateLimiter:
     def clear(self, key: str) -> None:
         with self._tx() as c:
             c.execute(delete(t.throttle_failures).where(t.throttle_failures.c.key == key))
+
+    def expire(self, before: datetime) -> int:
+        with self._tx() as c:
+            events = c.execute(delete(t.throttle_events).where(t.throttle_events.c.at < before)).rowcount
+            failures = c.execute(
+                delete(t.throttle_failures).where(t.throttle_failures.c.last_failure < before)
+            ).rowcount
+        return int(events) + int(failures)
 
     def hit(self, key: str, now: datetime, limit: int, window: timedelta) -> bool:
         with self._tx() as c:

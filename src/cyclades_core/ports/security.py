@@ -83,6 +83,11 @@ class RateLimiter(Protocol):
         before ``now``. A refused event is not recorded."""
         ...
 
+    def expire(self, before: datetime) -> int:
+        """Forget every event and failure count last touched before ``before`` (housekeeping: keys hold hashed
+        identifiers, kept no longer than throttling needs them); returns how many entries went."""
+        ...
+
 
 class CandidateNumberAllocator(Protocol):
     def allocate(self, year: int) -> str:

@@ -810,6 +810,19 @@ class RateLimiterContract:
         limiter.clear("acc")
         assert limiter.blocked_until("acc", T0 + timedelta(minutes=2), policy) is None
 
+    def test_expiry_forgets_only_what_was_last_touched_before_the_cutoff(self, limiter: RateLimiter) -> None:
+        policy = ThrottlePolicy(free_failures=1, base_delay=timedelta(hours=2), max_delay=timedelta(hours=2))
+        limiter.hit("old", T0, 1, timedelta(days=30))
+        limiter.hit("new", T0 + timedelta(days=2), 1, timedelta(days=30))
+        limiter.record_failure("old-failure", T0)
+        limiter.record_failure("new-failure", T0 + timedelta(days=2))
+        assert limiter.expire(T0 + timedelta(days=1)) == 2
+        later = T0 + timedelta(days=2, minutes=1)
+        assert limiter.hit("old", later, 1, timedelta(days=30)) is True  # forgotten
+        assert limiter.hit("new", later, 1, timedelta(days=30)) is False  # kept
+        assert limiter.blocked_until("old-failure", later, policy) is None
+        assert limiter.blocked_until("new-failure", later, policy) is not None
+
     def test_concurrent_hits_never_exceed_the_limit(self, limiter: RateLimiter) -> None:
         results = run_concurrently(lambda _: limiter.hit("flood", T0, 5, timedelta(minutes=1)), 16)
         assert results.count(True) == 5

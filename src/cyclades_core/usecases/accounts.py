@@ -102,6 +102,9 @@ BREACHED_MESSAGE = "Ce mot de passe figure dans des fuites de données connues. 
 BREACH_CHECK_UNAVAILABLE = (
     "La vérification du mot de passe est momentanément indisponible. Veuillez réessayer plus tard."
 )
+#: Audit actions kept out of the right-of-access export: refusals of another account's objects (L4), whose presence
+#: would tell the prober that the id it tried exists.
+_SECURITY_ONLY = frozenset({"authz_fail"})
 
 
 @frozen(kw_only=True)
@@ -116,6 +119,8 @@ class AccountSettings:
     initial_password_ttl: timedelta = timedelta(days=90)
     resend_cooldown: timedelta = timedelta(seconds=180)
     reset_requests_per_minute: int = 5
+    #: Throttling counters untouched for this long are forgotten by the purge (longer than every throttling window).
+    throttle_retention: timedelta = timedelta(days=1)
     #: When the breached-password corpus cannot answer (D3): "open" accepts the password and logs a warning
     #: (``password_breach_check_unavailable``), "closed" refuses it for now. A decision of the deployment.
     breached_passwords_unavailable: Literal["open", "closed"] = field(default="open", validator=in_(("open", "closed")))
@@ -315,9 +320,13 @@ class AccountView:
 class PersonalData:
     """Everything the portal holds about one account (right of access, GDPR art. 15; checklist L3): the account
     without its secrets, every version of every candidature, the pièces' metadata, the published documents, and
-    the audit records about the account. :func:`cyclades_adapters.edge.personal_data_json` renders it as JSON."""
+    the audit records about the account — except the security log of refused accesses (``authz_fail``), which would
+    tell a prober which ids exist. :func:`cyclades_adapters.edge.personal_data_json` renders it as JSON."""
 
     account: AccountView
+    establishment_code: str | None
+    must_change_password: bool
+    initial_password_expires_at: datetime | None
     candidatures: tuple[Candidature, ...]
     versions: tuple[Candidature, ...]
     pieces: tuple[Piece, ...]
@@ -387,14 +396,15 @@ class AccountService:
                 "La confirmation de l'adresse mail ne correspond pas.",
             )
         context = _password_context(identity, form)
-        if errors.attempt(check_new_password, form.password, form.password_confirmation, context) is not None:
-            errors.attempt(self._refuse_breached, form.password, "password", now)
-        identity, email = errors.checked(identity), errors.checked(email)
+        password = errors.attempt(check_new_password, form.password, form.password_confirmation, context)
+        identity, email, password = errors.checked(identity), errors.checked(email), errors.checked(password)
 
         if not self._limiter.hit(
             f"create:{_identifier_key(email.key)}", now, self.settings.creations_per_hour, timedelta(hours=1)
         ):
             raise TooManyRequests(retry_after=3600)
+        # After the throttle: a flood of sign-ups is not a flood of corpus lookups (nor of audit rows when it is down).
+        self._refuse_breached(password, "password", now)
         password_hash = self._hasher.hash(form.password)
         deadline = now + self.settings.activation_ttl
         account = Account(
@@ -482,9 +492,11 @@ class AccountService:
         """ACC-05: erase every account still pending after its deadline, leaving no personal data (B7).
 
         Each account goes in its own unit of work, re-checked there, so a racing activation wins or loses cleanly
-        (B8) and two purges never erase one account twice (B9). Returns how many accounts this call erased.
+        (B8) and two purges never erase one account twice (B9). Returns how many accounts this call erased. The
+        throttling counters untouched for ``settings.throttle_retention`` go too (L1).
         """
         now = self._clock.now()
+        self._limiter.expire(now - self.settings.throttle_retention)
         erased = 0
         while True:
             with self._uow() as uow:
@@ -692,9 +704,12 @@ class AccountService:
             versions = tuple(v for c in candidatures for v in uow.candidatures.history(c.id))
             pieces = tuple(p for c in candidatures for p in uow.pieces.for_candidature(c.id))
             documents = tuple(d for c in candidatures for d in uow.documents.for_candidature(c.id))
-            audit = tuple(uow.audit.for_account(account.id))
+            audit = tuple(r for r in uow.audit.for_account(account.id) if r.action not in _SECURITY_ONLY)
             uow.commit()
-        return PersonalData(AccountView.of(account), candidatures, versions, pieces, documents, audit, now)
+        return PersonalData(
+            AccountView.of(account), account.establishment_code, account.must_change_password,
+            account.initial_password_expires_at, candidatures, versions, pieces, documents, audit, now,
+        )  # fmt: skip
 
     # -- password reset ---------------------------------------------------------------------------------------
 
@@ -703,22 +718,23 @@ class AccountService:
 
         A later request revokes earlier links. Throttled per identifier, per account and, when the web layer passes
         the client's address as ``source``, per source (E4), without revealing it: the outcome has the same type for
-        every identifier, and a refused request only queues no mail. The source is kept only hashed, for a minute.
+        every identifier, and a refused request only queues no mail. A request the source limit refuses counts
+        against nothing else. The source is kept only hashed, until the limiter's counters expire.
         """
         now = self._clock.now()
         minute = timedelta(minutes=1)
+        # The source first: a request it refuses touches no other counter, so one source cannot use up the
+        # per-identifier allowance of many victims (E4).
+        per_source = self.settings.reset_requests_per_source_per_minute
+        if source is not None and not self._limiter.hit(f"reset-source:{digest(source)}", now, per_source, minute):
+            return self._reset_outcome_without_mail(identifier)
         allowed = self._limiter.hit(
             f"reset:{_identifier_key(identifier)}", now, self.settings.reset_requests_per_minute, minute
         )
-        if source is not None:
-            per_source = self.settings.reset_requests_per_source_per_minute
-            allowed = self._limiter.hit(f"reset-source:{digest(source)}", now, per_source, minute) and allowed
         with self._uow() as uow:
             account = _find_by_identifier(uow, identifier)
         if account is None or not account.is_active or account.email is None:
-            typed = identifier.strip()
-            shown = mask_email(typed) if classify_identifier(typed) is IdentifierKind.EMAIL else None
-            return ResetRequested(shown if self.settings.show_masked_contact else None)
+            return self._reset_outcome_without_mail(identifier, account)
         masked = mask_email(account.email.display) if self.settings.show_masked_contact else None
         per_account = f"reset-account:{account.id}"
         if not allowed or not self._limiter.hit(per_account, now, self.settings.reset_requests_per_minute, minute):
@@ -735,6 +751,17 @@ class AccountService:
             uow.audit.append(AuditRecord.of(now, "password_reset_requested", "anonymous", account.id))
             uow.commit()
             return ResetRequested(masked)
+
+    def _reset_outcome_without_mail(self, identifier: str, account: Account | None = None) -> ResetRequested:
+        """What a request that queues no mail answers: the same type, and the masked contact it would show."""
+        if account is None:
+            with self._uow() as uow:
+                account = _find_by_identifier(uow, identifier)
+        if account is not None and account.is_active and account.email is not None:
+            return ResetRequested(mask_email(account.email.display) if self.settings.show_masked_contact else None)
+        typed = identifier.strip()
+        shown = mask_email(typed) if classify_identifier(typed) is IdentifierKind.EMAIL else None
+        return ResetRequested(shown if self.settings.show_masked_contact else None)
 
     def check_reset_link(self, token: str) -> str:
         """Read-only check of a reset link (B5); returns the account id. Raises InvalidLink or LinkExpired."""
