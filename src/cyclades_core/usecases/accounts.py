@@ -727,7 +727,8 @@ class AccountService:
         # per-identifier allowance of many victims (E4).
         per_source = self.settings.reset_requests_per_source_per_minute
         if source is not None and not self._limiter.hit(f"reset-source:{digest(source)}", now, per_source, minute):
-            return self._reset_outcome_without_mail(identifier)
+            with self._uow() as uow:
+                return self._reset_outcome_without_mail(identifier, _find_by_identifier(uow, identifier))
         allowed = self._limiter.hit(
             f"reset:{_identifier_key(identifier)}", now, self.settings.reset_requests_per_minute, minute
         )
@@ -752,11 +753,8 @@ class AccountService:
             uow.commit()
             return ResetRequested(masked)
 
-    def _reset_outcome_without_mail(self, identifier: str, account: Account | None = None) -> ResetRequested:
+    def _reset_outcome_without_mail(self, identifier: str, account: Account | None) -> ResetRequested:
         """What a request that queues no mail answers: the same type, and the masked contact it would show."""
-        if account is None:
-            with self._uow() as uow:
-                account = _find_by_identifier(uow, identifier)
         if account is not None and account.is_active and account.email is not None:
             return ResetRequested(mask_email(account.email.display) if self.settings.show_masked_contact else None)
         typed = identifier.strip()

@@ -244,7 +244,7 @@ class DocumentService:
         now = self._clock.now()
         with self._uow() as uow:
             principal = self._accounts.principal_in(uow, session_token)
-            candidature = owned_candidature(uow, principal.account_id, candidature_id, self._clock.now())
+            candidature = owned_candidature(uow, principal.account_id, candidature_id, now)
             document = uow.documents.get(candidature.id, kind)
             if document is None:
                 raise CandidatureNotFound("Ce document n'est pas publié.")

@@ -1,5 +1,5 @@
 """Object-scoped access: a candidate reaches only its own candidatures (L4), a manager only those of its académies
-(MGR-06, I1). Every refusal of an existing object is logged as ``authz_fail``."""
+(I1). Every refusal of an existing object is logged as ``authz_fail``."""
 
 from __future__ import annotations
 
