@@ -299,7 +299,7 @@ class _Outbox:
         message = self._table.get(message_id)
         if message is None or message.sent_at is not None:
             return False
-        self._table.put(message_id, evolve(message, sent_at=at))
+        self._table.put(message_id, evolve(message, sent_at=at, body=""))  # the body held live links
         return True
 
     def discard_for_account(self, account_id: str) -> int:

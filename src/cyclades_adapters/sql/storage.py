@@ -441,7 +441,9 @@ class _Outbox(_Repository):
 
     def mark_sent(self, message_id: str, at: datetime) -> bool:
         statement = (
-            update(t.outbox).where(and_(t.outbox.c.id == message_id, t.outbox.c.sent_at.is_(None))).values(sent_at=at)
+            update(t.outbox)
+            .where(and_(t.outbox.c.id == message_id, t.outbox.c.sent_at.is_(None)))
+            .values(sent_at=at, body="")  # the body held live links: none stays once delivered
         )
         return bool(self._write(statement).rowcount == 1)
 

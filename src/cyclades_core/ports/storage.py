@@ -146,7 +146,9 @@ class Outbox(Protocol):
         ...
 
     def mark_sent(self, message_id: str, at: datetime) -> bool:
-        """Returns ``False`` when the message is unknown or was already marked."""
+        """Record the delivery and forget the body, which held the mail's live links (activation, reset): once
+        delivered, no copy of them stays in the store (L1). Returns ``False`` when the message is unknown or was
+        already marked."""
         ...
 
     def discard_for_account(self, account_id: str) -> int:
