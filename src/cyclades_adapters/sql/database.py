@@ -18,9 +18,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cyclades_adapters.sql import schema as t
-from cyclades_adapters.sql.prepared import dumps, loads
+from cyclades_adapters.sql.prepared import dumps, loads, unavailable
 from cyclades_adapters.sql.storage import SqlUnitOfWork
-from cyclades_core.errors import ConfigurationError, StorageUnavailable
+from cyclades_core.errors import ConfigurationError
 from cyclades_core.ports.security import ThrottlePolicy
 
 __all__ = ["SqlCandidateNumberAllocator", "SqlDatabase", "SqlRateLimiter"]
@@ -100,9 +100,7 @@ class SqlDatabase:
         except OperationalError as unreachable:
             if "locked" in str(unreachable.orig):
                 raise
-            raise StorageUnavailable(
-                f"Le service est momentanément indisponible ({type(unreachable.orig).__name__})."
-            ) from None
+            raise unavailable(unreachable.orig) from None
 
     # -- schema ---------------------------------------------------------------------------------------------------
 
@@ -130,9 +128,7 @@ class SqlDatabase:
             with self.engine.connect() as connection:
                 return self._durability(connection)
         except OperationalError as unreachable:
-            raise StorageUnavailable(
-                f"Le service est momentanément indisponible ({type(unreachable.orig).__name__})."
-            ) from None
+            raise unavailable(unreachable.orig) from None
 
     def _durability(self, connection: Connection) -> dict[str, object]:
         found: dict[str, object]

@@ -29,12 +29,17 @@ from sqlalchemy.sql.expression import ClauseElement
 
 from cyclades_core.errors import StorageUnavailable
 
-__all__ = ["Encoded", "ParseCache", "Prepared", "PreparedSet", "dumps", "loads"]
+__all__ = ["Encoded", "ParseCache", "Prepared", "PreparedSet", "dumps", "loads", "unavailable"]
 
 K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
 _PYFORMAT = re.compile(r"%\(([^)]+)\)s")
 _CURSOR = "cyclades.prepared_cursor"
+
+
+def unavailable(cause: BaseException | None) -> StorageUnavailable:
+    """The core's error for a database that cannot be reached or went away, naming the driver's error class."""
+    return StorageUnavailable(f"Le service est momentanément indisponible ({type(cause).__name__}).")
 
 
 class Encoded(str):
@@ -160,9 +165,7 @@ class Prepared:
                 # at its next checkout (a database restart is paid once, not once per pooled connection).
                 connection.engine.pool._invalidate(pooled, error)
                 connection.invalidate(error)
-                raise StorageUnavailable(
-                    f"Le service est momentanément indisponible ({type(error).__name__})."
-                ) from error
+                raise unavailable(error) from error
             # As SQLAlchemy would raise it: callers catch sqlalchemy.exc.IntegrityError / OperationalError.
             raise DBAPIError.instance(
                 self.sql, values, error, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect

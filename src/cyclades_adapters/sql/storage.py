@@ -44,7 +44,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from cyclades_adapters.sql import schema as t
-from cyclades_adapters.sql.prepared import Encoded, ParseCache, PreparedSet, dumps, loads
+from cyclades_adapters.sql.prepared import Encoded, ParseCache, PreparedSet, dumps, loads, unavailable
 from cyclades_core.errors import (
     AccountHasCandidatures,
     AccountNotFound,
@@ -53,7 +53,6 @@ from cyclades_core.errors import (
     DuplicateAccount,
     DuplicateCandidature,
     EmailAlreadyUsed,
-    StorageUnavailable,
 )
 from cyclades_core.model.account import Account, AccountKind, AccountState, Identity
 from cyclades_core.model.audit import AuditRecord
@@ -187,11 +186,6 @@ def _account(row: Any) -> Account:
     )
 
 
-#: Accounts by their row (every column, the version included): an account read again unchanged — each save locks
-#: its candidate's — is not rebuilt. The values are immutable, so sharing them is safe.
-_ACCOUNTS: ParseCache[tuple[Any, ...], Account] = ParseCache(lambda row: _account(_AccountRow(*row)), size=1024)
-
-
 def _candidature_row(c: Candidature, documents: dict[str, Any]) -> dict[str, Any]:
     """The row, with the JSON documents of :func:`_candidature_documents` (encoded once per write)."""
     return {
@@ -302,7 +296,7 @@ class _Accounts(_Repository):
     def lock(self, account_id: str) -> Account | None:
         # SQLite renders no FOR UPDATE: its units of work already hold the writer lock (BEGIN IMMEDIATE).
         rows = self._fetch("lock_account", {"b_id": account_id})
-        return _ACCOUNTS.get(rows[0]) if rows else None
+        return _account(_AccountRow(*rows[0])) if rows else None
 
     def _by(self, column: Any, value: str) -> Account | None:
         row = self._c.execute(select(*_ACCOUNT_COLUMNS).where(column == value)).first()
@@ -801,9 +795,7 @@ class SqlUnitOfWork:
         except OperationalError as unreachable:
             if self._connection is not None:
                 self._connection.close()
-            raise StorageUnavailable(
-                f"Le service est momentanément indisponible ({type(unreachable.orig).__name__})."
-            ) from None
+            raise unavailable(unreachable.orig) from None
         return self
 
     def __exit__(
@@ -817,7 +809,7 @@ class SqlUnitOfWork:
             connection.close()
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
             # The database went away mid-way (SQLAlchemy has invalidated the pool): the core's error, as everywhere.
-            raise StorageUnavailable(f"Le service est momentanément indisponible ({type(exc.orig).__name__}).") from exc
+            raise unavailable(exc.orig) from exc
 
     def commit(self) -> None:
         connection = self.connection

@@ -338,7 +338,7 @@ class CandidatureService:
                 )
                 uow.candidatures.add(candidature)
             else:
-                current = owned_candidature(uow, account.id, draft.candidature_id, self._clock.now())
+                current = owned_candidature(uow, account.id, draft.candidature_id, now)
                 if (current.session_id, current.academie_code) != (draft.session_id, draft.academie_code):
                     raise CandidatureNotFound()  # a draft cannot move a candidature to another session or académie
                 if current.version != draft.base_version:
@@ -437,7 +437,7 @@ class CandidatureService:
         now = self._clock.now()
         session = self._session(candidature.session_id)
         with self._uow() as uow:
-            current = owned_candidature(uow, account_id, candidature_id, self._clock.now())
+            current = owned_candidature(uow, account_id, candidature_id, now)
             if current.state is CandidatureState.WITHDRAWN:
                 return
             withdrawn = current.withdraw(now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import NoReturn
 
 from attrs import field, frozen
 
@@ -223,7 +224,7 @@ class ManagerService:
     def _managed(self, uow: UnitOfWork, manager: Manager, candidature_id: str) -> Candidature:
         return managed_candidature(uow, manager, candidature_id, self._clock.now())
 
-    def _refuse(self, uow: UnitOfWork, manager: Manager, account_id: str | None, what: str, academie: str) -> None:
+    def _refuse(self, uow: UnitOfWork, manager: Manager, account_id: str | None, what: str, academie: str) -> NoReturn:
         refuse_manager(uow, manager, account_id, what, academie, self._clock.now())
 
 
