@@ -126,8 +126,21 @@ class AccountSettings:
     breached_passwords_unavailable: Literal["open", "closed"] = field(default="open", validator=in_(("open", "closed")))
     #: Reset requests per minute from one source (the client address the web layer passes), whatever they name (E4).
     reset_requests_per_source_per_minute: int = 20
+    #: Account creations per hour from one source (the ``source=`` the web layer passes): a flood is refused for its
+    #: source, never for the address it names, so nobody can keep the owner of an address from signing up.
+    creations_per_source_per_hour: int = 20
+    #: Account creations per hour per email, only for callers that pass no ``source`` (library use, scripts).
     creations_per_hour: int = 5
+    #: Consecutive login failures per account and source (per account alone when no ``source`` is passed) (C3).
     login_throttle: ThrottlePolicy = field(factory=ThrottlePolicy)
+    #: Failed logins from one source, whatever they name, per window of ``login_source_window`` (fixed windows
+    #: aligned on the clock); beyond, the source's attempts are refused until the next window.
+    login_failures_per_source: int = 50
+    login_source_window: timedelta = timedelta(minutes=15)
+    #: Failed logins against one account from every source together: once past ``free_failures`` (NIST: at most
+    #: 100), the sources that have already failed for the account get these delays; a source that has not is never
+    #: refused by it.
+    login_throttle_per_account: ThrottlePolicy = field(factory=lambda: ThrottlePolicy(free_failures=100))
     show_masked_contact: bool = True
 
     def link(self, path: str, token: str) -> str:
@@ -380,8 +393,13 @@ class AccountService:
 
     # -- creation and activation ------------------------------------------------------------------------------
 
-    def create_account(self, form: CreateAccountForm) -> AccountCreated:
+    def create_account(self, form: CreateAccountForm, *, source: str | None = None) -> AccountCreated:
         """ACC-01 … ACC-04: validate every field, then create the pending account and queue the activation mail.
+
+        Throttled per ``source`` (the client's address the web layer passes, kept hashed):
+        ``creations_per_source_per_hour``, whatever addresses they name, so repeated creations for someone else's
+        address are refused to their source and never to the owner's. Without a source (library callers), per
+        email: ``creations_per_hour``.
 
         Raises ValidationError (every wrong field at once), EmailAlreadyUsed, TooManyRequests.
         """
@@ -399,9 +417,16 @@ class AccountService:
         password = errors.attempt(check_new_password, form.password, form.password_confirmation, context)
         identity, email, password = errors.checked(identity), errors.checked(email), errors.checked(password)
 
-        if not self._limiter.hit(
-            f"create:{_identifier_key(email.key)}", now, self.settings.creations_per_hour, timedelta(hours=1)
-        ):
+        hour = timedelta(hours=1)
+        if source is not None:
+            allowed = self._limiter.hit(
+                f"create-source:{digest(source)}", now, self.settings.creations_per_source_per_hour, hour
+            )
+        else:
+            allowed = self._limiter.hit(
+                f"create:{_identifier_key(email.key)}", now, self.settings.creations_per_hour, hour
+            )
+        if not allowed:
             raise TooManyRequests(retry_after=3600)
         # After the throttle: a flood of sign-ups is not a flood of corpus lookups (nor of audit rows when it is down).
         self._refuse_breached(password, "password", now)
@@ -585,20 +610,27 @@ class AccountService:
 
     # -- login and sessions -----------------------------------------------------------------------------------
 
-    def login(self, identifier: str, password: str) -> LoginResult:
+    def login(self, identifier: str, password: str, *, source: str | None = None) -> LoginResult:
         """ACC-08: log in with an email, a Cyclades login or a candidate number.
 
         Unknown identifier, wrong password, unactivated or throttled account: the same InvalidCredentials, after
         exactly one password verification (C4). Failures count per resolved account whatever the identifier used
         (C2); after ``free_failures`` consecutive failures the account is throttled with doubling delays (C3),
         during which even the right password is not checked.
+
+        ``source`` is the client's address, as the web layer knows it (kept only hashed). With one, failures count
+        per account *and source*, so a third party's failures never hold back the owner's correct password from a
+        source that has not failed (issue 15); a source is also limited across accounts
+        (``login_failures_per_source`` per ``login_source_window``), and once an account has
+        ``login_throttle_per_account.free_failures`` failures from all sources together, the sources that have
+        failed for it get that policy's delays. Without one (library callers), the counter is per account alone.
         """
         now = self._clock.now()
         with self._uow() as uow:
             account = _find_by_identifier(uow, identifier)
-        key = f"login:{account.id}" if account else f"login:unknown:{_identifier_key(identifier)}"
+        counters = self._login_counters(account, identifier, source, now)
         policy = self.settings.login_throttle
-        throttled = self._limiter.blocked_until(key, now, policy) is not None
+        throttled = self._login_throttled(counters, now)
         usable = account is not None and account.is_active and not throttled
         if account is None or not usable:
             self._hasher.verify(self._dummy(), password)
@@ -610,7 +642,9 @@ class AccountService:
             if throttled:
                 reason, action = "throttled", "authn_login_lock"
             else:
-                failures = self._limiter.record_failure(key, now)
+                failures = self._limiter.record_failure(counters.pair, now)
+                for key in counters.shared:
+                    self._limiter.record_failure(key, now)
                 reason = "unknown" if account is None else ("pending" if not account.is_active else "password")
                 action = "authn_login_fail_max" if failures >= policy.free_failures else "authn_login_fail"
             with self._uow() as uow:
@@ -623,7 +657,9 @@ class AccountService:
             raise InvalidCredentials(
                 "Votre mot de passe initial a expiré. Rapprochez-vous de votre établissement d'inscription."
             )
-        self._limiter.clear(key)
+        self._limiter.clear(counters.pair)
+        if counters.account is not None:
+            self._limiter.clear(counters.account)
         rehashed = self._hasher.hash(password) if self._hasher.needs_rehash(account.password_hash) else None
         token = new_token()
         expires_at = now + self.settings.session_absolute_timeout
@@ -636,6 +672,39 @@ class AccountService:
             uow.audit.append(AuditRecord.of(now, "authn_login_success", f"candidate:{account.id}", account.id))
             uow.commit()
         return LoginResult(token, account.id, account.must_change_password, expires_at)
+
+    def _login_counters(
+        self, account: Account | None, identifier: str, source: str | None, now: datetime
+    ) -> _LoginCounters:
+        """The throttling keys of one login attempt (docs/security.md, "Throttling"). Keyed by the resolved account
+        whatever identifier form was typed (C2); an unknown identifier by its normalised, hashed text."""
+        subject = account.id if account is not None else f"unknown:{_identifier_key(identifier)}"
+        if source is None:
+            return _LoginCounters(pair=f"login:{subject}")
+        origin = digest(source)
+        window = self.settings.login_source_window.total_seconds()
+        return _LoginCounters(
+            pair=f"login:{subject}:{origin}",
+            source=f"login-source:{origin}:{int(now.timestamp() // window)}",
+            account=f"login-account:{account.id}" if account is not None else None,
+        )
+
+    def _login_throttled(self, counters: _LoginCounters, now: datetime) -> bool:
+        """Whether the attempt is refused without checking the password (C3). The per-account counter across sources
+        refuses only a source that has failed for this account since its last success there: a third party's
+        failures never hold back the owner's correct password from a clean source."""
+        blocked = self._limiter.blocked_until
+        if blocked(counters.pair, now, self.settings.login_throttle) is not None:
+            return True
+        if counters.source is not None:
+            window = self.settings.login_source_window
+            per_source = ThrottlePolicy(self.settings.login_failures_per_source, window, window)
+            if blocked(counters.source, now, per_source) is not None:
+                return True
+        if counters.account is None or blocked(counters.account, now, self.settings.login_throttle_per_account) is None:
+            return False
+        retention = self.settings.throttle_retention
+        return blocked(counters.pair, now, ThrottlePolicy(1, retention, retention)) is not None  # has it failed?
 
     def authenticate(self, session_token: str, *, allow_initial_password: bool = False) -> Principal:
         """The account behind a session, checking the idle and absolute timeouts (C5) and touching the session.
@@ -716,50 +785,62 @@ class AccountService:
     def request_password_reset(self, identifier: str, *, source: str | None = None) -> ResetRequested:
         """ACC-10: "Mot de passe oublié". Mails a single-use link to the address on record (never the typed one).
 
+        Nothing in the answer or in the work done tells whether an account exists (E2, issue 15):
+
+        - The answer is decided from the typed identifier alone, before anything is looked up
+          (:meth:`_reset_outcome`): for an email, the mask of its normalised key (``Paul.Martin@Exemple.fr`` →
+          ``paul.***@exemple.fr``, whoever owns it); for a candidate number or a Cyclades login, no mask (the
+          message then says "sur votre mail de contact"), since only a lookup could find an address to mask.
+          ``settings.show_masked_contact=False`` shows no mask at all.
+        - The work is the same: the same limiter counters, one lookup, then one unit of work that reads the account,
+          revokes its earlier links and appends a ``password_reset_requested`` audit record (without an account
+          when there is none to mail); only then, for an active account, the new link and its mail in the outbox.
+
         A later request revokes earlier links. Throttled per identifier, per account and, when the web layer passes
-        the client's address as ``source``, per source (E4), without revealing it: the outcome has the same type for
-        every identifier, and a refused request only queues no mail. A request the source limit refuses counts
-        against nothing else. The source is kept only hashed, until the limiter's counters expire.
+        the client's address as ``source``, per source (E4); a refused request only queues no mail. A request the
+        source limit refuses counts against nothing else. The source is kept only hashed, until the limiter's
+        counters expire.
         """
         now = self._clock.now()
+        outcome = self._reset_outcome(identifier)
         minute = timedelta(minutes=1)
+        per_minute = self.settings.reset_requests_per_minute
         # The source first: a request it refuses touches no other counter, so one source cannot use up the
         # per-identifier allowance of many victims (E4).
         per_source = self.settings.reset_requests_per_source_per_minute
         if source is not None and not self._limiter.hit(f"reset-source:{digest(source)}", now, per_source, minute):
-            with self._uow() as uow:
-                return self._reset_outcome_without_mail(identifier, _find_by_identifier(uow, identifier))
-        allowed = self._limiter.hit(
-            f"reset:{_identifier_key(identifier)}", now, self.settings.reset_requests_per_minute, minute
-        )
+            return outcome
+        typed_key = _identifier_key(identifier)
+        allowed = self._limiter.hit(f"reset:{typed_key}", now, per_minute, minute)
         with self._uow() as uow:
-            account = _find_by_identifier(uow, identifier)
-        if account is None or not account.is_active or account.email is None:
-            return self._reset_outcome_without_mail(identifier, account)
-        masked = mask_email(account.email.display) if self.settings.show_masked_contact else None
-        per_account = f"reset-account:{account.id}"
-        if not allowed or not self._limiter.hit(per_account, now, self.settings.reset_requests_per_minute, minute):
-            return ResetRequested(masked)
+            found = _find_by_identifier(uow, identifier)
+        # Without an account the typed identifier stands in for it, so every request hits the same counters.
+        per_account = f"reset-account:{found.id if found is not None else typed_key}"
+        if not allowed or not self._limiter.hit(per_account, now, per_minute, minute):
+            return outcome
+        token = new_token()
         with self._uow() as uow:
-            current = uow.accounts.get(account.id)
-            if current is None or current.email is None:
-                return ResetRequested(masked)
-            account = current
-            uow.tokens.revoke_for_account(account.id, (TokenPurpose.RESET,))
-            token = new_token()
-            self._issue(uow, account, TokenPurpose.RESET, token, now, now + self.settings.reset_ttl)
-            self._mail(uow, account, reset_mail(self.settings.link("modifier-mon-mot-de-passe", token)), now)
-            uow.audit.append(AuditRecord.of(now, "password_reset_requested", "anonymous", account.id))
+            current = uow.accounts.get(found.id if found is not None else typed_key)
+            account = current if current is not None and current.is_active and current.email is not None else None
+            uow.tokens.revoke_for_account(account.id if account is not None else typed_key, (TokenPurpose.RESET,))
+            if account is not None:
+                self._issue(uow, account, TokenPurpose.RESET, token, now, now + self.settings.reset_ttl)
+                self._mail(uow, account, reset_mail(self.settings.link("modifier-mon-mot-de-passe", token)), now)
+            uow.audit.append(
+                AuditRecord.of(now, "password_reset_requested", "anonymous", account.id if account else None,
+                               mailed=account is not None)
+            )  # fmt: skip
             uow.commit()
-            return ResetRequested(masked)
+        return outcome
 
-    def _reset_outcome_without_mail(self, identifier: str, account: Account | None) -> ResetRequested:
-        """What a request that queues no mail answers: the same type, and the masked contact it would show."""
-        if account is not None and account.is_active and account.email is not None:
-            return ResetRequested(mask_email(account.email.display) if self.settings.show_masked_contact else None)
+    def _reset_outcome(self, identifier: str) -> ResetRequested:
+        """What "Mot de passe oublié" answers, from the typed identifier alone (E2, E8): the same string for the
+        same input whether or not an account exists. An email shows the mask of its normalised key (the guide's
+        ``paul.***@l.com``); a candidate number or a Cyclades login shows none, as any other text does."""
         typed = identifier.strip()
-        shown = mask_email(typed) if classify_identifier(typed) is IdentifierKind.EMAIL else None
-        return ResetRequested(shown if self.settings.show_masked_contact else None)
+        if not self.settings.show_masked_contact or classify_identifier(typed) is not IdentifierKind.EMAIL:
+            return ResetRequested(None)
+        return ResetRequested(mask_email(email_key(typed)))
 
     def check_reset_link(self, token: str) -> str:
         """Read-only check of a reset link (B5); returns the account id. Raises InvalidLink or LinkExpired."""
@@ -793,7 +874,10 @@ class AccountService:
             self._mail(uow, current, password_changed_mail(), now)
             uow.audit.append(AuditRecord.of(now, "password_reset", "anonymous", account.id))
             uow.commit()
+        # The new password is unknown to whoever failed before: the account's counters start afresh (a source's
+        # own delay for this account, keyed by a source this call does not know, runs out by itself).
         self._limiter.clear(f"login:{account.id}")
+        self._limiter.clear(f"login-account:{account.id}")
 
     # -- modify and delete ------------------------------------------------------------------------------------
 
@@ -1010,6 +1094,21 @@ class AccountService:
             errors.add("birth_commune", "unknown_commune", "Cette commune n'existe pas dans le département choisi.")
             return None
         return BirthPlace(country.code, country.name, departement.code, departement.name, commune.code, commune.name)
+
+
+@frozen
+class _LoginCounters:
+    """The limiter keys of one login attempt: ``pair`` (account and source, or the account alone without a source)
+    decides the password's consecutive-failure delays; ``source`` (the source's current window) and ``account``
+    (every source together) only count failures beside it."""
+
+    pair: str
+    source: str | None = None
+    account: str | None = None
+
+    @property
+    def shared(self) -> tuple[str, ...]:
+        return tuple(key for key in (self.source, self.account) if key is not None)
 
 
 def _fold_name(value: str | None) -> str:
