@@ -31,6 +31,7 @@ __all__ = [
     "InvalidLink",
     "LinkExpired",
     "MailDeliveryError",
+    "MailRejected",
     "NotFoundError",
     "PasswordChangeRequired",
     "ServiceClosed",
@@ -290,7 +291,26 @@ class StorageUnavailable(CycladesError):
 
 
 class MailDeliveryError(CycladesError):
-    """The mail server refused or could not be reached; the relay retries later."""
+    """The mail server could not be reached or refused the message for now (4xx, timeout, connection lost): the
+    relay retries later, with backoff, a bounded number of times.
+
+    ``reason`` is short and technical, for the outbox row and the logs: the SMTP code and its class (``smtp 451
+    4.7.1``), ``timeout``, an exception's type; never the recipient nor the server's free text (which may quote the
+    address)."""
 
     code = "mail_delivery_error"
     default_message = "L'envoi du message a échoué ; il sera retenté."
+    permanent = False
+
+    def __init__(self, message: str | None = None, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = (reason or type(self).__name__)[:200]
+
+
+class MailRejected(MailDeliveryError):
+    """The mail server refused this message for good (5xx, SMTPUTF8 unsupported, recipient refused): retrying it
+    cannot succeed, the relay puts it in the dead letters."""
+
+    code = "mail_rejected"
+    default_message = "Le serveur de messagerie a refusé définitivement le message."
+    permanent = True

@@ -11,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from cyclades_adapters.cli import cli, main
+from cyclades_adapters.sql import SqlDatabase
 from cyclades_core.model.documents import DocumentKind
 from cyclades_core.model.verification import DocumentSigner
+from tests.sql_support import sql_database  # noqa: F401 - the parametrized fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,8 +25,8 @@ def runner() -> CliRunner:
 
 
 def test_help_is_everywhere(runner: CliRunner) -> None:
-    for args in ([], ["demo"], ["db", "upgrade"], ["purge"], ["outbox", "relay"], ["reminders"], ["catalogue", "check"],
-                 ["document", "verify"]):  # fmt: skip
+    for args in ([], ["demo"], ["db", "upgrade"], ["purge"], ["outbox", "relay"], ["outbox", "failed"], ["reminders"],
+                 ["catalogue", "check"], ["document", "verify"]):  # fmt: skip
         result = runner.invoke(cli, [*args, "--help"])
         assert result.exit_code == 0, (args, result.output)
         assert "Usage:" in result.output
@@ -104,3 +106,65 @@ def test_the_real_executable(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "storage_url / CYCLADES_DATABASE_URL" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.rule("J2")
+def test_outbox_relay_exits_1_when_a_mail_failed_and_outbox_failed_lists_it_without_the_address(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Issue 15, item 8: a failure is no longer silent: exit code 1, and the operator lists the dead letter."""
+    from aiosmtpd.controller import Controller
+
+    from cyclades_adapters.sql import SqlDatabase
+    from cyclades_core.model.mail import MailKind, OutboxMessage
+    from tests.conftest import T0
+    from tests.integration.test_relay import REFUSED, Server, free_port
+
+    url = f"sqlite:///{tmp_path / 'relay.db'}"
+    database = SqlDatabase(url)
+    database.upgrade()
+    with database.unit_of_work() as uow:
+        for n, recipient in enumerate(("premier@exemple.fr", REFUSED)):
+            uow.outbox.add(OutboxMessage(f"m{n}", MailKind.ACTIVATION, None, recipient, "s", "b", T0))
+        uow.commit()
+    handler, port = Server(rcpt_reply="550 5.1.1 <{address}>: unknown"), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    smtp = ["--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--smtp-security", "none", "--smtp-timeout", "5"]
+    try:
+        relay = runner.invoke(cli, ["outbox", "relay", "--database-url", url, *smtp])
+        again = runner.invoke(cli, ["outbox", "relay", "--database-url", url, *smtp])
+    finally:
+        controller.stop()
+    assert relay.exit_code == 1, relay.output
+    assert "Envoyés : 1 ; en échec : 1" in relay.output
+    assert "abandonnés : 1" in relay.output
+    assert (again.exit_code, "Envoyés : 0 ; en échec : 0" in again.output) == (0, True)  # a dead letter stays dead
+    listed = runner.invoke(cli, ["outbox", "failed", "--database-url", url])
+    assert listed.exit_code == 0, listed.output
+    assert "Mails en échec : 1" in listed.output
+    assert "m1" in listed.output
+    assert "smtp 550 5.1.1" in listed.output
+    assert "abandonné" in listed.output
+    assert "refuse.moi" not in listed.output
+    database.dispose()
+
+
+@pytest.mark.rule("B7")
+def test_purge_cleans_the_database_files_after_erasing(runner: CliRunner, sql_database: SqlDatabase) -> None:  # noqa: F811
+    """SQLite: the WAL, which held the rows as written, is emptied; PostgreSQL: the tables are vacuumed."""
+    from sqlalchemy import text
+
+    purge = runner.invoke(cli, ["purge", "--database-url", sql_database.url])
+    assert purge.exit_code == 0, purge.output
+    assert "Nettoyage de la base" in purge.output
+    if sql_database.dialect == "sqlite":
+        wal = Path(f"{sql_database.engine.url.database}-wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+    else:
+        with sql_database.engine.connect() as connection:
+            vacuumed = connection.execute(
+                text("SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('accounts', 'outbox', 'audit') "
+                     "AND last_vacuum IS NOT NULL")
+            ).scalar_one()  # fmt: skip
+        assert vacuumed == 3

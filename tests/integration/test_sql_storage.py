@@ -66,7 +66,7 @@ def test_durability_settings_are_checked_at_start(sql_database: SqlDatabase) -> 
     """J4: WAL and synchronous=FULL on SQLite; synchronous commits on PostgreSQL."""
     found = sql_database.check()
     if sql_database.dialect == "sqlite":
-        assert found == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
+        assert found == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "secure_delete": 1}
     else:
         assert found["synchronous_commit"] != "off"
 
@@ -461,7 +461,7 @@ ALLOWED_COLUMNS = {
     "catalogue_revision": {"id", "revision"},
     "number_allocator": {"year", "next_value"},
     "outbox": {"seq", "id", "kind", "account_id", "recipient", "subject", "body", "created_at", "sent_at", "attempts",
-               "next_attempt_at", "claimed_until"},
+               "next_attempt_at", "claimed_until", "last_error", "dead_at"},
     "throttle_events": {"seq", "key", "at"},
     "throttle_failures": {"key", "failures", "last_failure"},
     "candidatures": {"id", "account_id", "inscription_number", "session_id", "academie_code", "specialite_code",
@@ -522,7 +522,7 @@ def test_the_start_up_check_reads_while_another_process_writes(tmp_path: Path) -
     writer = sqlite3.connect(str(tmp_path / "cyclades.db"), isolation_level=None, timeout=0)
     writer.execute("BEGIN IMMEDIATE")
     try:
-        assert database.check() == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
+        assert database.check() == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "secure_delete": 1}
     finally:
         writer.execute("ROLLBACK")
         writer.close()

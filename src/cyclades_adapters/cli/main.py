@@ -1,7 +1,7 @@
 """``cyclades``: the demo and the operator commands. Clear errors and non-zero exit codes; ``--help`` everywhere.
 
-Exit codes: 0 success, 1 a refusal or a failed check, 2 bad arguments or configuration (database unreachable,
-unsupported URL, bad file).
+Exit codes: 0 success, 1 a refusal or a failed check (and ``outbox relay`` when a mail failed in the run), 2 bad
+arguments or configuration (database unreachable, unsupported URL, bad file).
 """
 
 from __future__ import annotations
@@ -87,9 +87,15 @@ def upgrade(database_url: str | None) -> None:
 @cli.command()
 @click.option("--database-url", default=None, help=URL_HELP)
 def purge(database_url: str | None) -> None:
-    """Efface les comptes non activés dans les 48 heures (ACC-05)."""
-    erased = _portal(database_url).accounts.purge_unactivated()
+    """Efface les comptes non activés dans les 48 heures (ACC-05), puis nettoie les fichiers de la base (VACUUM)."""
+    from cyclades_adapters.sql import SqlDatabase
+
+    portal = _portal(database_url)
+    erased = portal.accounts.purge_unactivated()
     console.print(f"Comptes non activés effacés : {erased}")
+    if isinstance(portal.storage, SqlDatabase):  # the erased rows leave the files too (B7)
+        vacuumed = portal.storage.vacuum()
+        console.print(f"Nettoyage de la base ({portal.storage.dialect}) : {len(vacuumed)} table(s) ou journal")
 
 
 @cli.group()
@@ -107,29 +113,60 @@ def outbox() -> None:
 @click.option("--sender", default="Cyclades <ne-pas-repondre@cyclades.invalid>", show_default=True)
 @click.option("--eml-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Écrire les mails en .eml dans ce dossier au lieu de les envoyer.")  # fmt: skip
+@click.option("--smtp-timeout", default=10.0, show_default=True,
+              help="Secondes au plus par envoi ; le bail d'un lot en découle.")  # fmt: skip
 @click.option("--loop", is_flag=True, help="Recommencer indéfiniment.")
 @click.option("--interval", default=30.0, show_default=True, help="Secondes entre deux passages (avec --loop).")
 def relay(
     database_url: str | None, smtp_host: str | None, smtp_port: int, smtp_security: str, smtp_user: str | None,
-    smtp_password: str | None, sender: str, eml_dir: Path | None, loop: bool, interval: float,
+    smtp_password: str | None, sender: str, eml_dir: Path | None, smtp_timeout: float, loop: bool, interval: float,
 ) -> None:  # fmt: skip
-    """Envoie les mails en attente (une fois, ou en boucle)."""
+    """Envoie les mails en attente (une fois, ou en boucle). Code de sortie 1 si un envoi a échoué (sans --loop) :
+    voir ``cyclades outbox failed``."""
     from cyclades_adapters.mail import EmlFolderMailer, SmtpMailer
 
     if smtp_host is None and eml_dir is None:
         raise click.UsageError("indiquez --smtp-host ou --eml-dir")
     mailer = (
         SmtpMailer(smtp_host, smtp_port, sender=sender, security=smtp_security, username=smtp_user,  # type: ignore[arg-type]
-                   password=smtp_password)
+                   password=smtp_password, timeout=smtp_timeout)
         if smtp_host else EmlFolderMailer(eml_dir or Path("."), sender=sender)
     )  # fmt: skip
     portal = _portal(database_url, mailer=mailer)
     while True:
         report = portal.relay.run_until_idle()
-        console.print(f"Envoyés : {report.sent} ; en échec (réessai plus tard) : {report.failed}")
+        console.print(
+            f"Envoyés : {report.sent} ; en échec : {report.failed} (réessai plus tard : {report.failed - report.dead}"
+            f" ; abandonnés : {report.dead})"
+        )
         if not loop:
+            if report.failed:
+                err.print("Des envois ont échoué : voir « cyclades outbox failed ».")
+                sys.exit(1)
             return
         time.sleep(interval)
+
+
+@outbox.command()
+@click.option("--database-url", default=None, help=URL_HELP)
+@click.option("--limit", default=100, show_default=True, help="Nombre de mails listés au plus.")
+def failed(database_url: str | None, limit: int) -> None:
+    """Liste les mails en échec : à réessayer ou abandonnés (sans leur destinataire en clair)."""
+    from cyclades_core.model.values import mask_email
+
+    portal = _portal(database_url)
+    messages = portal.outbox.failed(limit)
+    console.print(f"Mails en échec : {len(messages)}")
+    for message in messages:  # one line per mail, tab-separated: read by people and by scripts
+        state = (
+            f"abandonné le {message.dead_at:%Y-%m-%d %H:%M} UTC" if message.dead_at is not None
+            else f"réessai après {message.next_attempt_at:%Y-%m-%d %H:%M} UTC" if message.next_attempt_at is not None
+            else "à réessayer"
+        )  # fmt: skip
+        recipient = mask_email(message.recipient) if message.recipient else "-"
+        fields = (message.id, message.kind.value, recipient, f"essais : {message.attempts}", message.last_error or "",
+                  state)  # fmt: skip
+        click.echo("\t".join(fields))
 
 
 @cli.command()

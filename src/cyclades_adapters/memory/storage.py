@@ -276,6 +276,7 @@ class _Outbox:
             m
             for m in self._table.values()
             if m.sent_at is None
+            and m.dead_at is None
             and (m.next_attempt_at is None or m.next_attempt_at <= now)
             and (m.claimed_until is None or m.claimed_until <= now)
         ][:limit]
@@ -284,26 +285,43 @@ class _Outbox:
             self._table.put(message.id, message)
         return claimed
 
-    def mark_failed(self, message_id: str, next_attempt_at: datetime) -> None:
+    def mark_failed(self, message_id: str, next_attempt_at: datetime, error: str) -> None:
         message = self._table.get(message_id)
         if message is not None:
             self._table.put(
                 message_id,
-                evolve(message, attempts=message.attempts + 1, claimed_until=None, next_attempt_at=next_attempt_at),
-            )
+                evolve(
+                    message, attempts=message.attempts + 1, claimed_until=None, next_attempt_at=next_attempt_at,
+                    last_error=error,
+                ),
+            )  # fmt: skip
+
+    def mark_dead(self, message_id: str, at: datetime, error: str) -> None:
+        message = self._table.get(message_id)
+        if message is not None:
+            self._table.put(
+                message_id,
+                evolve(
+                    message, attempts=message.attempts + 1, claimed_until=None, dead_at=at, last_error=error,
+                    body="", recipient="",
+                ),
+            )  # fmt: skip
+
+    def failed(self, limit: int) -> Sequence[OutboxMessage]:
+        return [m for m in self._table.values() if m.sent_at is None and m.attempts > 0][:limit]
 
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
-        return [m for m in self._table.values() if m.sent_at is None][:limit]
+        return [m for m in self._table.values() if m.sent_at is None and m.dead_at is None][:limit]
 
     def mark_sent(self, message_id: str, at: datetime) -> bool:
         message = self._table.get(message_id)
         if message is None or message.sent_at is not None:
             return False
-        self._table.put(message_id, evolve(message, sent_at=at, body=""))  # the body held live links
+        self._table.put(message_id, evolve(message, sent_at=at, body="", recipient=""))  # links and address go
         return True
 
     def discard_for_account(self, account_id: str) -> int:
-        doomed = [m.id for m in self._table.values() if m.account_id == account_id and m.sent_at is None]
+        doomed = [m.id for m in self._table.values() if m.account_id == account_id]
         for message_id in doomed:
             self._table.delete(message_id)
         return len(doomed)

@@ -39,6 +39,7 @@ def _sqlite_engine(url: URL) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA secure_delete=ON")  # erased rows are overwritten, not left in free space (B7)
         cursor.close()
 
     return engine
@@ -121,7 +122,7 @@ class SqlDatabase:
 
     def check(self) -> dict[str, object]:
         """The durability settings the outbox relies on (J4): WAL and synchronous=FULL on SQLite; synchronous
-        commits on PostgreSQL. Raises ConfigurationError otherwise, StorageUnavailable if the database cannot be
+        commits on PostgreSQL. On SQLite also ``secure_delete`` (erased rows overwritten with zeros, B7). Raises ConfigurationError otherwise, StorageUnavailable if the database cannot be
         reached. ``build_portal`` runs it at start-up. It only reads: no write lock is taken (a SQLite file busy with
         another writer is checked at once)."""
         try:
@@ -137,9 +138,9 @@ class SqlDatabase:
             driver = connection.connection.driver_connection
             found = {
                 name: driver.execute(f"PRAGMA {name}").fetchone()[0]  # type: ignore[union-attr]
-                for name in ("journal_mode", "synchronous", "foreign_keys")
+                for name in ("journal_mode", "synchronous", "foreign_keys", "secure_delete")
             }
-            if found != {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}:
+            if found != {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "secure_delete": 1}:
                 raise ConfigurationError(f"SQLite mal configuré : {found}")
         else:
             found = {"synchronous_commit": connection.exec_driver_sql("SHOW synchronous_commit").scalar()}
@@ -147,6 +148,28 @@ class SqlDatabase:
             if found["synchronous_commit"] == "off":
                 raise ConfigurationError("PostgreSQL : synchronous_commit ne doit pas être à off.")
         return found
+
+    def vacuum(self) -> list[str]:
+        """After an erasure (``cyclades purge`` runs it), make the erased rows unreadable in the database's files.
+
+        SQLite: rows are already overwritten on delete (``secure_delete``); a ``wal_checkpoint(TRUNCATE)`` then
+        copies the zeroed pages into the file and empties the WAL, which still held the rows as they were written.
+        PostgreSQL: a delete only marks rows dead; ``VACUUM`` (outside any transaction, not blocking readers nor
+        writers) removes them and their index entries, and makes their space reusable. Their bytes may stay on disk
+        until reused, and in WAL segments and backups until those are recycled (see ``docs/operations.md``).
+        Returns the tables vacuumed (or ``["wal"]`` on SQLite)."""
+        try:
+            with self.engine.connect() as connection:
+                if self.dialect == "sqlite":
+                    driver = connection.connection.driver_connection
+                    driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+                    return ["wal"]
+                tables = [table.name for table in t.metadata.sorted_tables]
+                autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+                autocommit.exec_driver_sql(f"VACUUM {', '.join(tables)}")
+                return tables
+        except OperationalError as unreachable:
+            raise unavailable(unreachable.orig) from None
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -146,6 +146,8 @@ outbox = Table(
     Column("attempts", Integer, nullable=False, default=0, server_default="0"),
     _utc("next_attempt_at", True),
     _utc("claimed_until", True),
+    Column("last_error", String(200)),  # an SMTP code and class or an exception's type: never the address
+    _utc("dead_at", True),
     Index("ix_outbox_pending", "sent_at", "seq"),
 )
 

@@ -384,7 +384,7 @@ class _Tokens(_Repository):
 def _message(row: Any) -> OutboxMessage:
     return OutboxMessage(
         row.id, MailKind(row.kind), row.account_id, row.recipient, row.subject, row.body, row.created_at, row.sent_at,
-        row.attempts, row.next_attempt_at, row.claimed_until,
+        row.attempts, row.next_attempt_at, row.claimed_until, row.last_error, row.dead_at,
     )  # fmt: skip
 
 
@@ -397,6 +397,7 @@ class _Outbox(_Repository):
                 "recipient": message.recipient, "subject": message.subject, "body": message.body,
                 "created_at": message.created_at, "sent_at": message.sent_at, "attempts": message.attempts,
                 "next_attempt_at": message.next_attempt_at, "claimed_until": message.claimed_until,
+                "last_error": message.last_error, "dead_at": message.dead_at,
             },
         )  # fmt: skip
         if inserted.rowcount != 1:
@@ -408,6 +409,7 @@ class _Outbox(_Repository):
             select(t.outbox)
             .where(
                 c.sent_at.is_(None),
+                c.dead_at.is_(None),
                 or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now),
                 or_(c.claimed_until.is_(None), c.claimed_until <= now),
             )
@@ -422,28 +424,45 @@ class _Outbox(_Repository):
             self._c.execute(update(t.outbox).where(c.seq.in_([r.seq for r in rows])).values(claimed_until=until))
         return [evolve(_message(row), claimed_until=now + lease) for row in rows]
 
-    def mark_failed(self, message_id: str, next_attempt_at: datetime) -> None:
+    def mark_failed(self, message_id: str, next_attempt_at: datetime, error: str) -> None:
         self._write(
             update(t.outbox)
             .where(t.outbox.c.id == message_id)
-            .values(attempts=t.outbox.c.attempts + 1, claimed_until=None, next_attempt_at=next_attempt_at)
+            .values(
+                attempts=t.outbox.c.attempts + 1, claimed_until=None, next_attempt_at=next_attempt_at, last_error=error
+            )
         )
 
+    def mark_dead(self, message_id: str, at: datetime, error: str) -> None:
+        self._write(
+            update(t.outbox)
+            .where(t.outbox.c.id == message_id)
+            .values(
+                attempts=t.outbox.c.attempts + 1, claimed_until=None, dead_at=at, last_error=error, body="",
+                recipient="",
+            )
+        )  # fmt: skip
+
+    def failed(self, limit: int) -> Sequence[OutboxMessage]:
+        c = t.outbox.c
+        statement = select(t.outbox).where(c.sent_at.is_(None), c.attempts > 0).order_by(c.seq).limit(limit)
+        return [_message(row) for row in self._c.execute(statement)]
+
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
-        statement = select(t.outbox).where(t.outbox.c.sent_at.is_(None)).order_by(t.outbox.c.seq).limit(limit)
+        c = t.outbox.c
+        statement = select(t.outbox).where(c.sent_at.is_(None), c.dead_at.is_(None)).order_by(c.seq).limit(limit)
         return [_message(row) for row in self._c.execute(statement)]
 
     def mark_sent(self, message_id: str, at: datetime) -> bool:
         statement = (
             update(t.outbox)
             .where(and_(t.outbox.c.id == message_id, t.outbox.c.sent_at.is_(None)))
-            .values(sent_at=at, body="")  # the body held live links: none stays once delivered
+            .values(sent_at=at, body="", recipient="")  # the links and the address: none stays once delivered
         )
         return bool(self._write(statement).rowcount == 1)
 
     def discard_for_account(self, account_id: str) -> int:
-        condition = and_(t.outbox.c.account_id == account_id, t.outbox.c.sent_at.is_(None))
-        return int(self._write(delete(t.outbox).where(condition)).rowcount)
+        return int(self._write(delete(t.outbox).where(t.outbox.c.account_id == account_id)).rowcount)
 
 
 class _Audit(_Repository):
@@ -474,7 +493,7 @@ def _values(table: Any, *columns: str) -> dict[str, Any]:
 
 _OUTBOX_COLUMNS = (
     "id", "kind", "account_id", "recipient", "subject", "body", "created_at", "sent_at", "attempts",
-    "next_attempt_at", "claimed_until",
+    "next_attempt_at", "claimed_until", "last_error", "dead_at",
 )  # fmt: skip
 #: A candidature's columns that an update may change; the others are fixed at creation and checked by the WHERE.
 _MUTABLE = ("specialite_code", "state", "version", "identity", "content", "updated_at")

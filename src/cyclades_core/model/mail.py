@@ -50,6 +50,10 @@ class OutboxMessage:
 
     ``account_id`` lets the purge drop mails of an erased account; it is ``None`` for mails that must outlive
     the account (the deletion confirmation). ``message_id`` is stable, so a retried delivery is recognisable.
+
+    A delivered message keeps neither its body (its live links) nor its recipient (L1). A failed delivery records
+    its ``attempts`` and ``last_error`` (an SMTP code and class or an exception's type, never the address); a
+    message that cannot be delivered is a dead letter from ``dead_at`` on, and no relay takes it again.
     """
 
     id: str
@@ -63,6 +67,12 @@ class OutboxMessage:
     attempts: int = 0
     next_attempt_at: datetime | None = None  # after a failed delivery, not before
     claimed_until: datetime | None = None  # a relay's lease: no other relay takes it before
+    last_error: str | None = None  # why the last delivery failed: "smtp 451 4.7.1", "timeout", "ValueError"
+    dead_at: datetime | None = None  # a dead letter: given up, never sent
+
+    @property
+    def is_dead(self) -> bool:
+        return self.dead_at is not None
 
     @property
     def message_id(self) -> str:

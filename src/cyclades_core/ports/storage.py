@@ -133,26 +133,40 @@ class Outbox(Protocol):
         ...
 
     def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
-        """Take at most ``limit`` unsent messages that are due (``next_attempt_at`` passed) and not leased, oldest
-        first, and lease them until ``now + lease``: concurrent relays never take the same message (J3)."""
+        """Take at most ``limit`` unsent messages that are due (``next_attempt_at`` passed), not leased and not dead,
+        oldest first, and lease them until ``now + lease``: concurrent relays never take the same message (J3). The
+        lease must cover the sending of the whole batch (the relay sizes it from its mailer's timeout): a message
+        whose lease ran out may be claimed, and sent, by another relay."""
         ...
 
-    def mark_failed(self, message_id: str, next_attempt_at: datetime) -> None:
-        """Record a failed delivery: one more attempt, no lease, not before ``next_attempt_at``."""
+    def mark_failed(self, message_id: str, next_attempt_at: datetime, error: str) -> None:
+        """Record a failed delivery: one more attempt, no lease, not before ``next_attempt_at``, ``error`` as
+        ``last_error`` (short, technical, no personal data)."""
+        ...
+
+    def mark_dead(self, message_id: str, at: datetime, error: str) -> None:
+        """Give up a message (a dead letter): one more attempt, no lease, ``dead_at=at``, ``error`` as
+        ``last_error``; its body and recipient are erased (nothing will be sent). No relay claims it again."""
+        ...
+
+    def failed(self, limit: int) -> Sequence[OutboxMessage]:
+        """Unsent messages with at least one failed attempt, dead letters included, oldest first (the operator's
+        ``cyclades outbox failed``)."""
         ...
 
     def pending(self, limit: int) -> Sequence[OutboxMessage]:
-        """Unsent messages, oldest first."""
+        """Unsent messages that are not dead letters, oldest first."""
         ...
 
     def mark_sent(self, message_id: str, at: datetime) -> bool:
-        """Record the delivery and forget the body, which held the mail's live links (activation, reset): once
-        delivered, no copy of them stays in the store (L1). Returns ``False`` when the message is unknown or was
-        already marked."""
+        """Record the delivery and forget the body, which held the mail's live links (activation, reset), and the
+        recipient: once delivered, no copy of them stays in the store (L1). Returns ``False`` when the message is
+        unknown or was already marked."""
         ...
 
     def discard_for_account(self, account_id: str) -> int:
-        """Drop the account's unsent messages (erasure, B7/F6). Returns how many."""
+        """Drop every message of the account, unsent, sent or dead (erasure, B7/F6): nothing tied to an erased
+        account stays. Returns how many."""
         ...
 
 

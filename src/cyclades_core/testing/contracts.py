@@ -452,10 +452,79 @@ class StorageContract:
             assert uow.outbox.mark_sent(pending[0].id, T0) is False
             uow.commit()
         with uow_factory() as uow:
-            assert uow.outbox.discard_for_account(account.id) == 2
+            assert uow.outbox.discard_for_account(account.id) == 3  # the sent one too (erasure, B7)
             uow.commit()
         with uow_factory() as uow:
             assert [m.id for m in uow.outbox.pending(10)] == ["m9-None"]
+
+    def test_a_delivered_message_keeps_neither_its_body_nor_its_recipient(self, uow_factory: UnitOfWorkFactory) -> None:
+        """L1 / B7: once sent, the row holds no link and no address; erasing the account drops it altogether."""
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.outbox.add(_message(account.id, 1))
+            uow.outbox.add(_message(None, 2))
+            uow.commit()
+        with uow_factory() as uow:
+            for message in uow.outbox.claim(T0, 10, timedelta(minutes=5)):
+                assert uow.outbox.mark_sent(message.id, T0 + timedelta(seconds=1)) is True
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.outbox.pending(10) == []
+            assert uow.outbox.discard_for_account(account.id) == 1
+            uow.commit()
+        with uow_factory() as uow:
+            uow.outbox.add(_message(None, 3))
+            with pytest.raises(ConflictError):  # the delivered row is still there, without its address
+                uow.outbox.add(_message(None, 2))
+            assert uow.outbox.mark_sent("m3-None", T0) is True
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.outbox.failed(10) == []
+            assert uow.outbox.discard_for_account(account.id) == 0
+            assert uow.outbox.mark_sent("m2-None", T0) is False
+
+    def test_a_failure_records_its_reason_and_a_dead_letter_is_never_claimed_again(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        """J2: attempts and ``last_error`` are stored; a dead letter leaves the queue, keeps its reason, loses its
+        body and address, and the operator still lists it; erasure drops it."""
+        account = make_account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            for n in range(3):
+                uow.outbox.add(_message(account.id, n))
+            uow.commit()
+        lease = timedelta(minutes=5)
+        later = T0 + timedelta(minutes=1)
+        with uow_factory() as uow:
+            first, second, third = uow.outbox.claim(T0, 10, lease)
+            uow.outbox.mark_failed(first.id, later, "smtp 451 4.7.1")
+            uow.outbox.mark_dead(second.id, T0, "smtp 550 5.1.1 recipient refused")
+            uow.commit()
+        with uow_factory() as uow:
+            failed = {m.id: m for m in uow.outbox.failed(10)}
+            assert list(failed) == [first.id, second.id]
+            retry, dead = failed[first.id], failed[second.id]
+            assert (retry.attempts, retry.last_error, retry.next_attempt_at, retry.dead_at) == (
+                1, "smtp 451 4.7.1", later, None,
+            )  # fmt: skip
+            assert (retry.recipient, retry.body) == ("accrall@ac-rennes.fr", "Bonjour")  # still to be sent
+            assert (dead.attempts, dead.last_error, dead.dead_at, dead.is_dead) == (
+                1, "smtp 550 5.1.1 recipient refused", T0, True,
+            )  # fmt: skip
+            assert (dead.recipient, dead.body, dead.claimed_until) == ("", "", None)
+            assert [m.id for m in uow.outbox.pending(10)] == [first.id, third.id]
+            assert [m.id for m in uow.outbox.claim(later + lease, 10, lease)] == [first.id, third.id]
+            uow.outbox.mark_failed(first.id, later + lease, "timeout (send)")
+            uow.commit()
+        with uow_factory() as uow:
+            [retry, dead] = uow.outbox.failed(10)
+            assert (retry.attempts, retry.last_error) == (2, "timeout (send)")
+            assert uow.outbox.discard_for_account(account.id) == 3
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.outbox.failed(10) == []
 
     def test_a_duplicate_message_id_is_a_conflict_that_spares_the_rest(self, uow_factory: UnitOfWorkFactory) -> None:
         """A deterministic id makes a mail "never twice"; the refusal leaves the caller's transaction usable."""
@@ -487,7 +556,7 @@ class StorageContract:
         assert all(m.claimed_until == T0 + lease for m in first)
         with uow_factory() as uow:
             assert [m.id for m in uow.outbox.claim(T0, 10, lease)] == [f"m2-{account.id}"]
-            uow.outbox.mark_failed(first[0].id, T0 + timedelta(minutes=1))
+            uow.outbox.mark_failed(first[0].id, T0 + timedelta(minutes=1), "smtp 421")
             uow.outbox.mark_sent(first[1].id, T0)
             uow.commit()
         with uow_factory() as uow:
