@@ -12,7 +12,7 @@ import pytest
 from cyclades_adapters import Portal
 from cyclades_adapters.files import FileBirthplaceDirectory
 from cyclades_adapters.memory import MemoryCandidateNumberAllocator, MemoryDatabase, MemoryRateLimiter
-from cyclades_core.errors import EmailAlreadyUsed, InvalidCredentials, TooManyRequests
+from cyclades_core.errors import EmailAlreadyUsed, InvalidCredentials, LinkExpired, TooManyRequests
 from cyclades_core.model.mail import MailKind
 from cyclades_core.ports.security import ThrottlePolicy
 from cyclades_core.testing import CountingHasher, ManualClock, PlainHasher, link_in
@@ -225,3 +225,45 @@ def test_an_attacker_s_creations_for_the_owner_s_address_never_keep_the_owner_fr
 def _rows(portal: Portal) -> list[Any]:
     assert isinstance(portal.storage, MemoryDatabase)
     return list(portal.storage.accounts.rows.values())
+
+
+@pytest.mark.rule("A1", "B2", "E1")
+def test_the_owner_takes_back_an_address_squatted_by_a_pending_account(
+    portal: Portal, database: MemoryDatabase, clock: ManualClock
+) -> None:
+    """Issue 15 item 6: an attacker creates an account with the owner's address first, with a password of its own;
+    the owner's creation gets the duplicate error (decision 4), but "Mot de passe oublié" mails the owner (the
+    address on record, E1) a link that, proving the mailbox as the activation link does, sets the owner's password
+    and activates the account. The attacker's password no longer opens it."""
+    squatted = portal.accounts.create_account(form(email="owner@exemple.fr", password="Squat*Pass42"), source=ATTACKER)
+    with pytest.raises(EmailAlreadyUsed):
+        portal.accounts.create_account(form(email="owner@exemple.fr"), source=OWNER)
+    portal.accounts.request_password_reset("owner@exemple.fr", source=OWNER)
+    [reset] = mails(portal, MailKind.PASSWORD_RESET)
+    assert reset.recipient == "owner@exemple.fr"
+    portal.accounts.reset_password(link_in(reset), PASSWORD, PASSWORD)
+    assert portal.accounts.login("owner@exemple.fr", PASSWORD, source=OWNER).account_id == squatted.account_id
+    with pytest.raises(InvalidCredentials):
+        portal.accounts.login("owner@exemple.fr", "Squat*Pass42", source=ATTACKER)
+    assert database.accounts.rows[squatted.account_id].activated_at == clock.now()
+    assert portal.accounts.activate(activation_token(portal)).already_active  # the squatter's link is spent
+
+
+@pytest.mark.rule("B2", "B7")
+def test_a_pending_account_s_reset_link_ends_with_its_activation_deadline(clock: ManualClock) -> None:
+    """The reset link of an unactivated account cannot outlive the 48 h after which the account is erased: asked for
+    at 47 h, it works until the activation deadline to the second and not one second later."""
+    for offset, ok in ((172_800, True), (172_801, False)):
+        moving = ManualClock(clock.now())
+        fresh = fresh_portal(clock=moving)
+        fresh.accounts.create_account(form())
+        moving.advance(hours=47)
+        fresh.accounts.request_password_reset("accrall@ac-rennes.fr")
+        moving.set(clock.now() + timedelta(seconds=offset))
+        link = link_in(mails(fresh, MailKind.PASSWORD_RESET)[-1])
+        if ok:
+            fresh.accounts.reset_password(link, PASSWORD, PASSWORD)
+            assert fresh.accounts.login("accrall@ac-rennes.fr", PASSWORD)
+        else:
+            with pytest.raises(LinkExpired):
+                fresh.accounts.reset_password(link, PASSWORD, PASSWORD)

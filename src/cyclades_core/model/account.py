@@ -156,6 +156,13 @@ class Account:
     def activate(self, now: datetime) -> Account:
         return self._next(AccountEvent.ACTIVATE, activated_at=now, activation_deadline=None)
 
+    def activate_with_password(self, now: datetime, password_hash: str) -> Account:
+        """Activation by a "Mot de passe oublié" link (issue 15): the link proves the mailbox as the activation link
+        does, and the password it sets replaces the one chosen at creation (perhaps by someone else)."""
+        return self._next(
+            AccountEvent.ACTIVATE, activated_at=now, activation_deadline=None, password_hash=password_hash
+        )
+
     def change_identity(self, identity: Identity, *, has_candidatures: bool) -> Account:
         if has_candidatures:
             raise IdentityFrozen()

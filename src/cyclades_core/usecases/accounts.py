@@ -794,7 +794,8 @@ class AccountService:
           ``settings.show_masked_contact=False`` shows no mask at all.
         - The work is the same: the same limiter counters, one lookup, then one unit of work that reads the account,
           revokes its earlier links and appends a ``password_reset_requested`` audit record (without an account
-          when there is none to mail); only then, for an active account, the new link and its mail in the outbox.
+          when there is none to mail); only then, for an active account — or an unactivated one within its 48 h,
+          whose link will also activate it — the new link and its mail in the outbox.
 
         A later request revokes earlier links. Throttled per identifier, per account and, when the web layer passes
         the client's address as ``source``, per source (E4); a refused request only queues no mail. A request the
@@ -821,10 +822,13 @@ class AccountService:
         token = new_token()
         with self._uow() as uow:
             current = uow.accounts.get(found.id if found is not None else typed_key)
-            account = current if current is not None and current.is_active and current.email is not None else None
+            account = current if current is not None and _can_reset(current, now) else None
             uow.tokens.revoke_for_account(account.id if account is not None else typed_key, (TokenPurpose.RESET,))
             if account is not None:
-                self._issue(uow, account, TokenPurpose.RESET, token, now, now + self.settings.reset_ttl)
+                expires_at = now + self.settings.reset_ttl
+                if account.activation_deadline is not None:  # unactivated: the link ends with the account's 48 h
+                    expires_at = min(expires_at, account.activation_deadline)
+                self._issue(uow, account, TokenPurpose.RESET, token, now, expires_at)
                 self._mail(uow, account, reset_mail(self.settings.link("modifier-mon-mot-de-passe", token)), now)
             uow.audit.append(
                 AuditRecord.of(now, "password_reset_requested", "anonymous", account.id if account else None,
@@ -850,7 +854,10 @@ class AccountService:
     def reset_password(self, token: str, new_password: str, confirmation: str) -> None:
         """ACC-10: set a new password (ACC-03 policy) through a reset link, which works once (E6).
 
-        Ends every session and logs nobody in (E7); queues the "password changed" mail.
+        Ends every session and logs nobody in (E7); queues the "password changed" mail. The link of an unactivated
+        account also activates it (it proves the mailbox, as the activation link does): the owner of an address
+        someone else signed up with sets their own password (issue 15). Such a link ends with the activation
+        deadline.
         """
         now = self._clock.now()
         with self._uow() as uow:
@@ -869,7 +876,13 @@ class AccountService:
             if not uow.tokens.mark_used(issued.digest, now):
                 raise InvalidLink()
             current = self._account(uow, account.id)
-            uow.accounts.update(current.change_password(password_hash))
+            if current.activation_expired(now):
+                raise LinkExpired()
+            if current.is_active:
+                uow.accounts.update(current.change_password(password_hash))
+            else:  # an unactivated account: the link proved the mailbox, as the activation link does (issue 15)
+                uow.accounts.update(current.activate_with_password(now, password_hash))
+                uow.audit.append(AuditRecord.of(now, "account_activated", "candidate", account.id, by="reset"))
             uow.tokens.revoke_for_account(account.id, (TokenPurpose.RESET, TokenPurpose.SESSION), keep=issued.digest)
             self._mail(uow, current, password_changed_mail(), now)
             uow.audit.append(AuditRecord.of(now, "password_reset", "anonymous", account.id))
@@ -1128,6 +1141,14 @@ def _identifier_key(identifier: str) -> str:
     """A throttling key for what a visitor typed: its normalised form, hashed. The counters need only equality, and
     the typed address may be a non-user's (L1: no email kept in clear outside its account)."""
     return digest(email_key(identifier))
+
+
+def _can_reset(account: Account, now: datetime) -> bool:
+    """Whether "Mot de passe oublié" mails a link for ``account``: an active one, or an unactivated one within its
+    48 h — the link then activates it, so that an address taken by someone else's unactivated sign-up can be
+    claimed by its owner (issue 15)."""
+    pending = account.state is AccountState.PENDING and not account.activation_expired(now)
+    return account.email is not None and (account.is_active or pending)
 
 
 def _find_by_identifier(uow: UnitOfWork, identifier: str) -> Account | None:
