@@ -18,7 +18,7 @@ from cyclades_adapters.sql.schema import metadata
 from cyclades_core.testing import ManualClock, PlainHasher
 from cyclades_core.usecases import AccountSettings, CreateAccountForm
 from tests.conftest import PASSWORD, T0, activation_token, form
-from tests.sql_support import postgres_database, sqlite_database
+from tests.sql_support import postgres_database, sql_database, sqlite_database  # noqa: F401 - a fixture
 
 EMAIL = "zoe.quiberon-erasure@exemple.fr"
 BIRTH_NAME = "QUIBERONNAIS"
@@ -127,3 +127,21 @@ def test_the_scan_would_see_a_leftover(storage: SqlDatabase | None) -> None:
     if storage is not None:
         with storage.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM accounts")).scalar_one() == 1
+
+
+@pytest.mark.rule("L1")
+def test_the_migration_erases_the_recipient_of_mails_delivered_before_it(sql_database: SqlDatabase) -> None:  # noqa: F811
+    """Revision 0006: rows delivered under 0005 kept their address; upgrading forgets it, unsent rows keep theirs."""
+    storage = sql_database
+    storage.downgrade("0005")
+    with storage.engine.begin() as connection:
+        for n, sent_at in enumerate((T0, None)):
+            connection.execute(
+                text("INSERT INTO outbox (id, kind, recipient, subject, body, created_at, sent_at, attempts) "
+                     "VALUES (:id, 'activation', :to, 's', '', :at, :sent, 0)"),
+                {"id": f"old{n}", "to": EMAIL, "at": T0, "sent": sent_at},
+            )  # fmt: skip
+    storage.upgrade()
+    with storage.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, recipient FROM outbox ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [("old0", ""), ("old1", EMAIL)]
