@@ -109,11 +109,7 @@ def test_a_reset_request_does_the_same_work_for_an_unknown_identifier_minus_the_
     (queued in the outbox, E3). The unknown path used to stop after its lookup (the existing one took ~3× longer)."""
     calls: list[str] = []
     database = MemoryDatabase()
-    service = AccountService(
-        uow=lambda: _SpyUnitOfWork(database.unit_of_work(), calls), clock=ManualClock(T0), hasher=PlainHasher(),
-        numbers=MemoryCandidateNumberAllocator(), limiter=_Spy(MemoryRateLimiter(), "limiter", calls),
-        birthplaces=FileBirthplaceDirectory(), settings=AccountSettings(base_url="https://cyclades.exemple.fr"),
-    )  # fmt: skip
+    service = _spied_service(database, calls)
     created = service.create_account(form(email="paul.martin@exemple.fr"))
     service.activate(link_in(next(iter(database.outbox.rows.values()))))
     traces = {}
@@ -132,7 +128,36 @@ def test_a_reset_request_does_the_same_work_for_an_unknown_identifier_minus_the_
     assert [r.account_id for r in requested] == [created.account_id, None, created.account_id, None]
 
 
+def _spied_service(database: MemoryDatabase, calls: list[str]) -> AccountService:
+    return AccountService(
+        uow=lambda: _SpyUnitOfWork(database.unit_of_work(), calls), clock=ManualClock(T0), hasher=PlainHasher(),
+        numbers=MemoryCandidateNumberAllocator(), limiter=_Spy(MemoryRateLimiter(), "limiter", calls),
+        birthplaces=FileBirthplaceDirectory(), settings=AccountSettings(base_url="https://cyclades.exemple.fr"),
+    )  # fmt: skip
+
+
 # -- throttling that cannot be turned against the owner -------------------------------------------------------
+
+
+@pytest.mark.rule("C4")
+@pytest.mark.parametrize("source", [None, OWNER])
+def test_a_failed_login_does_the_same_work_for_an_unknown_identifier(source: str | None) -> None:
+    """C4 beside the per-source counters: a wrong password for an existing account and any password for an unknown
+    identifier read and write the same limiter counters and the same storage, so their time does not tell them
+    apart either (the hasher, one call each, dominates anyway)."""
+    calls: list[str] = []
+    database = MemoryDatabase()
+    service = _spied_service(database, calls)
+    service.create_account(form(email="paul.martin@exemple.fr"))
+    service.activate(link_in(next(iter(database.outbox.rows.values()))))
+    traces = []
+    for identifier in ("paul.martin@exemple.fr", "paul.marten@exemple.fr"):
+        calls.clear()
+        with pytest.raises(InvalidCredentials):
+            service.login(identifier, WRONG, source=source)
+        traces.append(list(calls))
+    assert traces[0] == traces[1]
+    assert traces[0].count("limiter.record_failure") == (1 if source is None else 3)
 
 
 @pytest.mark.rule("C2", "C3", "C4")

@@ -677,7 +677,8 @@ class AccountService:
         self, account: Account | None, identifier: str, source: str | None, now: datetime
     ) -> _LoginCounters:
         """The throttling keys of one login attempt (docs/security.md, "Throttling"). Keyed by the resolved account
-        whatever identifier form was typed (C2); an unknown identifier by its normalised, hashed text."""
+        whatever identifier form was typed (C2); an unknown identifier by its normalised, hashed text, with the same
+        counters as an account so that the limiter work does not tell them apart."""
         subject = account.id if account is not None else f"unknown:{_identifier_key(identifier)}"
         if source is None:
             return _LoginCounters(pair=f"login:{subject}")
@@ -686,7 +687,7 @@ class AccountService:
         return _LoginCounters(
             pair=f"login:{subject}:{origin}",
             source=f"login-source:{origin}:{int(now.timestamp() // window)}",
-            account=f"login-account:{account.id}" if account is not None else None,
+            account=f"login-account:{subject}",
         )
 
     def _login_throttled(self, counters: _LoginCounters, now: datetime) -> bool:
@@ -1111,9 +1112,10 @@ class AccountService:
 
 @frozen
 class _LoginCounters:
-    """The limiter keys of one login attempt: ``pair`` (account and source, or the account alone without a source)
-    decides the password's consecutive-failure delays; ``source`` (the source's current window) and ``account``
-    (every source together) only count failures beside it."""
+    """The limiter keys of one login attempt: ``pair`` (account and source, or the account alone without a source),
+    whose consecutive failures decide the delays of ``login_throttle``; with a source, ``source`` (the source's
+    current window, every account) and ``account`` (every source, for this account) count the same failures
+    for their own limits (:meth:`AccountService._login_throttled`)."""
 
     pair: str
     source: str | None = None
