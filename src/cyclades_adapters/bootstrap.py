@@ -17,7 +17,7 @@ from cyclades_core.errors import ConfigurationError
 from cyclades_core.model.verification import DocumentSigner
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
-from cyclades_core.ports.files import DocumentRenderer, FileScanner, FileStore
+from cyclades_core.ports.files import DocumentRenderer, FileScanner, FileStore, UploadInspector
 from cyclades_core.ports.mail import Mailer
 from cyclades_core.ports.reference import BirthplaceDirectory
 from cyclades_core.ports.security import BreachedPasswords, CandidateNumberAllocator, PasswordHasher, RateLimiter
@@ -137,6 +137,7 @@ def build_portal(
     catalogue: Catalogue | None = None,
     file_store: FileStore | None = None,
     scanner: FileScanner | None = None,
+    inspector: UploadInspector | None = None,
     renderer: DocumentRenderer | None = None,
     mailer: Mailer | None = None,
     breached_passwords: BreachedPasswords | None = None,
@@ -152,7 +153,10 @@ def build_portal(
     ``CYCLADES_DATABASE_URL`` only when ``storage_url`` is not given. ``catalogue`` defaults to the catalogue
     shipped with the package (académies, BTS spécialités, reference lists), with no session configured.
     ``file_store`` defaults to an in-memory store (use ``FileSystemFileStore(root)`` for real deployments, with a
-    root outside any served directory); ``scanner`` to the built-in signature scanner; ``renderer`` to the simple
+    root outside any served directory); ``scanner`` to the built-in signature scanner; ``inspector`` to
+    ``ParserUploadInspector`` (pikepdf and Pillow: the ``uploads`` extra; without it, ConfigurationError here —
+    there is no portal that accepts uploads unchecked; an integrator who wants other rules passes their own
+    ``UploadInspector``); ``renderer`` to the simple
     PDF renderer; ``mailer`` to an in-memory mailer (use ``SmtpMailer`` or ``EmlFolderMailer``), driven by
     ``portal.relay``; ``breached_passwords`` to none (only the built-in blocklist of common passwords; see
     ``RangeFileBreachedPasswords``). With SQL storage the durability settings are checked at once (``SqlDatabase.check``, J4):
@@ -179,6 +183,10 @@ def build_portal(
 
         file_store = file_store or MemoryFileStore()
         scanner = scanner or SignatureScanner()
+    if inspector is None:
+        from cyclades_adapters.files.inspection import ParserUploadInspector
+
+        inspector = ParserUploadInspector()  # ConfigurationError (French) without the ``uploads`` extra
     if renderer is None:
         renderer = _default_renderer()
     if mailer is None:
@@ -202,7 +210,9 @@ def build_portal(
         candidatures=candidatures,
         management=ManagerService(uow=uow, clock=clock, accounts=accounts),
         establishments=EstablishmentService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts),
-        pieces=PieceService(uow=uow, clock=clock, accounts=accounts, store=file_store, scanner=scanner),
+        pieces=PieceService(
+            uow=uow, clock=clock, accounts=accounts, store=file_store, inspector=inspector, scanner=scanner
+        ),
         documents=DocumentService(
             uow=uow,
             clock=clock,

@@ -19,7 +19,7 @@ from cyclades_core.model.pieces import ScanVerdict
 from cyclades_core.testing import ManualClock
 from cyclades_core.testing.contracts import FileScannerContract
 from tests.candidature_support import DURING, guide_portal, register, signed_in
-from tests.unit.test_pieces_and_documents import PDF, upload
+from tests.unit.test_pieces_and_documents import PDF, WITH_EICAR, upload
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
@@ -185,6 +185,6 @@ def test_a_deposit_scanned_by_clamd_is_refused_when_infected_and_kept_when_clean
     token = signed_in(portal)
     candidature_id = register(portal, token)
     with pytest.raises(ValidationError, match="virus"):
-        upload(portal, token, candidature_id, "CINSIG01", PDF + EICAR)
+        upload(portal, token, candidature_id, "CINSIG01", WITH_EICAR)  # a well-formed PDF: past the inspector
     upload(portal, token, candidature_id, "CINSIG01")
-    assert clamd.received == [PDF + EICAR, PDF]
+    assert clamd.received == [WITH_EICAR, PDF]

@@ -16,7 +16,7 @@ from cyclades_adapters import Portal, build_portal
 from cyclades_adapters.mail import MemoryMailer, SmtpMailer, compose
 from cyclades_adapters.sql import SqlDatabase
 from cyclades_core.model.mail import MailKind, OutboxMessage, html_body
-from cyclades_core.testing import ManualClock, PlainHasher, link_in, run_concurrently
+from cyclades_core.testing import ManualClock, PlainHasher, link_in, minimal_pdf, run_concurrently
 from cyclades_core.usecases import AccountSettings
 from cyclades_core.usecases.mail import MailRelay
 from tests.candidature_support import DURING, dubois_tabs, guide_portal, register, signed_in
@@ -235,7 +235,7 @@ def test_reminders_go_once_per_candidature_for_missing_pieces() -> None:
     candidature_id = register(portal, token)  # CINSIG01 and RELNOT01, online, deadline 15/12/2021 23:59
     other = signed_in(portal, email="pdubois@ac-rennes.fr", birth_name="DUBOIS", first_names="Pierre")
     complete = register(portal, other, dubois_tabs())
-    portal.pieces.upload(other, complete, "CINSIG01", "c.pdf", [b"%PDF-1.4\n%%EOF\n"])
+    portal.pieces.upload(other, complete, "CINSIG01", "c.pdf", [minimal_pdf()])
     assert portal.reminders.send_due() == 0  # a month before: not yet
     clock.advance(days=24)
     assert portal.reminders.send_due() == 1

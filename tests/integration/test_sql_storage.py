@@ -25,7 +25,7 @@ from cyclades_core.errors import ConcurrencyConflict, EmailAlreadyUsed, Identity
 from cyclades_core.model.catalogue import Period, RegistrationService
 from cyclades_core.model.documents import DocumentKind
 from cyclades_core.model.mail import MailKind
-from cyclades_core.testing import ManualClock, PlainHasher, link_in, run_concurrently
+from cyclades_core.testing import ManualClock, PlainHasher, link_in, minimal_pdf, run_concurrently
 from cyclades_core.usecases import AccountSettings
 from tests.candidature_support import DURING, accrall_tabs, fill, guide_portal, register, signed_in
 from tests.conftest import PASSWORD, form
@@ -85,7 +85,7 @@ def test_the_whole_journey_runs_on_sql(sql_database: SqlDatabase) -> None:  # no
     candidature_id = register(portal, token)
     draft = fill(portal, portal.candidatures.edit(token, candidature_id), [None] * 7)
     assert portal.candidatures.save(token, draft).version == 2
-    portal.pieces.upload(token, candidature_id, "CINSIG01", "a.pdf", [b"%PDF-1.4\n%%EOF\n"])
+    portal.pieces.upload(token, candidature_id, "CINSIG01", "a.pdf", [minimal_pdf()])
     [card] = portal.candidatures.mes_inscriptions(token).cards
     assert (card.inscription_number, card.version, card.envelope) == ("001", 2, True)
     kinds = [m.kind for m in portal.outbox.pending()]
@@ -98,7 +98,7 @@ def test_the_right_of_access_export_reads_everything_back_from_sql(sql_database:
     token = signed_in(portal)
     candidature_id = register(portal, token)
     portal.candidatures.save(token, fill(portal, portal.candidatures.edit(token, candidature_id), [None] * 7))
-    portal.pieces.upload(token, candidature_id, "CINSIG01", "a.pdf", [b"%PDF-1.4\n%%EOF\n"])
+    portal.pieces.upload(token, candidature_id, "CINSIG01", "a.pdf", [minimal_pdf()])
     data = portal.accounts.export_my_data(token)
     assert [c.id for c in data.candidatures] == [candidature_id]
     assert [v.version for v in data.versions] == [1, 2]

@@ -13,12 +13,12 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from cyclades_adapters.memory import MemoryDatabase, MemoryFileStore
 from cyclades_core.errors import ForbiddenError, ServiceClosed, ValidationError
 from cyclades_core.model.pieces import IllegalPieceTransition, PieceLocked, PieceStatus
-from cyclades_core.testing import ManualClock, run_concurrently
+from cyclades_core.testing import ManualClock, minimal_pdf, run_concurrently
 from cyclades_core.usecases.management import Manager
 from tests.candidature_support import DURING, dubois_tabs, guide_portal, register, signed_in
 from tests.conftest import PASSWORD
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = minimal_pdf()
 MANAGER = Manager("gest", ("03",))
 HEADING = "A déposer en ligne entre le lundi 01 novembre 2021 et le mercredi 15 décembre 2021 23:59 (heure/Paris)"
 AFTER_DEADLINE = DURING + timedelta(days=31)

@@ -24,15 +24,16 @@ from cyclades_core.errors import (
 from cyclades_core.model.catalogue import DepositMode, Period, PieceRule
 from cyclades_core.model.documents import DocumentKind
 from cyclades_core.model.pieces import IllegalPieceTransition, PieceLocked, PieceStatus
-from cyclades_core.testing import ManualClock
+from cyclades_core.testing import ManualClock, minimal_pdf, minimal_png
 from cyclades_core.usecases.documents import FORMULAIRES_MESSAGE
 from cyclades_core.usecases.management import Manager
 from cyclades_core.usecases.pieces import PieceService
 from tests.candidature_support import DURING, accrall_tabs, dubois_tabs, guide_portal, register, replace, signed_in
 from tests.conftest import mails
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = minimal_pdf()
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+WITH_EICAR = minimal_pdf(more=[b"<< /Length 68 >>\nstream\n" + EICAR + b"\nendstream"])  # past the inspector
 ONLINE = "A déposer en ligne entre le lundi 01 novembre 2021 et le mercredi 15 décembre 2021 23:59 (heure/Paris)"
 BESANCON = Manager("gest-besancon", ("03",))
 DEPOSIT_ENDS = datetime(2021, 12, 15, 22, 59, tzinfo=UTC)
@@ -203,7 +204,7 @@ class TestWhatIsAccepted:
     def test_content_decides_and_a_refused_file_is_not_kept(
         self, portal: Portal, token: str, candidature_id: str, store: MemoryFileStore
     ) -> None:
-        png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
+        png = minimal_png()
         with pytest.raises(ValidationError) as refused:
             upload(portal, token, candidature_id, "CINSIG01", png, "scan.pdf")
         assert refused.value.fields == ("file",)
@@ -214,7 +215,7 @@ class TestWhatIsAccepted:
     def test_an_infected_file_is_refused_and_logged(self, portal: Portal, token: str, candidature_id: str) -> None:
         """H6 / H10: EICAR → refused, upload_validation virusscan FAILED audited."""
         with pytest.raises(ValidationError, match="virus"):
-            upload(portal, token, candidature_id, "CINSIG01", PDF + EICAR)
+            upload(portal, token, candidature_id, "CINSIG01", WITH_EICAR)
         assert isinstance(portal.storage, MemoryDatabase)
         records = [dict(r.details) for r in portal.storage.audit.rows.values() if r.action == "upload_validation"]
         assert records[0]["virusscan"] == "FAILED"
@@ -265,7 +266,7 @@ class TestWhatIsAccepted:
         """H6: configuration check."""
         with pytest.raises(ConfigurationError, match=r"scanner\.max_bytes"):
             PieceService(uow=None, clock=None, accounts=None, store=MemoryFileStore(),  # type: ignore[arg-type]
-                         scanner=SignatureScanner(max_bytes=1024), max_bytes=2048)  # fmt: skip
+                         inspector=None, scanner=SignatureScanner(max_bytes=1024), max_bytes=2048)  # fmt: skip
 
 
 @pytest.mark.rule("JUS-04")

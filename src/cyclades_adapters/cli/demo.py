@@ -20,6 +20,7 @@ from pathlib import Path
 from attrs import frozen
 
 from cyclades_adapters.bootstrap import Portal, build_portal
+from cyclades_adapters.documents import SimplePdfRenderer
 from cyclades_adapters.files import FileCatalogue, FileSystemFileStore
 from cyclades_adapters.mail import EmlFolderMailer
 from cyclades_core.model.catalogue import (
@@ -32,6 +33,7 @@ from cyclades_core.model.catalogue import (
 )
 from cyclades_core.model.documents import DocumentKind
 from cyclades_core.model.pieces import PieceStatus
+from cyclades_core.ports.files import DocumentContent
 from cyclades_core.usecases import AccountSettings, CreateAccountForm, ScolaireRegistrationForm
 from cyclades_core.usecases.forms import (
     AcquisEntryForm,
@@ -50,7 +52,6 @@ __all__ = ["DemoSummary", "run_demo"]
 
 SESSION = "BTS-DEMO"
 BESANCON, LILLE = "03", "09"
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 @frozen
@@ -96,6 +97,11 @@ def _identification(email_address: str, street: str) -> IdentificationForm:
         street=street, postal_code="25000", locality="Besançon", pcs_code="64", nationality_code="99100",
         mobile_phone="0606060606", email=email_address,
     )  # fmt: skip
+
+
+def _piece_pdf(title: str) -> bytes:
+    """A real, well-formed PDF to deposit (the upload inspector refuses anything less)."""
+    return SimplePdfRenderer().render(DocumentContent((title,), (), ()))
 
 
 def _link_from_mail(mails: Path, recipient: str, subject: str) -> str:
@@ -166,13 +172,14 @@ def run_demo(directory: Path, database_url: str | None = None, say: Callable[[st
 
     say("ACCRALL Dack dépose et valide ses pièces ; le gestionnaire en déclare une non conforme")
     for code in ("CINSIG01", "RELNOT01"):
-        portal.pieces.upload(token, saved.candidature_id, code, f"{code.lower()}.pdf", [PDF])
+        portal.pieces.upload(token, saved.candidature_id, code, f"{code.lower()}.pdf", [_piece_pdf(code)])
     [group] = portal.pieces.mes_justificatifs(token, saved.candidature_id)
     portal.pieces.validate(token, saved.candidature_id, group.heading)
     manager = Manager("gestionnaire-besancon", (BESANCON,))
     portal.pieces.review(manager, saved.candidature_id, "CINSIG01", PieceStatus.RECUE, received_on=now.date())
     portal.pieces.review(manager, saved.candidature_id, "CINSIG01", PieceStatus.NON_CONFORME, comment="Pièce illisible")
-    portal.pieces.upload(token, saved.candidature_id, "CINSIG01", "cinsig01-lisible.pdf", [PDF])
+    legible = _piece_pdf("CINSIG01 lisible")
+    portal.pieces.upload(token, saved.candidature_id, "CINSIG01", "cinsig01-lisible.pdf", [legible])
     portal.pieces.validate(token, saved.candidature_id, group.heading)
     for kind in (DocumentKind.CONFIRMATION, DocumentKind.DEMANDE_PIECES):
         rendered = documents.render(token, saved.candidature_id, kind)

@@ -1,5 +1,6 @@
 """File-backed adapters: the catalogue from TOML data files, reference data shipped with the package, the file
-system store, and ClamAV's daemon as the antivirus."""
+system store, ClamAV's daemon as the antivirus, and the parser-backed upload inspector (pikepdf and Pillow, imported
+when it is built)."""
 
 from cyclades_adapters.files.catalogue import (
     CatalogueDataError,
@@ -8,6 +9,7 @@ from cyclades_adapters.files.catalogue import (
     example_catalogue_path,
 )
 from cyclades_adapters.files.clamav import ClamdScanner
+from cyclades_adapters.files.inspection import ParserUploadInspector
 from cyclades_adapters.files.reference import FileBirthplaceDirectory
 from cyclades_adapters.files.store import FileSystemFileStore
 
@@ -17,6 +19,7 @@ __all__ = [
     "FileBirthplaceDirectory",
     "FileCatalogue",
     "FileSystemFileStore",
+    "ParserUploadInspector",
     "default_catalogue_paths",
     "example_catalogue_path",
 ]

@@ -15,7 +15,7 @@ from enum import Enum
 
 from attrs import evolve, frozen
 
-from cyclades_core.errors import ForbiddenError, ServiceClosed
+from cyclades_core.errors import ForbiddenError, ServiceClosed, ValidationError
 from cyclades_core.model.catalogue import DepositMode, Period, PieceCondition, PieceRule
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "PieceStatus",
     "ScanVerdict",
     "StoredFile",
+    "display_name",
     "sanitize_filename",
 ]
 
@@ -151,14 +152,51 @@ class Piece:
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+#: The extension kept whole when a name is shortened: a dot and up to ten letters or digits.
+_EXTENSION = re.compile(r"\.[^\W_]{1,10}$")
+#: Device names Windows reserves whatever their extension (``nul.pdf`` opens the null device there).
+_RESERVED = re.compile(r"(?i)(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(?:[ .].*)?")
+_MAX_NAME_BYTES = 255
+
+
+def _clean(raw: str) -> tuple[str, str]:
+    """The last path component, cleaned, as (stem, extension); the stem is not yet stripped."""
+    name = unicodedata.normalize("NFC", raw).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join("_" if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Zl", "Zp"} else ch for ch in name)
+    name = _UNSAFE.sub("_", name).rstrip(" .")
+    match = _EXTENSION.search(name)
+    extension = match.group() if match else ""
+    return name[: len(name) - len(extension)], extension
 
 
 def sanitize_filename(raw: str) -> str:
     """The original name as display-only metadata (H4): no path, no control or reserved characters, NFC,
-    at most 255 UTF-8 bytes; never used to build a path."""
-    name = unicodedata.normalize("NFC", raw).replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join("_" if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Zl", "Zp"} else ch for ch in name)
-    name = _UNSAFE.sub("_", name).strip(" .") or "fichier"
-    while len(name.encode("utf-8")) > 255:
-        name = name[:-1]
-    return name
+    at most 255 UTF-8 bytes; never used to build a path. Total and idempotent.
+
+    A long name loses the end of its stem, never its extension (``"a" * 300 + ".pdf"`` keeps ``.pdf``); a name
+    that is only an extension (``.pdf``) is shown as ``fichier.pdf`` (:func:`display_name` refuses it at upload);
+    a Windows reserved device name (``CON``, ``nul.pdf``, ``COM1.jpg``…) gets a leading ``_``.
+    """
+    stem, extension = _clean(raw)
+    stem = stem.strip(" .")
+    budget = _MAX_NAME_BYTES - len(extension.encode("utf-8"))
+    while len(stem.encode("utf-8")) > budget:
+        stem = stem[:-1].rstrip(" .")
+    stem = stem or "fichier"
+    if _RESERVED.fullmatch(stem + extension):
+        stem = "_" + stem
+        while len((stem + extension).encode("utf-8")) > _MAX_NAME_BYTES:
+            stem = stem[:-1]
+    return stem + extension
+
+
+def display_name(raw: str, field: str = "file") -> str:
+    """The name shown for an uploaded file (:func:`sanitize_filename`); a name that is only an extension
+    (``.pdf``, ``dossier/ .pdf``) or empty is refused with a ValidationError naming ``field``."""
+    stem, _ = _clean(raw)
+    if not stem.strip(" ._"):
+        raise ValidationError.single(
+            field, "missing_name",
+            "Le fichier n'a pas de nom : renommez-le (par exemple « attestation.pdf ») puis déposez-le à nouveau.",
+        )  # fmt: skip
+    return sanitize_filename(raw)

@@ -2,7 +2,7 @@
 
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
-from cyclades_core.ports.files import DocumentContent, DocumentRenderer, FileScanner, FileStore
+from cyclades_core.ports.files import DocumentContent, DocumentRenderer, FileScanner, FileStore, UploadInspector
 from cyclades_core.ports.mail import Mailer
 from cyclades_core.ports.reference import BirthplaceDirectory, Commune, Country, Departement
 from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter, ThrottlePolicy
@@ -45,4 +45,5 @@ __all__ = [
     "TokenStore",
     "UnitOfWork",
     "UnitOfWorkFactory",
+    "UploadInspector",
 ]

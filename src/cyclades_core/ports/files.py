@@ -1,4 +1,5 @@
-"""Files: where deposited pièces are kept, the antivirus that checks them, the renderer of documents."""
+"""Files: where deposited pièces are kept, the inspector and the antivirus that check them, the renderer of
+documents."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from attrs import frozen
 
 from cyclades_core.model.pieces import ScanVerdict
 
-__all__ = ["DocumentContent", "DocumentRenderer", "DocumentTable", "FileScanner", "FileStore"]
+__all__ = ["DocumentContent", "DocumentRenderer", "DocumentTable", "FileScanner", "FileStore", "UploadInspector"]
 
 
 class FileStore(Protocol):
@@ -45,6 +46,32 @@ class FileScanner(Protocol):
 
     def scan(self, data: bytes) -> tuple[ScanVerdict, str]:
         """The verdict and a detail (virus name, reason not scanned)."""
+        ...
+
+
+class UploadInspector(Protocol):
+    """Looks inside an uploaded file with a real parser (H3), after the magic bytes decided its type (H2) and
+    before the antivirus (H6), which stays a second, independent layer. Adapters pass ``UploadInspectorContract``.
+    """
+
+    def inspect(self, data: bytes, content_type: str) -> None:
+        """Return when the file is acceptable; otherwise raise the
+        :class:`~cyclades_core.errors.ValidationError` naming ``file`` of an
+        :class:`~cyclades_core.model.files.UploadRefusal` (``UploadRefusal.X.error()``).
+
+        ``content_type`` is what :func:`~cyclades_core.model.files.sniff_content_type` returned:
+        ``application/pdf``, ``image/png`` or ``image/jpeg``; any other refuses the file.
+
+        For a PDF: every object and stream, names decoded, streams decompressed under a size cap. Refused:
+        JavaScript, OpenAction and AA actions, Launch, GoToR/GoToE, ImportData, SubmitForm, embedded files and
+        attachments, XFA, RichMedia, an archive inside a stream (ACTIVE_CONTENT); bytes that belong to no PDF
+        object, such as HTML after the header or data after the last ``%%EOF`` (FOREIGN_DATA); a password needed
+        to open it (ENCRYPTED); a file the parser must repair (UNREADABLE); a stream or image whose decompressed
+        size exceeds the adapter's caps (TOO_LARGE_INFLATED). For an image: it must decode whole, within a pixel
+        cap (NOT_AN_IMAGE, TOO_LARGE_INFLATED).
+
+        Fails closed: any error of the parser is a refusal, never an acceptance. Never writes anything.
+        """
         ...
 
 

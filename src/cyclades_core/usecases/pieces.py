@@ -17,9 +17,9 @@ from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import Candidature, CandidatureContent
 from cyclades_core.model.catalogue import DepositMode, PieceCondition, PieceRule
 from cyclades_core.model.files import ACCEPTED, sniff_content_type
-from cyclades_core.model.pieces import Piece, PieceStatus, ScanVerdict, StoredFile, sanitize_filename
+from cyclades_core.model.pieces import Piece, PieceStatus, ScanVerdict, StoredFile, display_name
 from cyclades_core.ports.clock import Clock
-from cyclades_core.ports.files import FileScanner, FileStore
+from cyclades_core.ports.files import FileScanner, FileStore, UploadInspector
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from cyclades_core.timeutil import format_date, paris
 from cyclades_core.usecases.accounts import AccountService
@@ -117,9 +117,12 @@ class PieceService:
         clock: Clock,
         accounts: AccountService,
         store: FileStore,
+        inspector: UploadInspector,
         scanner: FileScanner,
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
+        """``inspector`` is required: without one, a PDF's content would go unchecked (there is no fail-open
+        default; ``build_portal`` supplies the parser-backed one)."""
         if max_bytes > scanner.max_bytes:
             raise ConfigurationError(
                 f"max_bytes : la taille maximale d'un dépôt ({max_bytes} octets) dépasse ce que l'antivirus analyse"
@@ -129,6 +132,7 @@ class PieceService:
         self._clock = clock
         self._accounts = accounts
         self._store = store
+        self._inspector = inspector
         self._scanner = scanner
         self.max_bytes = max_bytes
 
@@ -160,25 +164,28 @@ class PieceService:
     ) -> PieceView:
         """JUS-03 / JUS-06: deposit a file for an online pièce, inside its deposit period.
 
-        The size limit is enforced while reading; the type is decided by the content and must agree with the name;
-        the antivirus' verdict is recorded (only a clean file can be validated). Raises ValidationError naming
-        ``file`` (FileTooLarge among them), ServiceClosed outside the period, PieceLocked once validated.
+        The size limit is enforced while reading; the type is decided by the content and must agree with the name
+        (which must be more than an extension); the inspector looks inside the file (H3); the antivirus' verdict is
+        recorded (only a clean file can be validated). Raises ValidationError naming ``file`` (FileTooLarge among
+        them), ServiceClosed outside the period, PieceLocked once validated. A refused file is not kept.
         """
         now = self._clock.now()
         with self._uow() as uow:
             candidature = self._own(uow, session_token, candidature_id, write=True)
             piece = self._piece(uow, candidature.id, code)
         piece.deposit(_probe(now), now)  # refuse before reading anything: wrong mode, period, locked
+        shown = display_name(filename)
         file_id, size = self._store.put(chunks, self.max_bytes)
         try:
             data = self._store.get(file_id)
             content_type = sniff_content_type(data, filename)
+            self._inspector.inspect(data, content_type)
             verdict, detail = self._scanner.scan(data)
             if verdict is ScanVerdict.INFECTED:
                 self._audit(candidature, "upload_validation", f"candidate:{candidature.account_id}",
                             piece=code, virusscan="FAILED", detail=detail)  # fmt: skip
                 raise ValidationError.single("file", "infected", "Ce fichier est refusé : il contient un virus.")
-            stored = StoredFile(file_id, sanitize_filename(filename), content_type, size, now, verdict, detail)
+            stored = StoredFile(file_id, shown, content_type, size, now, verdict, detail)
             with self._uow() as uow:
                 self._own(uow, session_token, candidature_id, write=True)  # not withdrawn while we scanned
                 current = self._piece(uow, candidature.id, code)
@@ -280,6 +287,8 @@ class PieceService:
         now = self._clock.now()
         if comment is not None and len(comment) > 500:
             raise ValidationError.single("comment", "too_long", "Le commentaire ne peut pas dépasser 500 caractères.")
+        if comment is not None:
+            check_text(comment, "comment")
         with self._uow() as uow:
             candidature = managed_candidature(uow, manager, candidature_id, now)
             piece = self._piece(uow, candidature.id, code)
@@ -308,7 +317,7 @@ class PieceService:
 
     @staticmethod
     def _piece(uow: UnitOfWork, candidature_id: str, code: str) -> Piece:
-        piece = uow.pieces.get(candidature_id, code)
+        piece = uow.pieces.get(candidature_id, code) if lookup_key(code) else None
         if piece is None:
             raise CandidatureNotFound("Cette pièce n'est pas demandée pour cette candidature.")
         return piece

@@ -1,0 +1,674 @@
+"""Looking inside uploaded files with real parsers (H3): pikepdf (qpdf) for PDFs, Pillow for PNG and JPEG.
+
+:class:`ParserUploadInspector` implements the :class:`~cyclades_core.ports.files.UploadInspector` port. It needs
+the ``uploads`` extra (``pip install 'cyclades[uploads]'``); pikepdf and Pillow are imported when it is built, not
+when ``cyclades_adapters`` is imported.
+
+A PDF is accepted only when all of this holds:
+
+1. qpdf opens it without a warning: no repair, no reconstructed cross-reference table (a file a parser must
+   guess at is one that two readers may read differently), no password needed (an owner-only password, which any
+   reader opens, is accepted and inspected decrypted);
+2. the file is made only of the header, objects, cross-reference sections, trailers and short comments: no byte
+   belongs to nothing (HTML after the header, a ZIP between objects or after the last ``%%EOF``), every object the
+   cross-reference table lists starts where it says, and an object left over by an incremental update or listed
+   nowhere is still inspected;
+3. no dictionary, anywhere (object streams and nested dictionaries included, names decoded — ``/J#61vaScript``
+   is ``/JavaScript``), holds JavaScript, an OpenAction or AA, a Launch, GoToR, GoToE, ImportData, SubmitForm,
+   Rendition, Sound, Movie or RichMediaExecute action, embedded files or file attachments, XFA, RichMedia, 3D or
+   Screen annotations;
+4. every stream decodes (FlateDecode, LZWDecode, RunLengthDecode, ASCIIHexDecode, ASCII85Decode; image codecs
+   — DCT, JPX, CCITT, JBIG2 — are left to the antivirus) within caps: ``max_stream_bytes`` for a non-image stream,
+   the declared size of an image (at most ``max_pixels``), ``max_inflated_bytes`` in all; a decoded non-image
+   stream holds no archive signature. Decoding streams chunk by chunk, a 1 GiB bomb is refused after reading
+   ``max_stream_bytes``.
+
+Images: the magic bytes were checked by the core; here the chunk or marker structure must end exactly at the end
+of the file, the size must be at most ``max_pixels``, and Pillow must decode every pixel.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import re
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from attrs import frozen
+
+from cyclades_core.errors import ConfigurationError, ValidationError
+from cyclades_core.model.files import ACCEPTED, UploadRefusal
+
+__all__ = ["ParserUploadInspector"]
+
+_MiB = 1024 * 1024
+_WS = b"\x00\t\n\x0c\r "
+_WS_RE = re.compile(rb"[\x00\t\n\x0c\r ]*")
+_DELIM = rb"(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|\Z)"
+_OBJ = re.compile(rb"(\d{1,10})[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+obj" + _DELIM)
+_STARTXREF = re.compile(rb"startxref[\x00\t\n\x0c\r ]+\d{1,20}" + _DELIM)
+_XREF_SUBSECTION = re.compile(rb"[\x00\t\n\x0c\r ]*(\d{1,10}) +(\d{1,10})[ \t]*(?:\r\n|\r|\n)")
+_XREF_ENTRY = re.compile(rb"\d{10} \d{5} [nf](?: \r| \n|\r\n| \r\n|\r|\n)")
+_TRAILER = re.compile(rb"[\x00\t\n\x0c\r ]*trailer[\x00\t\n\x0c\r ]*")
+_STREAM_KEYWORD = re.compile(rb"(?<=[\x00\t\n\x0c\r >])stream(?:\r\n|\n|\r)")
+_ENDSTREAM = re.compile(rb"[\x00\t\n\x0c\r ]*endstream[\x00\t\n\x0c\r ]*endobj" + _DELIM)
+_REFERENCE = re.compile(rb"\b\d{1,10}[\x00\t\n\x0c\r ]+\d{1,5}[\x00\t\n\x0c\r ]+R\b")
+#: A comment between objects: short, and no markup (``%<script>…`` is how a PDF/HTML polyglot hides its page).
+_MAX_COMMENT = 256
+#: Archive signatures refused inside a decoded non-image stream: ZIP local file header, central directory, end of
+#: central directory; RAR; 7-Zip.
+_ARCHIVES = re.compile(rb"PK\x03\x04|PK\x01\x02|PK\x05\x06|Rar!\x1a\x07|7z\xbc\xaf\x27\x1c")
+
+_ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/OpenAction", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/XFA",
+     "/RichMedia", "/RichMediaContent", "/RichMediaSettings"}
+)  # fmt: skip
+_ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/GoToR", "/GoToE", "/ImportData", "/SubmitForm", "/Rendition", "/Sound", "/Movie",
+     "/RichMediaExecute"}
+)  # fmt: skip
+_ACTIVE_SUBTYPES = frozenset({"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"})
+_ACTIVE_TYPES = frozenset({"/EmbeddedFile", "/RichMediaContent"})
+#: The only link targets a URI action may have (a link to the web or a mail address).
+_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+#: Filters whose output is image data for an image codec: decoding stops there.
+_IMAGE_CODECS = frozenset({"/DCTDecode", "/JPXDecode", "/CCITTFaxDecode", "/JBIG2Decode", "/DCT", "/CCF"})
+_COMPONENTS = {"/DeviceGray": 1, "/G": 1, "/CalGray": 1, "/Indexed": 1, "/I": 1, "/DeviceRGB": 3, "/RGB": 3,
+               "/CalRGB": 3, "/Lab": 3, "/DeviceCMYK": 4, "/CMYK": 4}  # fmt: skip
+
+
+class _Refused(Exception):
+    def __init__(self, refusal: UploadRefusal) -> None:
+        super().__init__(refusal.value)
+        self.refusal = refusal
+
+
+@frozen
+class _TopLevelObject:
+    number: int
+    generation: int
+    offset: int
+    body: bytes  # from after ``obj`` to ``stream`` or ``endobj``
+    stream: tuple[int, int] | None  # the raw data's [start, end)
+
+
+class ParserUploadInspector:
+    """The :class:`~cyclades_core.ports.files.UploadInspector` backed by pikepdf and Pillow. Fails closed: any
+    error of either library refuses the file. Thread-safe (no shared state beyond its settings)."""
+
+    def __init__(
+        self,
+        *,
+        max_stream_bytes: int = 32 * _MiB,
+        max_inflated_bytes: int = 512 * _MiB,
+        max_pixels: int = 80_000_000,
+        max_depth: int = 64,
+        max_objects: int = 200_000,
+    ) -> None:
+        """``max_stream_bytes``: a non-image stream, decompressed; ``max_inflated_bytes``: all streams of a PDF,
+        decompressed; ``max_pixels``: an image (PDF image or PNG/JPEG file), at most Pillow's own warning threshold
+        (89 478 485); ``max_depth``: nesting of arrays and dictionaries; ``max_objects``: objects in a PDF.
+
+        Raises ConfigurationError (French) when pikepdf or Pillow is not installed."""
+        try:
+            import pikepdf
+            from PIL import Image
+        except ImportError as missing:
+            raise ConfigurationError(
+                "inspector : l'inspection des pièces déposées demande pikepdf et Pillow "
+                "(pip install 'cyclades[uploads]'), ou un autre UploadInspector passé à build_portal(inspector=…)."
+            ) from missing
+        if Image.MAX_IMAGE_PIXELS and max_pixels > Image.MAX_IMAGE_PIXELS:
+            raise ConfigurationError(
+                f"max_pixels : au plus {Image.MAX_IMAGE_PIXELS} pixels (le seuil de Pillow, Image.MAX_IMAGE_PIXELS)."
+            )
+        self._pikepdf: Any = pikepdf
+        self._image: Any = Image
+        self.max_stream_bytes = max_stream_bytes
+        self.max_inflated_bytes = max_inflated_bytes
+        self.max_pixels = max_pixels
+        self.max_depth = max_depth
+        self.max_objects = max_objects
+
+    def inspect(self, data: bytes, content_type: str) -> None:
+        """See :meth:`cyclades_core.ports.files.UploadInspector.inspect`."""
+        if content_type == "application/pdf":
+            check: Callable[[bytes], None] = self._pdf
+            fallback = UploadRefusal.UNREADABLE
+        elif content_type in ("image/png", "image/jpeg"):
+            check = self._png if content_type == "image/png" else self._jpeg
+            fallback = UploadRefusal.NOT_AN_IMAGE
+        else:
+            raise ValidationError.single("file", "unsupported_type", f"Format de fichier non accepté ({ACCEPTED}).")
+        try:
+            check(data)
+        except _Refused as refused:
+            raise refused.refusal.error("file") from None
+        except ValidationError:
+            raise
+        except Exception:  # fail closed: whatever a parser chokes on (RecursionError, MemoryError…) is refused
+            raise fallback.error("file") from None
+
+    # -- PDF ------------------------------------------------------------------------------------------------------
+
+    def _pdf(self, data: bytes) -> None:
+        pikepdf = self._pikepdf
+        last_eof = data.rfind(b"%%EOF")
+        if last_eof != -1 and data[last_eof + 5 :].strip(_WS):  # a payload after the end (PDF+ZIP, PDF+HTML)
+            raise _Refused(UploadRefusal.FOREIGN_DATA)
+        try:
+            pdf = pikepdf.open(io.BytesIO(data), password="", suppress_warnings=True)
+        except pikepdf.PasswordError:
+            raise _Refused(UploadRefusal.ENCRYPTED) from None
+        with pdf:
+            if pdf.get_warnings():
+                raise _Refused(UploadRefusal.UNREADABLE)
+            xref = pdf.get_xref_table()
+            if len(xref) > self.max_objects:
+                raise _Refused(UploadRefusal.UNREADABLE)
+            current = {
+                offset: objgen
+                for objgen, entry in xref.items()
+                if int(entry.type) == 1 and (offset := int(entry.offset)) > 0
+            }
+            lengths: dict[tuple[int, int], int] = {}
+            budget = _Budget(self.max_inflated_bytes)
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Stream):
+                    lengths[obj.objgen] = int(obj.stream_dict.get("/Length", -1))
+                    self._walk(obj.stream_dict, 0)
+                    self._check_stream(obj.stream_dict, obj.read_raw_bytes(), budget)
+                else:
+                    self._walk(obj, 0)
+            self._walk(pdf.trailer, 0)
+            if pdf.get_warnings():  # objects are parsed lazily: what qpdf had to skip or repair shows up now
+                raise _Refused(UploadRefusal.UNREADABLE)
+            stale = self._layout(data, current, lengths)
+            if stale:
+                if pdf.is_encrypted:  # the leftovers' strings and streams are encrypted: nothing to read them with
+                    raise _Refused(UploadRefusal.UNREADABLE)
+                for leftover in stale:
+                    self._check_leftover(data, leftover, budget)
+
+    def _walk(self, obj: Any, depth: int) -> None:
+        """Every direct dictionary and array under ``obj`` (indirect ones are walked as objects of their own)."""
+        pikepdf = self._pikepdf
+        if depth > self.max_depth:
+            raise _Refused(UploadRefusal.UNREADABLE)
+        if isinstance(obj, pikepdf.Dictionary):
+            self._check_dictionary(obj)
+            for _, value in obj.items():
+                if isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect:
+                    self._walk(value, depth + 1)
+        elif isinstance(obj, pikepdf.Array):
+            for value in obj:
+                if isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect:
+                    self._walk(value, depth + 1)
+
+    def _check_dictionary(self, dictionary: Any) -> None:
+        keys = set(dictionary.keys())
+        if keys & _ACTIVE_KEYS:
+            raise _Refused(UploadRefusal.ACTIVE_CONTENT)
+        for key, refused in (("/S", _ACTIVE_ACTIONS), ("/Subtype", _ACTIVE_SUBTYPES), ("/Type", _ACTIVE_TYPES)):
+            if key in keys:
+                value = dictionary.get(key)
+                if isinstance(value, self._pikepdf.Name) and str(value) in refused:
+                    raise _Refused(UploadRefusal.ACTIVE_CONTENT)
+        if "/URI" in keys and dictionary.get("/S") == self._pikepdf.Name.URI:
+            target = dictionary.get("/URI")
+            text = bytes(target).decode("latin-1") if isinstance(target, self._pikepdf.String) else ""
+            scheme = "".join(ch for ch in text if ch > " ").lower().partition(":")[0]
+            if scheme not in _LINK_SCHEMES:  # javascript:, file:, data:, a UNC path…
+                raise _Refused(UploadRefusal.ACTIVE_CONTENT)
+
+    def _check_stream(self, dictionary: Any, raw: bytes, budget: _Budget) -> None:
+        pikepdf = self._pikepdf
+        filters = _as_list(dictionary.get("/Filter"), pikepdf)
+        parms = _as_list(dictionary.get("/DecodeParms", dictionary.get("/DP")), pikepdf)
+        names = [str(f) if isinstance(f, pikepdf.Name) else "" for f in filters]
+        image = dictionary.get("/Subtype") == pikepdf.Name.Image
+        cap = self._image_bytes(dictionary) if image else self.max_stream_bytes
+        chunks: Iterable[bytes] = (raw,)
+        for index, name in enumerate(names):
+            if name in _IMAGE_CODECS:  # what is left is an image codec's data, random-looking: not searched
+                image = True
+                break
+            parm = parms[index] if index < len(parms) else None
+            chunks = _decoder(name, parm, pikepdf)(chunks, cap)
+        total = 0
+        tail = b""
+        for chunk in chunks:
+            total += len(chunk)
+            budget.spend(len(chunk))
+            if total > cap:
+                raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
+            if not image:
+                window = tail + chunk
+                if _ARCHIVES.search(window):
+                    raise _Refused(UploadRefusal.ACTIVE_CONTENT)
+                tail = window[-7:]
+
+    def _image_bytes(self, dictionary: Any) -> int:
+        """The most an image XObject may decode to: its declared pixels (at most ``max_pixels``), 4 components of
+        16 bits, a predictor byte per row, and 64 KiB of slack."""
+        width = int(dictionary.get("/Width", 0))
+        height = int(dictionary.get("/Height", 0))
+        if width <= 0 or height <= 0:
+            raise _Refused(UploadRefusal.UNREADABLE)
+        if width * height > self.max_pixels:
+            raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
+        space = dictionary.get("/ColorSpace")
+        name = str(space[0] if isinstance(space, self._pikepdf.Array) and len(space) else space)
+        components = _COMPONENTS.get(name, 4)
+        bits = int(dictionary.get("/BitsPerComponent", 8)) if not dictionary.get("/ImageMask", False) else 1
+        return (width * components * max(bits, 1) + 7) // 8 * height + height + 65536
+
+    def _layout(
+        self, data: bytes, current: dict[int, tuple[int, int]], lengths: dict[tuple[int, int], int]
+    ) -> list[_TopLevelObject]:
+        """Walk the file's top level; refuse any byte outside the PDF syntax. Returns the objects that are not the
+        ones the cross-reference table points to (left by incremental updates, or listed nowhere)."""
+        end = len(data)
+        header_end = data.find(b"\n", 0, 1024)
+        cr = data.find(b"\r", 0, 1024)
+        if cr != -1 and (header_end == -1 or cr < header_end):
+            header_end = cr
+        if header_end == -1 or not re.fullmatch(rb"%PDF-[12]\.\d[\x00\t\x0c\r ]*", data[:header_end]):
+            raise _Refused(UploadRefusal.FOREIGN_DATA)
+        pos = header_end
+        last_eof = -1
+        seen: set[int] = set()
+        stale: list[_TopLevelObject] = []
+        while True:
+            match = _WS_RE.match(data, pos)
+            pos = match.end() if match else pos
+            if pos >= end:
+                break
+            byte = data[pos]
+            if byte == 0x25:  # % comment
+                stop = _line_end(data, pos)
+                comment = data[pos:stop]
+                if comment.startswith(b"%%EOF"):
+                    if comment[5:].strip(_WS):
+                        raise _Refused(UploadRefusal.FOREIGN_DATA)
+                    last_eof = stop
+                elif len(comment) > _MAX_COMMENT or b"<" in comment or b">" in comment:
+                    raise _Refused(UploadRefusal.FOREIGN_DATA)
+                pos = stop
+            elif 0x30 <= byte <= 0x39:
+                obj = _OBJ.match(data, pos)
+                if obj is None:
+                    raise _Refused(UploadRefusal.FOREIGN_DATA)
+                objgen = (int(obj.group(1)), int(obj.group(2)))
+                found, pos = self._object(data, pos, obj.end(), objgen, current, lengths)
+                if current.get(found.offset) == objgen:
+                    seen.add(found.offset)
+                else:
+                    stale.append(found)
+            elif data.startswith(b"xref", pos):
+                pos = _skip_xref(data, pos + 4)
+            elif data.startswith(b"startxref", pos):
+                startxref = _STARTXREF.match(data, pos)
+                if startxref is None:
+                    raise _Refused(UploadRefusal.FOREIGN_DATA)
+                pos = startxref.end()
+            else:
+                raise _Refused(UploadRefusal.FOREIGN_DATA)
+        if last_eof == -1 or data[last_eof:].strip(_WS):
+            raise _Refused(UploadRefusal.FOREIGN_DATA)
+        if set(current) - seen:  # an object listed at an offset where the file holds no object: hidden inside data
+            raise _Refused(UploadRefusal.FOREIGN_DATA)
+        return stale
+
+    def _object(
+        self,
+        data: bytes,
+        start: int,
+        pos: int,
+        objgen: tuple[int, int],
+        current: dict[int, tuple[int, int]],
+        lengths: dict[tuple[int, int], int],
+    ) -> tuple[_TopLevelObject, int]:
+        is_current = current.get(start) == objgen
+        endobj = data.find(b"endobj", pos)
+        stream = None
+        if not is_current or objgen in lengths:
+            stream = _STREAM_KEYWORD.search(data, pos, endobj if endobj != -1 else len(data))
+        if stream is None:
+            if endobj == -1:
+                raise _Refused(UploadRefusal.FOREIGN_DATA)
+            return _TopLevelObject(objgen[0], objgen[1], start, data[pos:endobj], None), endobj + 6
+        body = data[pos : stream.start()]
+        begin = stream.end()
+        length = lengths.get(objgen, -1) if is_current else -1
+        if length >= 0:
+            close = _ENDSTREAM.match(data, begin + length)
+            if close is None:
+                raise _Refused(UploadRefusal.FOREIGN_DATA)
+            stop = begin + length
+        else:  # a leftover object: its /Length may be indirect and stale; the data ends at ``endstream``
+            found = data.find(b"endstream", begin)
+            close = _ENDSTREAM.match(data, found) if found != -1 else None
+            if close is None:
+                raise _Refused(UploadRefusal.FOREIGN_DATA)
+            stop = found
+        return _TopLevelObject(objgen[0], objgen[1], start, body, (begin, stop)), close.end()
+
+    def _check_leftover(self, data: bytes, leftover: _TopLevelObject, budget: _Budget) -> None:
+        """An object the cross-reference table does not point to, parsed on its own (references become null)."""
+        pikepdf = self._pikepdf
+        text = _REFERENCE.sub(b"null", leftover.body).strip(_WS)
+        parsed = pikepdf.Object.parse(text) if text else None
+        if parsed is not None:
+            self._walk(parsed, 0)
+        if leftover.stream is not None:
+            if not isinstance(parsed, pikepdf.Dictionary):
+                raise _Refused(UploadRefusal.UNREADABLE)
+            start, stop = leftover.stream
+            self._check_stream(parsed, data[start:stop].rstrip(b"\r\n"), budget)
+
+    # -- images ---------------------------------------------------------------------------------------------------
+
+    def _png(self, data: bytes) -> None:
+        pos = 8
+        end = len(data)
+        while True:
+            if pos + 12 > end:
+                raise _Refused(UploadRefusal.NOT_AN_IMAGE)
+            length = int.from_bytes(data[pos : pos + 4], "big")
+            kind = data[pos + 4 : pos + 8]
+            if kind == b"IHDR" and length >= 8:
+                self._pixels(int.from_bytes(data[pos + 8 : pos + 12], "big"), data[pos + 12 : pos + 16])
+            pos += 12 + length
+            if kind == b"IEND":
+                break
+        if pos > end:
+            raise _Refused(UploadRefusal.NOT_AN_IMAGE)
+        if pos < end:
+            raise _Refused(UploadRefusal.FOREIGN_DATA)
+        self._decode(data, "PNG")
+
+    def _jpeg(self, data: bytes) -> None:
+        end = len(data)
+        pos = 2
+        while True:
+            marker = data.find(b"\xff", pos)
+            if marker == -1 or marker + 1 >= end:
+                raise _Refused(UploadRefusal.NOT_AN_IMAGE)
+            code = data[marker + 1]
+            if code == 0xFF:  # fill byte
+                pos = marker + 1
+                continue
+            if marker != pos:
+                raise _Refused(UploadRefusal.NOT_AN_IMAGE)
+            if code == 0xD9:  # EOI
+                pos = marker + 2
+                break
+            if 0xD0 <= code <= 0xD7 or code == 0x01:
+                pos = marker + 2
+                continue
+            if marker + 4 > end:
+                raise _Refused(UploadRefusal.NOT_AN_IMAGE)
+            if code in _JPEG_FRAMES and marker + 9 <= end:
+                self._pixels(int.from_bytes(data[marker + 7 : marker + 9], "big"), data[marker + 5 : marker + 7])
+            pos = marker + 2 + int.from_bytes(data[marker + 2 : marker + 4], "big")
+            if code == 0xDA:  # start of scan: entropy-coded data until a marker other than a restart or a stuffed 0
+                scan = _JPEG_SCAN_END.search(data, pos)
+                if scan is None:
+                    raise _Refused(UploadRefusal.NOT_AN_IMAGE)
+                pos = scan.start()
+        if data[pos:].strip(b"\x00"):
+            raise _Refused(UploadRefusal.FOREIGN_DATA)
+        self._decode(data, "JPEG")
+
+    def _pixels(self, width: int, height: bytes) -> None:
+        """Refuse a declared size beyond ``max_pixels`` before Pillow sees it (nor warns about it)."""
+        if width * int.from_bytes(height, "big") > self.max_pixels:
+            raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
+
+    def _decode(self, data: bytes, kind: str) -> None:
+        image_module = self._image
+        try:
+            image = image_module.open(io.BytesIO(data), formats=[kind])
+        except image_module.DecompressionBombError:
+            raise _Refused(UploadRefusal.TOO_LARGE_INFLATED) from None
+        except Exception:
+            raise _Refused(UploadRefusal.NOT_AN_IMAGE) from None
+        with image:
+            width, height = image.size
+            if width * height > self.max_pixels:
+                raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
+            if kind == "JPEG":  # every coefficient is still entropy-decoded; the IDCT runs at 1/8 scale
+                image.draft(image.mode, (max(width // 8, 1), max(height // 8, 1)))
+            try:
+                image.load()
+            except image_module.DecompressionBombError:
+                raise _Refused(UploadRefusal.TOO_LARGE_INFLATED) from None
+            except Exception:
+                raise _Refused(UploadRefusal.NOT_AN_IMAGE) from None
+
+
+_JPEG_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+#: Start-of-frame markers (they carry the image's height and width).
+_JPEG_FRAMES = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+
+
+class _Budget:
+    """What all the streams of one PDF may decompress to, together."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
+
+
+def _line_end(data: bytes, pos: int) -> int:
+    nl = data.find(b"\n", pos)
+    cr = data.find(b"\r", pos)
+    ends = [e for e in (nl, cr) if e != -1]
+    return min(ends) if ends else len(data)
+
+
+def _skip_xref(data: bytes, pos: int) -> int:
+    """After ``xref``: subsections of 20-byte entries, then ``trailer`` and its dictionary."""
+    while True:
+        subsection = _XREF_SUBSECTION.match(data, pos)
+        if subsection is None:
+            break
+        pos = subsection.end()
+        for _ in range(int(subsection.group(2))):
+            entry = _XREF_ENTRY.match(data, pos)
+            if entry is None:
+                raise _Refused(UploadRefusal.FOREIGN_DATA)
+            pos = entry.end()
+    trailer = _TRAILER.match(data, pos)
+    if trailer is None or not data.startswith(b"<<", trailer.end()):
+        raise _Refused(UploadRefusal.FOREIGN_DATA)
+    return _skip_dictionary(data, trailer.end())
+
+
+def _skip_dictionary(data: bytes, pos: int) -> int:
+    """The end of the ``<< … >>`` starting at ``pos`` (strings and nesting honoured)."""
+    depth = 0
+    end = len(data)
+    while pos < end:
+        if data.startswith(b"<<", pos):
+            depth += 1
+            pos += 2
+        elif data.startswith(b">>", pos):
+            depth -= 1
+            pos += 2
+            if depth == 0:
+                return pos
+        elif data[pos] == 0x28:  # ( string )
+            pos = _skip_string(data, pos)
+        else:
+            pos += 1
+    raise _Refused(UploadRefusal.FOREIGN_DATA)
+
+
+def _skip_string(data: bytes, pos: int) -> int:
+    depth = 0
+    end = len(data)
+    while pos < end:
+        byte = data[pos]
+        if byte == 0x5C:  # backslash escape
+            pos += 2
+            continue
+        if byte == 0x28:
+            depth += 1
+        elif byte == 0x29:
+            depth -= 1
+            if depth == 0:
+                return pos + 1
+        pos += 1
+    raise _Refused(UploadRefusal.FOREIGN_DATA)
+
+
+def _as_list(value: Any, pikepdf: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, pikepdf.Array):
+        return list(value)
+    return [value]
+
+
+_Decoder = Callable[[Iterable[bytes], int], Iterator[bytes]]
+_CHUNK = 1024 * 1024
+
+
+def _decoder(name: str, parm: Any, pikepdf: Any) -> _Decoder:
+    """A decoding step that yields chunks and stops once it has produced more than ``cap`` bytes."""
+    if name in ("/FlateDecode", "/Fl"):
+        return _inflate
+    if name in ("/LZWDecode", "/LZW"):
+        early = 1
+        if isinstance(parm, pikepdf.Dictionary):
+            early = int(parm.get("/EarlyChange", 1))
+        return lambda chunks, cap: _lzw(chunks, cap, early)
+    if name in ("/RunLengthDecode", "/RL"):
+        return _run_length
+    if name in ("/ASCIIHexDecode", "/AHx"):
+        return _whole(_ascii_hex)
+    if name in ("/ASCII85Decode", "/A85"):
+        return _whole(_ascii85)
+    if name == "/Crypt":  # qpdf already decrypted the raw bytes
+        return lambda chunks, cap: iter(chunks)
+    raise _Refused(UploadRefusal.UNREADABLE)
+
+
+def _inflate(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
+    inflater = zlib.decompressobj()
+    produced = 0
+    for chunk in chunks:
+        pending = chunk
+        while pending:
+            out = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            produced += len(out)
+            yield out
+            if produced > cap:
+                return
+            if inflater.eof:
+                return
+    yield inflater.flush()
+
+
+def _lzw(chunks: Iterable[bytes], cap: int, early: int) -> Iterator[bytes]:
+    data = b"".join(chunks)
+    table = [bytes([i]) for i in range(256)] + [b"", b""]
+    out = bytearray()
+    produced = 0
+    bits = 9
+    buffer = 0
+    count = 0
+    previous = b""
+    for byte in data:
+        buffer = (buffer << 8) | byte
+        count += 8
+        while count >= bits:
+            count -= bits
+            code = (buffer >> count) & ((1 << bits) - 1)
+            if code == 256:
+                table = table[:258]
+                bits = 9
+                previous = b""
+                continue
+            if code == 257:
+                yield bytes(out)
+                return
+            if code < len(table):
+                entry = table[code]
+                if previous:
+                    table.append(previous + entry[:1])
+            elif code == len(table) and previous:
+                entry = previous + previous[:1]
+                table.append(entry)
+            else:
+                raise _Refused(UploadRefusal.UNREADABLE)
+            out += entry
+            previous = entry
+            if len(table) + early >= (1 << bits) and bits < 12:
+                bits += 1
+            if len(out) >= _CHUNK:
+                produced += len(out)
+                yield bytes(out)
+                out.clear()
+                if produced > cap:
+                    return
+    yield bytes(out)
+
+
+def _run_length(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
+    data = b"".join(chunks)
+    out = bytearray()
+    pos = 0
+    end = len(data)
+    while pos < end:
+        length = data[pos]
+        if length == 128:
+            break
+        if length < 128:
+            out += data[pos + 1 : pos + 2 + length]
+            pos += 2 + length
+        else:
+            out += data[pos + 1 : pos + 2] * (257 - length)
+            pos += 2
+        if len(out) > cap:
+            break
+    yield bytes(out)
+
+
+def _whole(decode: Callable[[bytes], bytes]) -> _Decoder:
+    def step(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
+        yield decode(b"".join(chunks))
+
+    return step
+
+
+def _ascii_hex(data: bytes) -> bytes:
+    text = bytes(b for b in data.split(b">", 1)[0] if b not in _WS)
+    if len(text) % 2:
+        text += b"0"
+    try:
+        return binascii.unhexlify(text)
+    except binascii.Error:
+        raise _Refused(UploadRefusal.UNREADABLE) from None
+
+
+def _ascii85(data: bytes) -> bytes:
+    text = data.strip(_WS)
+    if text.startswith(b"<~"):
+        text = text[2:]
+    if not text.endswith(b"~>"):
+        text += b"~>"
+    try:
+        return base64.a85decode(b"<~" + text, adobe=True, ignorechars=_WS)
+    except ValueError:
+        raise _Refused(UploadRefusal.UNREADABLE) from None
