@@ -287,8 +287,6 @@ class PieceService:
         now = self._clock.now()
         if comment is not None and len(comment) > 500:
             raise ValidationError.single("comment", "too_long", "Le commentaire ne peut pas dépasser 500 caractères.")
-        if comment is not None:
-            check_text(comment, "comment")
         with self._uow() as uow:
             candidature = managed_candidature(uow, manager, candidature_id, now)
             piece = self._piece(uow, candidature.id, code)
@@ -317,7 +315,7 @@ class PieceService:
 
     @staticmethod
     def _piece(uow: UnitOfWork, candidature_id: str, code: str) -> Piece:
-        piece = uow.pieces.get(candidature_id, code) if lookup_key(code) else None
+        piece = uow.pieces.get(candidature_id, code)
         if piece is None:
             raise CandidatureNotFound("Cette pièce n'est pas demandée pour cette candidature.")
         return piece
