@@ -1,0 +1,241 @@
+"""Inspecting an uploaded scan (issue 15 item 2; target: a 5 MiB scan in ≤ 50 ms), with pikepdf — the shipped
+``ParserUploadInspector`` — and with the same checks written over pypdf, to compare the two parsers on speed and on
+the corpus of ``tests/data/uploads``.
+
+Run: ``.venv/bin/python benchmarks/bench_upload_inspection.py [--rounds 30]``; writes ``results/upload_inspection.json``.
+The pypdf variant shares the adapter's byte-layout walk and capped decoders; only the parser differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import json
+import logging
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pypdf
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject, TextStringObject
+
+from cyclades_adapters.files.inspection import (
+    _ACTIVE_ACTIONS,
+    _ACTIVE_KEYS,
+    _ACTIVE_SUBTYPES,
+    _ACTIVE_TYPES,
+    _ARCHIVES,
+    _IMAGE_CODECS,
+    _LINK_SCHEMES,
+    ParserUploadInspector,
+    _Budget,
+    _inflate,
+    _Refused,
+)
+from cyclades_core.errors import ValidationError
+from cyclades_core.model.files import UploadRefusal, sniff_content_type
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "data" / "uploads"
+MiB = 1024 * 1024
+
+
+def _builder() -> Any:
+    spec = importlib.util.spec_from_file_location("build_upload_corpus", ROOT / "scripts" / "build_upload_corpus.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_upload_corpus"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class PypdfInspection:
+    """The shipped inspector's PDF checks, with pypdf as the parser (images are not compared)."""
+
+    def __init__(self) -> None:
+        self.pikepdf_side = ParserUploadInspector()
+
+    def inspect(self, data: bytes, content_type: str) -> None:
+        if content_type != "application/pdf":
+            self.pikepdf_side.inspect(data, content_type)
+            return
+        warnings = _Warnings()
+        logger = logging.getLogger("pypdf")
+        logger.addHandler(warnings)
+        try:
+            self._pdf(data, warnings)
+        except _Refused as refused:
+            raise refused.refusal.error() from None
+        except Exception:
+            raise UploadRefusal.UNREADABLE.error() from None
+        finally:
+            logger.removeHandler(warnings)
+
+    def _pdf(self, data: bytes, warnings: _Warnings) -> None:
+        last_eof = data.rfind(b"%%EOF")
+        if last_eof != -1 and data[last_eof + 5 :].strip(b"\x00\t\n\x0c\r "):
+            raise _Refused(UploadRefusal.FOREIGN_DATA)
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _Refused(UploadRefusal.ENCRYPTED)
+        budget = _Budget(self.pikepdf_side.max_inflated_bytes)
+        current: dict[int, tuple[int, int]] = {}
+        lengths: dict[tuple[int, int], int] = {}
+        numbers = [(num, gen) for gen, table in reader.xref.items() for num in table]
+        for num, gen in numbers:
+            offset = reader.xref[gen][num]
+            if offset:
+                current[offset] = (num, gen)
+        numbers += [(num, 0) for num in reader.xref_objStm]
+        for num, gen in numbers:
+            obj = reader.get_object(IndirectObject(num, gen, reader))
+            if isinstance(obj, StreamObject):
+                lengths[(num, gen)] = int(obj.get("/Length", -1))
+                self._walk(obj, 0)
+                self._stream(obj, budget)
+            else:
+                self._walk(obj, 0)
+        self._walk(reader.trailer, 0)
+        if warnings.count:
+            raise _Refused(UploadRefusal.UNREADABLE)
+        if self.pikepdf_side._layout(data, current, lengths):  # leftovers: not re-implemented for pypdf
+            raise _Refused(UploadRefusal.UNREADABLE)
+
+    def _walk(self, obj: Any, depth: int) -> None:
+        if depth > 64:
+            raise _Refused(UploadRefusal.UNREADABLE)
+        if isinstance(obj, DictionaryObject):
+            keys = {str(k) for k in obj}
+            if keys & _ACTIVE_KEYS:
+                raise _Refused(UploadRefusal.ACTIVE_CONTENT)
+            for key, refused in (("/S", _ACTIVE_ACTIONS), ("/Subtype", _ACTIVE_SUBTYPES), ("/Type", _ACTIVE_TYPES)):
+                value = obj.get(key)
+                if isinstance(value, NameObject) and str(value) in refused:
+                    raise _Refused(UploadRefusal.ACTIVE_CONTENT)
+            if obj.get("/S") == "/URI":
+                target = obj.get("/URI")
+                text = str(target) if isinstance(target, TextStringObject | str) else ""
+                if "".join(c for c in text if c > " ").lower().partition(":")[0] not in _LINK_SCHEMES:
+                    raise _Refused(UploadRefusal.ACTIVE_CONTENT)
+            values = [obj.raw_get(k) for k in obj]
+        elif isinstance(obj, ArrayObject):
+            values = list(obj)
+        else:
+            return
+        for value in values:
+            if isinstance(value, DictionaryObject | ArrayObject):
+                self._walk(value, depth + 1)
+
+    def _stream(self, obj: StreamObject, budget: _Budget) -> None:
+        filters = obj.get("/Filter")
+        names = [str(f) for f in filters] if isinstance(filters, ArrayObject) else ([str(filters)] if filters else [])
+        image = obj.get("/Subtype") == "/Image"
+        raw = obj._data  # the raw (decrypted, still encoded) bytes
+        if names and names[0] in _IMAGE_CODECS:
+            return
+        cap = self.pikepdf_side._image_bytes(obj) if image else self.pikepdf_side.max_stream_bytes
+        if not names:
+            chunks: Any = (raw,)
+        elif names == ["/FlateDecode"]:
+            chunks = _inflate((raw,), cap)
+        else:
+            chunks = (obj.get_data(),)
+        total = 0
+        for chunk in chunks:
+            total += len(chunk)
+            budget.spend(len(chunk))
+            if total > cap:
+                raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
+            if not image and _ARCHIVES.search(chunk):
+                raise _Refused(UploadRefusal.ACTIVE_CONTENT)
+
+
+def timed(inspect: Callable[[bytes, str], None], data: bytes, rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        inspect(data, "application/pdf")
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def corpus_counts(inspect: Callable[[bytes, str], None], files: dict[str, tuple[bytes, str | None]]) -> dict[str, Any]:
+    counts = {"genuine_refused": [], "hostile_accepted": []}  # type: dict[str, list[str]]
+    for key, (data, expected) in sorted(files.items()):
+        name = key.split("/", 1)[1]
+        try:
+            inspect(data, sniff_content_type(data, name))
+            refused = False
+        except ValidationError:
+            refused = True
+        if expected is None and refused:
+            counts["genuine_refused"].append(key)
+        if expected is not None and not refused:
+            counts["hostile_accepted"].append(key)
+    return {"files": len(files), **counts}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=30)
+    rounds = parser.parse_args().rounds
+    print(f"load average before: {os.getloadavg()}")
+    builder = _builder()
+    scan = builder.img2pdf_scan([builder.scan_of_size(5 * MiB, seed=105)])
+    many = builder.img2pdf_scan([builder.scan_of_size(MiB, seed=s) for s in (1, 2, 3, 4, 5)])
+    shipped, alternative = ParserUploadInspector(), PypdfInspection()
+    result: dict[str, Any] = {"scan_bytes": len(scan), "five_pages_bytes": len(many), "rounds": rounds}
+    for label, data in (("scan_5mib", scan), ("five_pages_1mib", many)):
+        shipped.inspect(data, "application/pdf")
+        alternative.inspect(data, "application/pdf")
+        pike, pdf = [], []
+        for _ in range(3):  # interleaved, so both see the same machine
+            pike += timed(shipped.inspect, data, rounds // 3)
+            pdf += timed(alternative.inspect, data, rounds // 3)
+        result[f"{label}_pikepdf_ms"] = round(statistics.median(pike), 2)
+        result[f"{label}_pypdf_ms"] = round(statistics.median(pdf), 2)
+    manifest = json.loads((CORPUS / "manifest.json").read_text())
+    heavy = builder.heavy_files()
+    files = {
+        key: (heavy[key.split("/", 1)[1]][0] if "built_at_test_time" in entry else (CORPUS / key).read_bytes(),
+              entry["expected"])
+        for key, entry in manifest.items()
+    }  # fmt: skip
+    for label, inspector in (("pikepdf", shipped), ("pypdf", alternative)):
+        started = time.perf_counter()
+        result[f"corpus_{label}"] = corpus_counts(inspector.inspect, files)
+        result[f"corpus_{label}"]["seconds"] = round(time.perf_counter() - started, 2)
+    result["target_ms"] = 50
+    print(f"{'file':>16} {'bytes':>9} {'pikepdf ms':>11} {'pypdf ms':>9} target")
+    print(
+        f"{'scan 5 MiB':>16} {len(scan):>9} {result['scan_5mib_pikepdf_ms']:>11} {result['scan_5mib_pypdf_ms']:>9} ≤ 50"
+    )
+    print(f"{'5 pages × 1 MiB':>16} {len(many):>9} {result['five_pages_1mib_pikepdf_ms']:>11} "
+          f"{result['five_pages_1mib_pypdf_ms']:>9}")  # fmt: skip
+    for label in ("pikepdf", "pypdf"):
+        counts = result[f"corpus_{label}"]
+        print(f"corpus with {label}: {counts['files']} files in {counts['seconds']} s, genuine refused "
+              f"{counts['genuine_refused']}, hostile accepted {counts['hostile_accepted']}")  # fmt: skip
+    print(f"load average after: {os.getloadavg()}")
+    out = Path(__file__).parent / "results" / "upload_inspection.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
