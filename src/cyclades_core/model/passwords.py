@@ -22,6 +22,7 @@ from importlib import resources
 from attrs import frozen
 
 from cyclades_core.errors import FieldError, ValidationError
+from cyclades_core.model.text import INVALID_CHARACTERS, storable
 
 __all__ = ["MAX_LENGTH", "MIN_LENGTH", "POLICY_MESSAGE", "PasswordContext", "check_new_password", "skeleton"]
 
@@ -195,6 +196,8 @@ def check_new_password(
     """
     if not password:
         raise ValidationError.single(field, "required", "Ce champ est obligatoire.")
+    if not storable(password):
+        raise ValidationError.single(field, "invalid_characters", INVALID_CHARACTERS)
     errors = policy_errors(password, field)
     if not errors:
         core = skeleton(password)

@@ -31,6 +31,17 @@ class DocumentSigner:
         self, code: str, kind: DocumentKind, candidate_number: str, inscription_number: str, version: int
     ) -> bool:
         """Whether ``code`` is the one of that document; typing case and dashes do not matter."""
+        identity = (candidate_number, inscription_number)
+        if not all(map(_encodable, identity)) or not code.isascii():
+            return False  # no document carries it: nothing printable on one is outside ASCII or unencodable
         expected = self.code(kind, candidate_number, inscription_number, version).replace("-", "")
         given = "".join(code.split()).replace("-", "").upper()
         return hmac.compare_digest(expected, given)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True

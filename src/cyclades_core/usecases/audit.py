@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.text import lookup_key
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.storage import UnitOfWorkFactory
 
@@ -21,6 +22,9 @@ class AuditService:
         self.retention = retention
 
     def records_for(self, account_id: str) -> Sequence[AuditRecord]:
+        """The account's records, oldest first; none for an unknown id (or one no storage can hold)."""
+        if lookup_key(account_id) is None:
+            return []
         with self._uow() as uow:
             return list(uow.audit.for_account(account_id))
 

@@ -32,6 +32,7 @@ from cyclades_core.model.candidature import (
 from cyclades_core.model.catalogue import Academie, ExamSession, RegistrationService
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import candidature_saved_mail, withdrawal_mail
+from cyclades_core.model.text import check_form, check_int, lookup_key
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import FileStore
@@ -264,12 +265,14 @@ class CandidatureService:
     def next(self, draft: CandidatureDraft, form: object | None = None) -> CandidatureDraft:
         """ "Suivant" (CAN-02): store ``form`` for the current tab, check the tab, move on. An invalid tab is refused
         with a ValidationError naming its fields; nothing is saved."""
+        draft = _checked(draft)
         if form is not None:
             expected = TAB_FORMS.get(draft.tab)
             if expected is None or not isinstance(form, expected[1]):
                 raise ValidationError.single(
                     "tab", "wrong_form", f"Ce formulaire n'est pas celui de l'onglet « {draft.tab} »."
                 )
+            check_form(form, expected[0])
             draft = draft.with_form(form)
         if draft.tab == RECAP_TAB:
             raise ValidationError.single("tab", "last_tab", "Le Récapitulatif est le dernier onglet.")
@@ -279,12 +282,13 @@ class CandidatureService:
 
     def previous(self, draft: CandidatureDraft) -> CandidatureDraft:
         """ "Précédent": back one tab, keeping what was typed."""
-        return evolve(draft, current=max(0, draft.current - 1))
+        return evolve(_checked(draft), current=max(0, draft.current - 1))
 
     def recapitulatif(self, session_token: str, draft: CandidatureDraft) -> Recapitulatif:
         """CAN-09: everything entered and the épreuves, in the guide's order, with its warning.
 
         Only the draft's own candidate sees it: another account's draft is refused as CandidatureNotFound."""
+        draft = _checked(draft)
         principal = self._accounts.authenticate(session_token)
         if principal.account_id != draft.account_id:
             raise CandidatureNotFound()
@@ -307,6 +311,7 @@ class CandidatureService:
         A new candidature gets the next inscription number and version 1; a modification must be based on the
         stored version (else ConcurrencyConflict) and raises it by exactly 1. The confirmation is (re)published.
         """
+        draft = _checked(draft)
         principal = self._accounts.authenticate(session_token)
         if principal.account_id != draft.account_id:
             raise CandidatureNotFound()
@@ -475,7 +480,7 @@ class CandidatureService:
     # -- helpers ------------------------------------------------------------------------------------------------
 
     def _session(self, session_id: str) -> ExamSession:
-        session = self._catalogue.session(session_id)
+        session = self._catalogue.session(session_id) if lookup_key(session_id) else None
         if session is None:
             raise CatalogueNotFound("Session inconnue.")
         if session.missing_tabs:
@@ -485,7 +490,7 @@ class CandidatureService:
         return session
 
     def _academie(self, code: str) -> Academie:
-        academie = self._catalogue.academie(code)
+        academie = self._catalogue.academie(code) if lookup_key(code) else None
         if academie is None:
             raise CatalogueNotFound("Académie inconnue.")
         return academie
@@ -636,3 +641,16 @@ def _blank_identification(email: str) -> IdentificationForm:
     return IdentificationForm(
         street="", postal_code="", locality="", pcs_code="", nationality_code="", mobile_phone="", email=email
     )
+
+
+def _checked(draft: CandidatureDraft) -> CandidatureDraft:
+    """A draft comes back from the caller (issue 15): refuse one that no use case could have handed out — a text
+    no storage can hold (ValidationError naming the field, e.g. ``identification.street``), a tab index outside its
+    list, a version no storage can hold."""
+    check_form(draft)
+    current = draft.current
+    if isinstance(current, bool) or not isinstance(current, int) or not 0 <= current < len(draft.tabs):
+        raise ValidationError.single("tab", "unknown_tab", "Cet onglet n'existe pas.")
+    if draft.base_version is not None:
+        check_int(draft.base_version, "base_version", minimum=1)
+    return draft

@@ -18,6 +18,7 @@ from cyclades_core.model.catalogue import (
     RegistrationService,
     format_long_date,
 )
+from cyclades_core.model.text import check_form, lookup_key
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
 
@@ -56,6 +57,13 @@ class ServiceOpening:
         )
 
 
+def _service(catalogue: Catalogue, session_id: str, academie_code: str) -> RegistrationService | None:
+    """The configured service; ``None`` for codes no catalogue can hold (issue 15: lookups are total)."""
+    if lookup_key(session_id) is None or lookup_key(academie_code) is None:
+        return None
+    return catalogue.service(session_id, academie_code)
+
+
 class OpeningPolicy:
     """The one answer to "is this registration service open now?" for every use case (SVC-04)."""
 
@@ -65,13 +73,13 @@ class OpeningPolicy:
 
     def service(self, session_id: str, academie_code: str) -> RegistrationService:
         """The configured service; CatalogueNotFound when none is configured for that choice."""
-        service = self._catalogue.service(session_id, academie_code)
+        service = _service(self._catalogue, session_id, academie_code)
         if service is None:
             raise CatalogueNotFound("Aucun service d'inscription n'est ouvert pour ce choix.")
         return service
 
     def is_open(self, session_id: str, academie_code: str) -> bool:
-        service = self._catalogue.service(session_id, academie_code)
+        service = _service(self._catalogue, session_id, academie_code)
         return service is not None and service.is_open(self._clock.now())
 
     def require_open(self, session_id: str, academie_code: str) -> RegistrationService:
@@ -96,7 +104,7 @@ class CatalogueService:
         Empty when nothing is configured ("aucun service n'est ouvert").
         """
         exam = next((e for e in self.catalogue.exams() if e.code == exam_code and e.domain is domain), None)
-        session = self.catalogue.session(session_id)
+        session = self.catalogue.session(session_id) if lookup_key(session_id) else None
         if exam is None or session is None or session.exam_code != exam.code:
             return []
         now = self._clock.now()
@@ -109,10 +117,12 @@ class CatalogueService:
 
     def opening(self, session_id: str, academie_code: str) -> ServiceOpening | None:
         """SVC-02 / CAN-01: the chosen académie's registration dates, or ``None`` when nothing is configured."""
+        service = _service(self.catalogue, session_id, academie_code)
+        if service is None:
+            return None
         session = self.catalogue.session(session_id)
         academie = self.catalogue.academie(academie_code)
-        service = self.catalogue.service(session_id, academie_code)
-        if session is None or academie is None or service is None:
+        if session is None or academie is None:
             return None
         return ServiceOpening(session, academie, service, service.is_open(self._clock.now()))
 
@@ -127,7 +137,10 @@ class CatalogueService:
         """Add or replace catalogue items, in order (exams before their sessions, sessions before services).
 
         A session must list the tabs a candidature needs (:data:`~cyclades_core.model.catalogue.CONTENT_TABS`),
-        else a ValidationError naming ``tabs``."""
+        else a ValidationError naming ``tabs``. A text no storage can hold is refused naming its field; nothing is
+        configured when one item is refused."""
+        for item in items:
+            check_form(item)
         for item in items:
             if isinstance(item, ExamSession) and item.missing_tabs:
                 raise ValidationError.single(
@@ -139,11 +152,13 @@ class CatalogueService:
     def open_service(self, session_id: str, academie_code: str, start: str, end: str) -> RegistrationService:
         """Configure a Grand Public period typed in Paris time (``01/11/2021 08:00``); a local time that does not
         exist or is ambiguous at a DST change is refused, naming ``start`` or ``end``."""
+        check_form({"session_id": session_id, "academie_code": academie_code, "start": start, "end": end})
         service = RegistrationService(session_id, academie_code, Period.from_paris(start, end))
         self.catalogue.put(service)
         return service
 
     def announce(self, announcement_id: str, message: str, start: str, end: str) -> Announcement:
+        check_form({"announcement_id": announcement_id, "message": message, "start": start, "end": end})
         announcement = Announcement(announcement_id, message, Period.from_paris(start, end))
         self.catalogue.put(announcement)
         return announcement

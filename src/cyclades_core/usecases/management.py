@@ -24,6 +24,7 @@ from cyclades_core.errors import (
 )
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import Candidature, CandidatureState, EpreuveCount, ListPosition
+from cyclades_core.model.text import check_form, check_text, lookup_key
 from cyclades_core.model.values import ErrorCollector
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
@@ -45,7 +46,7 @@ from cyclades_core.usecases.forms import (
     QualificationForm,
     parse_content,
 )
-from cyclades_core.usecases.ownership import managed_candidature, refuse_manager
+from cyclades_core.usecases.ownership import check_manager, managed_candidature, refuse_manager
 from cyclades_core.usecases.publication import publish_confirmation
 
 __all__ = ["CandidatureRow", "EstablishmentService", "Manager", "ManagerService", "PreinscriptionForm"]
@@ -111,7 +112,8 @@ class ManagerService:
         ``limit`` rows (1 to :data:`MAX_PAGE_SIZE`) in the order of :class:`CandidatureRow.position`: session,
         académie, creation instant, then id. The next page starts ``after`` the last row of this one; a page shorter than
         ``limit`` is the last."""
-        if not 1 <= limit <= MAX_PAGE_SIZE:
+        check_manager(manager)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValidationError.single(
                 "limit", "out_of_range", f"Le nombre de lignes par page doit être compris entre 1 et {MAX_PAGE_SIZE}."
             )
@@ -119,6 +121,9 @@ class ManagerService:
             with self._uow() as uow:
                 self._refuse(uow, manager, None, "list", academie_code)
         codes = [academie_code] if academie_code else list(manager.academie_codes)
+        filters = (session_id, specialite_code, *codes)
+        if any(value is not None and lookup_key(value) is None for value in filters):
+            return []  # a filter no storage can hold matches nothing
         with self._uow() as uow:
             found = uow.candidatures.search(
                 academie_codes=codes, session_id=session_id, specialite_code=specialite_code, state=state,
@@ -139,10 +144,13 @@ class ManagerService:
     ) -> Sequence[EpreuveCount]:
         """Effectifs par épreuve: how many active candidatures of the session, in the manager's académies (or in
         one of them), hold each épreuve with each option, position and mode — to organise the épreuves."""
+        check_manager(manager)
         if academie_code is not None and academie_code not in manager.academie_codes:
             with self._uow() as uow:
                 self._refuse(uow, manager, None, "effectifs", academie_code)
         codes = [academie_code] if academie_code else list(manager.academie_codes)
+        if lookup_key(session_id) is None or any(lookup_key(code) is None for code in codes):
+            return ()
         with self._uow() as uow:
             return uow.candidatures.epreuve_counts(session_id=session_id, academie_codes=codes)
 
@@ -171,7 +179,8 @@ class ManagerService:
         """MGR-04 / ACC-11: on the candidate's request, correct the frozen identity of the account and of its
         candidatures, in one unit of work."""
         now = self._clock.now()
-        errors = ErrorCollector()
+        check_text(reason, "reason")
+        errors = check_form(form, errors=ErrorCollector())
         identity = errors.checked(self._accounts.parse_identity(form, errors, now))
         with self._uow() as uow:
             candidature = self._managed(uow, manager, candidature_id)
@@ -210,6 +219,7 @@ class ManagerService:
         reason: str,
     ) -> Candidature:
         now = self._clock.now()
+        check_text(reason, "reason")
         with self._uow() as uow:
             candidature = self._managed(uow, manager, candidature_id)
             changed = transition(candidature, now)
@@ -255,7 +265,8 @@ class EstablishmentService:
     ) -> list[ScolaireCredentials]:
         """Check every pupil's candidature first (nothing is created if one is wrong), then create each account and
         its préinscription. Returns the papillons, in order."""
-        session = self._catalogue.session(session_id)
+        check_form(list(pupils), "pupils")
+        session = self._catalogue.session(session_id) if lookup_key(session_id) and lookup_key(academie_code) else None
         if session is None or self._catalogue.service(session_id, academie_code) is None:
             raise CatalogueNotFound("Aucun service d'inscription n'est configuré pour ce choix.")
         tabs = (*session.tabs, RECAP_TAB) if RECAP_TAB not in session.tabs else session.tabs
