@@ -17,6 +17,7 @@ from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import Candidature, CandidatureContent
 from cyclades_core.model.catalogue import DepositMode, PieceCondition, PieceRule
 from cyclades_core.model.files import ACCEPTED, sniff_content_type
+from cyclades_core.model.text import check_text, lookup_key
 from cyclades_core.model.pieces import Piece, PieceStatus, ScanVerdict, StoredFile, display_name
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import FileScanner, FileStore, UploadInspector
@@ -287,6 +288,8 @@ class PieceService:
         now = self._clock.now()
         if comment is not None and len(comment) > 500:
             raise ValidationError.single("comment", "too_long", "Le commentaire ne peut pas dépasser 500 caractères.")
+        if comment is not None:
+            check_text(comment, "comment")
         with self._uow() as uow:
             candidature = managed_candidature(uow, manager, candidature_id, now)
             piece = self._piece(uow, candidature.id, code)
@@ -315,7 +318,7 @@ class PieceService:
 
     @staticmethod
     def _piece(uow: UnitOfWork, candidature_id: str, code: str) -> Piece:
-        piece = uow.pieces.get(candidature_id, code)
+        piece = uow.pieces.get(candidature_id, code) if lookup_key(code) else None
         if piece is None:
             raise CandidatureNotFound("Cette pièce n'est pas demandée pour cette candidature.")
         return piece
