@@ -501,6 +501,11 @@ def hostile_files() -> dict[str, Entry]:
         incremental(one_page(b"/OpenAction " + JS), {1: b"<< /Type /Catalog /Pages 2 0 R >>"}),
         "an incremental update hiding the first revision's JavaScript",
     )
+    add(
+        "shadowed_js_in_object_stream.pdf",
+        _shadowed_in_object_stream(),
+        "the catalog with a JavaScript OpenAction kept in an object stream, shadowed by an incremental update",
+    )
     add("object_hidden_in_stream.pdf", _object_inside_stream(), "an xref entry pointing inside another stream's data",
         FOREIGN)  # fmt: skip
     add("lzw_js_names.pdf", one_page(b"/Names << /JavaScript 6 0 R >>", more=[b"<< /Names [(a) << /S /JavaScript "
@@ -547,6 +552,15 @@ def _broken_xref_with_hidden_js() -> bytes:
     # the catalog listed in the xref is the clean one; a second catalog with the OpenAction sits in the file body
     data = data.replace(b"/Type /Catalog /Pages 2 0 R >>", b"/Type /Catalog /Pages 2 0 R /OpenAction 6 0 R>>", 1)
     return data[:catalog] + b"\n\n" + data[catalog:]  # every offset now two bytes off
+
+
+def _shadowed_in_object_stream() -> bytes:
+    import pikepdf
+
+    base = resave(one_page(b"/OpenAction " + JS), object_stream_mode=_mode("generate"))
+    with pikepdf.open(io.BytesIO(base)) as pdf:
+        root, pages = pdf.Root.objgen[0], pdf.Root.Pages.objgen[0]
+    return incremental(base, {root: b"<< /Type /Catalog /Pages %d 0 R >>" % pages}, root=root)
 
 
 def _object_inside_stream() -> bytes:

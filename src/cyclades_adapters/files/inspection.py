@@ -12,7 +12,7 @@ A PDF is accepted only when all of this holds:
 2. the file is made only of the header, objects, cross-reference sections, trailers and short comments: no byte
    belongs to nothing (HTML after the header, a ZIP between objects or after the last ``%%EOF``), every object the
    cross-reference table lists starts where it says, and an object left over by an incremental update or listed
-   nowhere is still inspected;
+   nowhere — in the file body or inside an object stream — is still parsed on its own and inspected;
 3. no dictionary, anywhere (object streams and nested dictionaries included, names decoded — ``/J#61vaScript``
    is ``/JavaScript``), holds JavaScript, an OpenAction or AA, a Launch, GoToR, GoToE, ImportData, SubmitForm,
    Rendition, Sound, Movie or RichMediaExecute action, embedded files or file attachments, XFA, RichMedia, 3D or
@@ -106,7 +106,7 @@ class ParserUploadInspector:
         max_inflated_bytes: int = 512 * _MiB,
         max_pixels: int = 80_000_000,
         max_depth: int = 64,
-        max_objects: int = 200_000,
+        max_objects: int = 100_000,
     ) -> None:
         """``max_stream_bytes``: a non-image stream, decompressed; ``max_inflated_bytes``: all streams of a PDF,
         decompressed; ``max_pixels``: an image (PDF image or PNG/JPEG file), at most Pillow's own warning threshold
@@ -181,6 +181,14 @@ class ParserUploadInspector:
                     lengths[obj.objgen] = int(obj.stream_dict.get("/Length", -1))
                     self._walk(obj.stream_dict, 0)
                     self._check_stream(obj.stream_dict, obj.read_raw_bytes(), budget)
+                    if obj.stream_dict.get("/Type") == pikepdf.Name.ObjStm:
+                        number = obj.objgen[0]
+
+                        def member(num: int, stream: int = number) -> bool:
+                            entry = xref.get((num, 0))
+                            return entry is not None and int(entry.type) == 2 and entry.obj_stream_number == stream
+
+                        self._object_stream(obj.read_bytes(), obj.stream_dict, member)
                 else:
                     self._walk(obj, 0)
             self._walk(pdf.trailer, 0)
@@ -224,7 +232,8 @@ class ParserUploadInspector:
             if scheme not in _LINK_SCHEMES:  # javascript:, file:, data:, a UNC path…
                 raise _Refused(UploadRefusal.ACTIVE_CONTENT)
 
-    def _check_stream(self, dictionary: Any, raw: bytes, budget: _Budget) -> None:
+    def _check_stream(self, dictionary: Any, raw: bytes, budget: _Budget, *, keep: bool = False) -> bytes:
+        """Decode under the caps and search a non-image stream for archives; the decoded bytes if ``keep``."""
         pikepdf = self._pikepdf
         filters = _as_list(dictionary.get("/Filter"), pikepdf)
         parms = _as_list(dictionary.get("/DecodeParms", dictionary.get("/DP")), pikepdf)
@@ -240,7 +249,10 @@ class ParserUploadInspector:
             chunks = _decoder(name, parm, pikepdf)(chunks, cap)
         total = 0
         tail = b""
+        kept = []
         for chunk in chunks:
+            if keep:
+                kept.append(chunk)
             total += len(chunk)
             budget.spend(len(chunk))
             if total > cap:
@@ -250,6 +262,23 @@ class ParserUploadInspector:
                 if _ARCHIVES.search(window):
                     raise _Refused(UploadRefusal.ACTIVE_CONTENT)
                 tail = window[-7:]
+        return b"".join(kept)
+
+    def _object_stream(self, content: bytes, dictionary: Any, current: Callable[[int], bool]) -> None:
+        """The objects of an object stream that the cross-reference table does not take from it (shadowed by an
+        incremental update, or the whole stream a leftover): parsed on their own and walked."""
+        first, count = int(dictionary.get("/First", -1)), int(dictionary.get("/N", -1))
+        header = content[:first].split() if first >= 0 else []
+        if count < 0 or len(header) < 2 * count:
+            raise _Refused(UploadRefusal.UNREADABLE)
+        pairs = sorted((int(header[2 * i + 1]), int(header[2 * i])) for i in range(count))
+        for index, (offset, number) in enumerate(pairs):
+            if current(number):
+                continue
+            end = first + pairs[index + 1][0] if index + 1 < len(pairs) else len(content)
+            text = _REFERENCE.sub(b"null", content[first + offset : end]).strip(_WS)
+            if text:
+                self._walk(self._pikepdf.Object.parse(text), 0)
 
     def _image_bytes(self, dictionary: Any) -> int:
         """The most an image XObject may decode to: its declared pixels (at most ``max_pixels``), 4 components of
@@ -368,7 +397,11 @@ class ParserUploadInspector:
             if not isinstance(parsed, pikepdf.Dictionary):
                 raise _Refused(UploadRefusal.UNREADABLE)
             start, stop = leftover.stream
-            self._check_stream(parsed, data[start:stop].rstrip(b"\r\n"), budget)
+            content = self._check_stream(parsed, data[start:stop].rstrip(b"\r\n"), budget, keep=True)
+            if parsed.get("/Type") == pikepdf.Name.ObjStm:
+                if parsed.get("/DecodeParms") is not None:  # predictors are not applied here
+                    raise _Refused(UploadRefusal.UNREADABLE)
+                self._object_stream(content, parsed, lambda _: False)
 
     # -- images ---------------------------------------------------------------------------------------------------
 
