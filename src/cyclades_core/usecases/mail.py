@@ -12,6 +12,7 @@ from attrs import frozen
 from cyclades_core.errors import ConfigurationError, ConflictError, MailDeliveryError
 from cyclades_core.model.mail import MailContent, OutboxMessage, pieces_reminder_mail
 from cyclades_core.model.pieces import Piece
+from cyclades_core.model.text import check_int, lookup_key
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.mail import Mailer, TimedMailer
@@ -47,17 +48,22 @@ class OutboxService:
         self._clock = clock
 
     def pending(self, limit: int = 100) -> Sequence[OutboxMessage]:
-        """Unsent mails, oldest first (dead letters left out)."""
+        """Unsent mails, oldest first (dead letters left out); ``limit`` from 1 to 100,000."""
+        check_int(limit, "limit", minimum=1, maximum=100_000)
         with self._uow() as uow:
             return list(uow.outbox.pending(limit))
 
     def failed(self, limit: int = 100) -> Sequence[OutboxMessage]:
         """Unsent mails whose delivery failed at least once, dead letters included, oldest first (the operator's
         ``cyclades outbox failed``)."""
+        check_int(limit, "limit", minimum=1, maximum=100_000)
         with self._uow() as uow:
             return list(uow.outbox.failed(limit))
 
     def mark_sent(self, message_id: str) -> bool:
+        """Record a delivery made outside the relay; ``False`` for an unknown message (or an id no storage holds)."""
+        if lookup_key(message_id) is None:
+            return False
         with self._uow() as uow:
             marked = uow.outbox.mark_sent(message_id, self._clock.now())
             uow.commit()
