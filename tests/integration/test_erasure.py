@@ -1,4 +1,4 @@
-"""Erasure leaves nothing (issue 15, item 4; checklist B7, L1, rule ACC-05, ACC-12): after the purge of an unactivated
+"""Erasure leaves nothing (issue 15, item 4; checklist B7, F6, L1): after the purge of an unactivated
 account, or the deletion of an active one, and once the relay has delivered their mails, no table holds the
 person's email, names or birth date, in any format; on SQLite, not even the file's free pages or its WAL."""
 
@@ -84,7 +84,7 @@ def assert_nothing_left(portal: Portal, storage: SqlDatabase | None) -> None:
         assert [v for v in PERSON if v.encode() in raw or v.lower().encode() in raw] == []
 
 
-@pytest.mark.rule("B7", "L1", "ACC-05")
+@pytest.mark.rule("B7", "L1")
 def test_the_purge_leaves_no_trace_of_the_person_once_their_activation_mail_was_sent(
     storage: SqlDatabase | None,
 ) -> None:
@@ -100,7 +100,7 @@ def test_the_purge_leaves_no_trace_of_the_person_once_their_activation_mail_was_
     assert_nothing_left(portal, storage)
 
 
-@pytest.mark.rule("F6", "L1", "ACC-12")
+@pytest.mark.rule("F6", "L1")
 def test_deleting_an_account_leaves_no_trace_once_the_confirmation_was_sent(storage: SqlDatabase | None) -> None:
     clock = ManualClock(T0)
     portal = make_portal(storage, clock)
