@@ -30,6 +30,7 @@ from cyclades_adapters.files.inspection import (
     _ACTIVE_SUBTYPES,
     _ACTIVE_TYPES,
     _ARCHIVES,
+    _FITS,
     _IMAGE_CODECS,
     _LINK_SCHEMES,
     ParserUploadInspector,
@@ -122,6 +123,11 @@ class PypdfInspection:
         if isinstance(obj, DictionaryObject):
             keys = {str(k) for k in obj}
             if keys & _ACTIVE_KEYS:
+                raise _Refused(UploadRefusal.ACTIVE_CONTENT)
+            opening = obj.get("/OpenAction")
+            if opening is not None and not (
+                isinstance(opening, ArrayObject) and len(opening) >= 2 and str(opening[1]) in _FITS
+            ):
                 raise _Refused(UploadRefusal.ACTIVE_CONTENT)
             for key, refused in (("/S", _ACTIVE_ACTIONS), ("/Subtype", _ACTIVE_SUBTYPES), ("/Type", _ACTIVE_TYPES)):
                 value = obj.get(key)

@@ -298,6 +298,8 @@ def genuine_files() -> dict[str, Entry]:
         incremental(one_page(more=[b"<< /Title (v1) >>"], extra_trailer=b"/Info 6 0 R "), {6: b"<< /Title (v2) >>"}),
         "an incremental update that replaces the Info dictionary (the old one is inspected too)")  # fmt: skip
     add("raw_minimal.pdf", one_page(), "a minimal hand-structured PDF with a classic xref")
+    add("openaction_destination.pdf", one_page(b"/OpenAction [3 0 R /XYZ null null 0] /PageMode /UseOutlines "),
+        "an OpenAction that is only a destination, as LibreOffice writes it")  # fmt: skip
     add("scan_gray.jpg", small_scan, "noisy grayscale JPEG scan")
     add("scan_progressive.jpg", jpeg(noisy_page(620, 877, seed=10), quality=85, progressive=True),
         "progressive JPEG")  # fmt: skip
@@ -387,6 +389,7 @@ def hostile_files() -> dict[str, Entry]:
         files[name] = (data, what, code)
 
     genuine = reportlab_doc()
+    good_jpeg_for_pdf = jpeg(noisy_page(100, 100, seed=13, mode="RGB"))
     add("js_openaction.pdf", one_page(b"/OpenAction " + JS), "OpenAction running JavaScript (pdfid /JS, /OpenAction)")
     add("js_names_tree.pdf", one_page(b"/Names << /JavaScript 6 0 R >>", more=[b"<< /Names [(a) 7 0 R] >>", JS]),
         "document-level JavaScript in the /Names tree")  # fmt: skip
@@ -506,6 +509,10 @@ def hostile_files() -> dict[str, Entry]:
         _shadowed_in_object_stream(),
         "the catalog with a JavaScript OpenAction kept in an object stream, shadowed by an incremental update",
     )
+    add("pdf_dct_dimension_bomb.pdf", one_page(more=[
+        stream(_jpeg_bomb(good_jpeg_for_pdf), b"/Type /XObject /Subtype /Image /Width 100 /Height 100 "
+               b"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode ", compress=False)]),
+        "a PDF image of 100×100 whose JPEG frame header declares 65000×65000", "inflated_too_large")  # fmt: skip
     add("object_hidden_in_stream.pdf", _object_inside_stream(), "an xref entry pointing inside another stream's data",
         FOREIGN)  # fmt: skip
     add("lzw_js_names.pdf", one_page(b"/Names << /JavaScript 6 0 R >>", more=[b"<< /Names [(a) << /S /JavaScript "

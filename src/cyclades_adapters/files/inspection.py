@@ -14,7 +14,7 @@ A PDF is accepted only when all of this holds:
    cross-reference table lists starts where it says, and an object left over by an incremental update or listed
    nowhere — in the file body or inside an object stream — is still parsed on its own and inspected;
 3. no dictionary, anywhere (object streams and nested dictionaries included, names decoded — ``/J#61vaScript``
-   is ``/JavaScript``), holds JavaScript, an OpenAction or AA, a Launch, GoToR, GoToE, ImportData, SubmitForm,
+   is ``/JavaScript``), holds JavaScript, an OpenAction other than a plain destination, AA, a Launch, GoToR, GoToE, ImportData, SubmitForm,
    Rendition, Sound, Movie or RichMediaExecute action, embedded files or file attachments, XFA, RichMedia, 3D or
    Screen annotations;
 4. every stream decodes (FlateDecode, LZWDecode, RunLengthDecode, ASCIIHexDecode, ASCII85Decode; image codecs
@@ -63,7 +63,7 @@ _MAX_COMMENT = 256
 _ARCHIVES = re.compile(rb"PK\x03\x04|PK\x01\x02|PK\x05\x06|Rar!\x1a\x07|7z\xbc\xaf\x27\x1c")
 
 _ACTIVE_KEYS = frozenset(
-    {"/JS", "/JavaScript", "/OpenAction", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/XFA",
+    {"/JS", "/JavaScript", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/XFA",
      "/RichMedia", "/RichMediaContent", "/RichMediaSettings"}
 )  # fmt: skip
 _ACTIVE_ACTIONS = frozenset(
@@ -72,6 +72,9 @@ _ACTIVE_ACTIONS = frozenset(
 )  # fmt: skip
 _ACTIVE_SUBTYPES = frozenset({"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"})
 _ACTIVE_TYPES = frozenset({"/EmbeddedFile", "/RichMediaContent"})
+#: How a destination array may fit the page: an /OpenAction that is only a destination (what LibreOffice writes,
+#: ``[3 0 R /XYZ null null 0]``) opens the document at a page and runs nothing.
+_FITS = frozenset({"/XYZ", "/Fit", "/FitH", "/FitV", "/FitR", "/FitB", "/FitBH", "/FitBV"})
 #: The only link targets a URI action may have (a link to the web or a mail address).
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 #: Filters whose output is image data for an image codec: decoding stops there.
@@ -220,6 +223,8 @@ class ParserUploadInspector:
         keys = set(dictionary.keys())
         if keys & _ACTIVE_KEYS:
             raise _Refused(UploadRefusal.ACTIVE_CONTENT)
+        if "/OpenAction" in keys and not self._destination(dictionary.get("/OpenAction")):
+            raise _Refused(UploadRefusal.ACTIVE_CONTENT)  # an action dictionary, even a GoTo: nothing runs on open
         for key, refused in (("/S", _ACTIVE_ACTIONS), ("/Subtype", _ACTIVE_SUBTYPES), ("/Type", _ACTIVE_TYPES)):
             if key in keys:
                 value = dictionary.get(key)
@@ -232,6 +237,15 @@ class ParserUploadInspector:
             if scheme not in _LINK_SCHEMES:  # javascript:, file:, data:, a UNC path…
                 raise _Refused(UploadRefusal.ACTIVE_CONTENT)
 
+    def _destination(self, value: Any) -> bool:
+        """``[page /Fit…]``: a plain explicit destination (no action dictionary)."""
+        pikepdf = self._pikepdf
+        if not isinstance(value, pikepdf.Array) or len(value) < 2 or len(value) > 6:
+            return False
+        page, fit = value[0], value[1]
+        page_ok = isinstance(page, int) or (isinstance(page, pikepdf.Dictionary) and page.is_indirect)
+        return page_ok and isinstance(fit, pikepdf.Name) and str(fit) in _FITS
+
     def _check_stream(self, dictionary: Any, raw: bytes, budget: _Budget, *, keep: bool = False) -> bytes:
         """Decode under the caps and search a non-image stream for archives; the decoded bytes if ``keep``."""
         pikepdf = self._pikepdf
@@ -243,6 +257,8 @@ class ParserUploadInspector:
         chunks: Iterable[bytes] = (raw,)
         for index, name in enumerate(names):
             if name in _IMAGE_CODECS:  # what is left is an image codec's data, random-looking: not searched
+                if name in ("/DCTDecode", "/DCT") and index == 0:
+                    self._jpeg_frame(raw)
                 image = True
                 break
             parm = parms[index] if index < len(parms) else None
@@ -456,6 +472,18 @@ class ParserUploadInspector:
         if data[pos:].strip(b"\x00"):
             raise _Refused(UploadRefusal.FOREIGN_DATA)
         self._decode(data, "JPEG")
+
+    def _jpeg_frame(self, raw: bytes) -> None:
+        """A DCT image in a PDF: readers size it by its own frame header, not by /Width and /Height."""
+        pos, end = 2, min(len(raw), 1 << 20)
+        while pos + 9 <= end and raw[pos] == 0xFF:
+            code = raw[pos + 1]
+            if code in _JPEG_FRAMES:
+                self._pixels(int.from_bytes(raw[pos + 7 : pos + 9], "big"), raw[pos + 5 : pos + 7])
+                return
+            if code == 0xDA:
+                return
+            pos += 2 + int.from_bytes(raw[pos + 2 : pos + 4], "big")
 
     def _pixels(self, width: int, height: bytes) -> None:
         """Refuse a declared size beyond ``max_pixels`` before Pillow sees it (nor warns about it)."""

@@ -195,6 +195,10 @@ class UploadInspectorContract:
         link = _LINK + b"<< /S /URI /URI (https://www.education.gouv.fr/) >> >>"
         inspector.inspect(_pages(page=b"/Annots [6 0 R]", more=[link]), "application/pdf")
 
+    def test_an_openaction_that_is_only_a_destination_is_accepted(self, inspector: UploadInspector) -> None:
+        """What LibreOffice writes: it opens the document at a page and runs nothing."""
+        inspector.inspect(_pages(catalog=b"/OpenAction [4 0 R /XYZ null null 0] "), "application/pdf")
+
     def test_well_formed_images_are_accepted(self, inspector: UploadInspector) -> None:
         inspector.inspect(minimal_png(), "image/png")
         inspector.inspect(minimal_jpeg(), "image/jpeg")
