@@ -53,6 +53,7 @@ from cyclades_core.model.mail import (
 )
 from cyclades_core.model.passwords import PasswordContext, check_new_password, policy_errors, skeleton_words
 from cyclades_core.model.pieces import Piece
+from cyclades_core.model.text import check_form, check_int, lookup_key
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose, digest, new_token
 from cyclades_core.model.values import (
     CandidateNumber,
@@ -360,6 +361,9 @@ class HomeView:
         return None if self.candidatures else NO_ACTIVE_CANDIDATURE
 
 
+#: An establishment's code (UAI, e.g. ``0250013D``) has 8 characters; longer codes are refused.
+ESTABLISHMENT_CODE_MAX = 16
+
 # -- the service -----------------------------------------------------------------------------------------------
 
 _SESSION_PURPOSES = (TokenPurpose.SESSION,)
@@ -403,6 +407,7 @@ class AccountService:
 
         Raises ValidationError (every wrong field at once), EmailAlreadyUsed, TooManyRequests.
         """
+        check_form(form)
         now = self._clock.now()
         errors = ErrorCollector()
         identity = self._parse_identity(form, errors, now, confirmations=form)
@@ -461,7 +466,8 @@ class AccountService:
         """
         now = self._clock.now()
         with self._uow() as uow:
-            account = uow.accounts.find_by_email(email_key(email))
+            key = lookup_key(email_key(email))
+            account = uow.accounts.find_by_email(key) if key else None
         deadline = account.activation_deadline if account is not None else None
         if account is None or deadline is None or account.is_active or account.activation_expired(now):
             return
@@ -520,6 +526,7 @@ class AccountService:
         (B8) and two purges never erase one account twice (B9). Returns how many accounts this call erased. The
         throttling counters untouched for ``settings.throttle_retention`` go too (L1).
         """
+        check_int(batch_size, "batch_size", minimum=1, maximum=100_000)
         now = self._clock.now()
         self._limiter.expire(now - self.settings.throttle_retention)
         erased = 0
@@ -601,11 +608,15 @@ class AccountService:
     def check_scolaire(self, form: ScolaireRegistrationForm) -> tuple[Identity, EmailAddress | None]:
         """The checks of :meth:`register_scolaire`, writing nothing: the identity and the optional email, or one
         ValidationError naming every wrong field (an establishment checks a whole list before creating any)."""
+        check_form(form)
         errors = ErrorCollector()
         identity = self._parse_identity(form, errors, self._clock.now(), confirmations=None)
         email = errors.attempt(parse_email, form.email, "email") if form.email and form.email.strip() else None
-        if not form.establishment_code or not form.establishment_code.strip().isalnum():
+        code = (form.establishment_code or "").strip()
+        if not code:
             errors.add("establishment_code", "required", "Le code de l'établissement est obligatoire.")
+        elif not code.isalnum() or len(code) > ESTABLISHMENT_CODE_MAX:
+            errors.add("establishment_code", "invalid", "Le code de l'établissement est invalide.")
         return errors.checked(identity), email
 
     # -- login and sessions -----------------------------------------------------------------------------------
@@ -947,6 +958,7 @@ class AccountService:
     def update_identity(self, session_token: str, form: IdentityForm) -> AccountView:
         """ACC-11: every identity field can change until the first candidature exists; then IdentityFrozen."""
         now = self._clock.now()
+        check_form(form)
         errors = ErrorCollector()
         identity = self._parse_identity(form, errors, now, confirmations=form)
         identity = errors.checked(identity)
@@ -1154,7 +1166,10 @@ def _can_reset(account: Account, now: datetime) -> bool:
 
 
 def _find_by_identifier(uow: UnitOfWork, identifier: str) -> Account | None:
-    text = identifier.strip()
+    """The account an identifier names; ``None`` for an unknown one, and for text no storage can hold (issue 15)."""
+    text = lookup_key(identifier.strip())
+    if text is None:
+        return None
     kind = classify_identifier(text)
     if kind is IdentifierKind.EMAIL:
         return uow.accounts.find_by_email(email_key(text))
