@@ -17,8 +17,8 @@ from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import Candidature, CandidatureContent
 from cyclades_core.model.catalogue import DepositMode, PieceCondition, PieceRule
 from cyclades_core.model.files import ACCEPTED, sniff_content_type
-from cyclades_core.model.text import check_text, lookup_key
 from cyclades_core.model.pieces import Piece, PieceStatus, ScanVerdict, StoredFile, display_name
+from cyclades_core.model.text import check_text, lookup_key
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import FileScanner, FileStore, UploadInspector
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
