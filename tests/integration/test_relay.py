@@ -207,6 +207,44 @@ def test_a_server_that_never_greets_costs_at_most_the_timeout() -> None:
     assert failure.value.reason == "timeout (connect)"
 
 
+@pytest.mark.rule("J2", "J3")
+def test_a_server_that_trickles_its_answer_costs_at_most_the_timeout() -> None:
+    """One byte every 0.1 s never trips a per-read timeout: the watchdog bounds the whole send all the same."""
+    import threading
+
+    stop = threading.Event()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+
+        def trickle() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                for byte in b"220-" + b"x" * 100:
+                    if stop.wait(0.1):
+                        return
+                    try:
+                        connection.sendall(bytes([byte]))
+                    except OSError:
+                        return
+
+        server = threading.Thread(target=trickle, daemon=True)
+        server.start()
+        started = time.monotonic()
+        try:
+            with pytest.raises(MailDeliveryError) as failure:
+                mailer(port, timeout=0.5).send(
+                    OutboxMessage("t", MailKind.ACTIVATION, None, "a@exemple.fr", "s", "b", T0)
+                )
+            elapsed = time.monotonic() - started
+        finally:
+            stop.set()
+            server.join(timeout=5)
+    assert elapsed < 2
+    assert (failure.value.permanent, failure.value.reason) == (False, "timeout (connect)")
+
+
 @pytest.mark.rule("J3")
 class TestTheLease:
     def test_the_default_lease_covers_a_whole_batch_of_worst_case_sends(self) -> None:
