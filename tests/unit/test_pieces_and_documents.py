@@ -401,6 +401,27 @@ def test_visualiser_imprimer_gives_the_confirmation_as_a_pdf(portal: Portal, tok
     assert [e for e in expected if e not in text] == []
 
 
+@pytest.mark.rule("CAN-15")
+def test_rendering_the_current_confirmation_reads_no_past_version(
+    portal: Portal, token: str, candidature_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The confirmation shows the last save: rendering it must not read and parse every past version (the cost grew
+    with the candidature's life, issue 19)."""
+    from cyclades_adapters.memory import storage
+
+    draft = portal.candidatures.edit(token, candidature_id)
+    while not draft.on_recapitulatif:
+        draft = portal.candidatures.next(draft)
+    portal.candidatures.save(token, draft)  # version 2
+
+    def no_history(self: object, candidature_id: str) -> None:
+        raise AssertionError("the history was read")
+
+    monkeypatch.setattr(storage._Candidatures, "history", no_history)
+    rendered = portal.documents.render(token, candidature_id, DocumentKind.CONFIRMATION)
+    assert rendered.filename.endswith("-001-v2.pdf")
+
+
 @pytest.mark.rule("DOC-02")
 def test_the_confirmation_names_its_return_date(portal: Portal, token: str, candidature_id: str) -> None:
     text = pdf_text(portal.documents.render(token, candidature_id, DocumentKind.CONFIRMATION).data)

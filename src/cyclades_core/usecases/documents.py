@@ -292,8 +292,14 @@ class DocumentService:
             document.kind, str(account.candidate_number), candidature.inscription_number, document.version
         )
         if document.kind is DocumentKind.CONFIRMATION:
-            snapshot = next(
-                (c for c in uow.candidatures.history(candidature.id) if c.version == document.version), candidature
+            # The confirmation is republished at every save, so it shows the current version: the history (every
+            # past version, parsed) is read only for an older one.
+            snapshot = (
+                candidature
+                if document.version == candidature.version
+                else next(
+                    (c for c in uow.candidatures.history(candidature.id) if c.version == document.version), candidature
+                )
             )
             content = confirmation_content(account, snapshot, self._catalogue, pieces, at, code)
         elif document.kind in (DocumentKind.DEMANDE_PIECES, DocumentKind.RELANCE_PIECES):
