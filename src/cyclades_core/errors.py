@@ -36,6 +36,7 @@ __all__ = [
     "PasswordChangeRequired",
     "ServiceClosed",
     "SessionExpired",
+    "StorageNotMigrated",
     "StorageUnavailable",
     "TooManyRequests",
     "ValidationError",
@@ -234,6 +235,15 @@ class ConfigurationError(CycladesError):
 
     code = "configuration_error"
     default_message = "La configuration est invalide."
+
+
+class StorageNotMigrated(ConfigurationError):
+    """The database is reachable but holds no cyclades schema, or an older one: run ``cyclades db upgrade``
+    (``SqlDatabase.upgrade``). A SQLite file that does not exist is not created by an operator command: it is this
+    error too."""
+
+    code = "storage_not_migrated"
+    default_message = "La base n'est pas migrée : lancez « cyclades db upgrade »."
 
 
 class ServiceClosed(ForbiddenError):
