@@ -1,7 +1,8 @@
 """Test support shipped with the library (public API, versioned).
 
-- :mod:`cyclades_core.testing.contracts`: the contract suites every adapter of a port must pass. Subclass one and
-  provide its fixture; see ``docs/writing-an-adapter.md``.
+- The contract suites every adapter of a port must pass, one module per port (``storage_contract``,
+  ``accounts_contract``, ``rate_limiter_contract``…), all re-exported here and by
+  :mod:`cyclades_core.testing.contracts`. Subclass one and provide its fixture; see ``docs/writing-an-adapter.md``.
 - :mod:`cyclades_core.testing.inspection_contract`: :class:`UploadInspectorContract`, the suite of the upload
   inspector port, and :func:`minimal_pdf`, :func:`minimal_png`, :func:`minimal_jpeg` (well-formed files to upload).
 - :class:`ManualClock`, :class:`CountingHasher`, :func:`run_concurrently`, :func:`make_account`, :func:`link_in`.
@@ -9,6 +10,24 @@
 Importing this package needs pytest (the ``dev`` extra).
 """
 
+from cyclades_core.testing.contracts import (
+    AccountRepositoryContract,
+    AuditLogContract,
+    BirthplaceDirectoryContract,
+    BreachedPasswordsContract,
+    CandidateNumberAllocatorContract,
+    CandidatureRepositoryContract,
+    CatalogueContract,
+    DocumentRepositoryContract,
+    FileScannerContract,
+    FileStoreContract,
+    OutboxContract,
+    PasswordHasherContract,
+    RateLimiterContract,
+    StorageContract,
+    TokenStoreContract,
+    UnitOfWorkContract,
+)
 from cyclades_core.testing.inspection_contract import (
     UploadInspectorContract,
     minimal_jpeg,
@@ -26,9 +45,25 @@ from cyclades_core.testing.support import (
 )
 
 __all__ = [
+    "AccountRepositoryContract",
+    "AuditLogContract",
+    "BirthplaceDirectoryContract",
+    "BreachedPasswordsContract",
+    "CandidateNumberAllocatorContract",
+    "CandidatureRepositoryContract",
+    "CatalogueContract",
     "CountingHasher",
+    "DocumentRepositoryContract",
+    "FileScannerContract",
+    "FileStoreContract",
     "ManualClock",
+    "OutboxContract",
+    "PasswordHasherContract",
     "PlainHasher",
+    "RateLimiterContract",
+    "StorageContract",
+    "TokenStoreContract",
+    "UnitOfWorkContract",
     "UploadInspectorContract",
     "link_in",
     "make_account",
