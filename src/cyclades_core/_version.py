@@ -1,0 +1,13 @@
+"""The version of the installed ``cyclades`` distribution, read from its metadata (``pyproject.toml`` is the one
+place it is written). A source tree run without being installed reports ``0+unknown``."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+DISTRIBUTION = "cyclades"
+
+
+def distribution_version() -> str:
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:  # pragma: no cover - a source tree on sys.path without installed metadata
+        return "0+unknown"
