@@ -15,12 +15,14 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cyclades_adapters import Portal
+from cyclades_adapters import Portal, build_portal
 from cyclades_adapters.files import ParserUploadInspector
 from cyclades_adapters.memory import MemoryFileStore
-from cyclades_core.errors import ValidationError
-from cyclades_core.model.files import sniff_content_type
+from cyclades_core.errors import ConfigurationError, ValidationError
+from cyclades_core.model.files import UploadRefusal, sniff_content_type
 from cyclades_core.testing import minimal_pdf
 from tests.candidature_support import guide_portal, register, signed_in
 
@@ -177,3 +179,56 @@ def test_a_genuine_scan_goes_through_the_use_case(portal: Portal, store: MemoryF
     view = portal.pieces.upload(token, candidature_id, "CINSIG01", "scan.pdf", [scan])
     assert view.file_name == "scan.pdf"
     assert len(store.ids()) == 1
+
+
+@pytest.mark.rule("H3")
+def test_a_broken_xref_is_refused_even_when_it_hides_nothing() -> None:
+    """Decision: a file the parser must repair is one two readers may read differently; refused as damaged."""
+    good = minimal_pdf()
+    header_end = good.index(b"1 0 obj")
+    shifted = good[:header_end] + b"\n\n" + good[header_end:]  # every xref offset now two bytes off
+    assert screen(ParserUploadInspector(), good, "a.pdf") is None
+    assert screen(ParserUploadInspector(), shifted, "a.pdf") == "unreadable_pdf"
+
+
+def test_without_pikepdf_the_portal_is_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No fail-open default: without the ``uploads`` extra, build_portal names it, in French."""
+    monkeypatch.setitem(sys.modules, "pikepdf", None)
+    with pytest.raises(ConfigurationError, match=r"cyclades\[uploads\]"):
+        build_portal(environ={})
+    assert build_portal(environ={}, inspector=_RefuseEverything()).pieces  # an explicit inspector needs no extra
+
+
+class _RefuseEverything:
+    def inspect(self, data: bytes, content_type: str) -> None:
+        raise UploadRefusal.UNREADABLE.error()
+
+
+_GENUINE = minimal_pdf(3)
+
+
+@pytest.mark.rule("H3")
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_GENUINE) - 1), st.integers(0, 255)), min_size=1, max_size=8))
+def test_the_inspector_is_total_on_corrupted_pdfs(flips: list[tuple[int, int]]) -> None:
+    """N4: any corruption of a genuine PDF is accepted or refused with a ValidationError on ``file``, never
+    another exception (the parser's errors are refusals)."""
+    data = bytearray(_GENUINE)
+    for at, value in flips:
+        data[at] = value
+    inspector = ParserUploadInspector()
+    try:
+        inspector.inspect(bytes(data), "application/pdf")
+    except ValidationError as refused:
+        assert refused.fields == ("file",)
+
+
+@pytest.mark.rule("H3")
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["application/pdf", "image/png", "image/jpeg"]), st.binary(max_size=2048))
+def test_the_inspector_is_total_on_noise(content_type: str, tail: bytes) -> None:
+    head = {"application/pdf": b"%PDF-1.7\n", "image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+    try:
+        ParserUploadInspector().inspect(head[content_type] + tail, content_type)
+    except ValidationError as refused:
+        assert refused.fields == ("file",)
