@@ -43,7 +43,8 @@ def postgres_database() -> SqlDatabase:
         database = SqlDatabase(url)
         try:
             with database.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+                connection.execute(text("DROP TABLE IF EXISTS cyclades_alembic_version"))
+                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))  # left by version 0.1
                 metadata.drop_all(connection)
                 connection.execute(text("DROP SEQUENCE IF EXISTS candidate_numbers"))
         except Exception as unreachable:

@@ -20,6 +20,7 @@ from sqlalchemy import inspect, text
 from cyclades_adapters import build_portal
 from cyclades_adapters.edge import personal_data_json
 from cyclades_adapters.sql import SqlCatalogue, SqlDatabase
+from cyclades_adapters.sql.database import VERSION_TABLE
 from cyclades_adapters.sql.schema import metadata
 from cyclades_core.errors import ConcurrencyConflict, EmailAlreadyUsed, IdentityFrozen, InvalidCredentials, InvalidLink
 from cyclades_core.model.catalogue import Period, RegistrationService
@@ -37,10 +38,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_migrating_up_from_empty_gives_the_models_and_down_removes_everything(sql_database: SqlDatabase) -> None:  # noqa: F811
     with sql_database.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": False}), metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": False, "version_table": VERSION_TABLE}),
+            metadata,
+        )
     assert diff == []
     sql_database.downgrade("base")
-    assert set(inspect(sql_database.engine).get_table_names()) <= {"alembic_version"}
+    assert set(inspect(sql_database.engine).get_table_names()) <= {"cyclades_alembic_version"}
     sql_database.upgrade()
     assert {t.name for t in metadata.sorted_tables} <= set(inspect(sql_database.engine).get_table_names())
 
