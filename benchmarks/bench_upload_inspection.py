@@ -125,6 +125,8 @@ class PypdfInspection:
             if keys & _ACTIVE_KEYS:
                 raise _Refused(UploadRefusal.ACTIVE_CONTENT)
             opening = obj.get("/OpenAction")
+            if isinstance(opening, DictionaryObject) and opening.get("/S") == "/GoTo" and set(opening) == {"/S", "/D"}:
+                opening = opening.get("/D")
             if opening is not None and not (
                 isinstance(opening, ArrayObject) and len(opening) >= 2 and str(opening[1]) in _FITS
             ):

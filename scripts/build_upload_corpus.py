@@ -300,6 +300,8 @@ def genuine_files() -> dict[str, Entry]:
     add("raw_minimal.pdf", one_page(), "a minimal hand-structured PDF with a classic xref")
     add("openaction_destination.pdf", one_page(b"/OpenAction [3 0 R /XYZ null null 0] /PageMode /UseOutlines "),
         "an OpenAction that is only a destination, as LibreOffice writes it")  # fmt: skip
+    add("openaction_goto.pdf", one_page(b"/OpenAction << /S /GoTo /D [3 0 R /Fit] >> "),
+        "an OpenAction GoTo to the first page, as pdfTeX's hyperref writes it")  # fmt: skip
     add("scan_gray.jpg", small_scan, "noisy grayscale JPEG scan")
     add("scan_progressive.jpg", jpeg(noisy_page(620, 877, seed=10), quality=85, progressive=True),
         "progressive JPEG")  # fmt: skip
@@ -395,8 +397,8 @@ def hostile_files() -> dict[str, Entry]:
         "document-level JavaScript in the /Names tree")  # fmt: skip
     add("escaped_javascript.pdf", one_page(b"/OpenAction << /S /J#61vaScript /J#53 (app.alert\\(1\\)) >>"),
         "name escapes: /J#61vaScript and /J#53 decode to /JavaScript and /JS")  # fmt: skip
-    add("escaped_openaction.pdf", one_page(b"/#4FpenAction << /S /GoTo /D [3 0 R /Fit] >>"),
-        "name escape: /#4FpenAction is /OpenAction")  # fmt: skip
+    add("escaped_openaction.pdf", one_page(b"/#4FpenAction << /S /URI /URI (https://tracker.example/opened) >>"),
+        "name escape: /#4FpenAction is /OpenAction, calling home when the file is opened")  # fmt: skip
     add("escaped_aa.pdf", one_page(page_extra=b"/#41A << /O 6 0 R >>", more=[b"<< /S /GoTo /D [3 0 R /Fit] >>"]),
         "name escape: /#41A is /AA on a page")  # fmt: skip
     add(

@@ -14,7 +14,7 @@ A PDF is accepted only when all of this holds:
    cross-reference table lists starts where it says, and an object left over by an incremental update or listed
    nowhere — in the file body or inside an object stream — is still parsed on its own and inspected;
 3. no dictionary, anywhere (object streams and nested dictionaries included, names decoded — ``/J#61vaScript``
-   is ``/JavaScript``), holds JavaScript, an OpenAction other than a plain destination, AA, a Launch, GoToR, GoToE, ImportData, SubmitForm,
+   is ``/JavaScript``), holds JavaScript, an OpenAction other than "show this page", AA, a Launch, GoToR, GoToE, ImportData, SubmitForm,
    Rendition, Sound, Movie or RichMediaExecute action, embedded files or file attachments, XFA, RichMedia, 3D or
    Screen annotations;
 4. every stream decodes (FlateDecode, LZWDecode, RunLengthDecode, ASCIIHexDecode, ASCII85Decode; image codecs
@@ -73,7 +73,7 @@ _ACTIVE_ACTIONS = frozenset(
 _ACTIVE_SUBTYPES = frozenset({"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"})
 _ACTIVE_TYPES = frozenset({"/EmbeddedFile", "/RichMediaContent"})
 #: How a destination array may fit the page: an /OpenAction that is only a destination (what LibreOffice writes,
-#: ``[3 0 R /XYZ null null 0]``) opens the document at a page and runs nothing.
+#: ``[3 0 R /XYZ null null 0]``), or a GoTo to one (pdfTeX), opens the document at a page and runs nothing.
 _FITS = frozenset({"/XYZ", "/Fit", "/FitH", "/FitV", "/FitR", "/FitB", "/FitBH", "/FitBV"})
 #: The only link targets a URI action may have (a link to the web or a mail address).
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -223,8 +223,8 @@ class ParserUploadInspector:
         keys = set(dictionary.keys())
         if keys & _ACTIVE_KEYS:
             raise _Refused(UploadRefusal.ACTIVE_CONTENT)
-        if "/OpenAction" in keys and not self._destination(dictionary.get("/OpenAction")):
-            raise _Refused(UploadRefusal.ACTIVE_CONTENT)  # an action dictionary, even a GoTo: nothing runs on open
+        if "/OpenAction" in keys and not self._opens_at_a_page(dictionary.get("/OpenAction")):
+            raise _Refused(UploadRefusal.ACTIVE_CONTENT)  # nothing but "open at this page" may run on open
         for key, refused in (("/S", _ACTIVE_ACTIONS), ("/Subtype", _ACTIVE_SUBTYPES), ("/Type", _ACTIVE_TYPES)):
             if key in keys:
                 value = dictionary.get(key)
@@ -237,9 +237,20 @@ class ParserUploadInspector:
             if scheme not in _LINK_SCHEMES:  # javascript:, file:, data:, a UNC path…
                 raise _Refused(UploadRefusal.ACTIVE_CONTENT)
 
-    def _destination(self, value: Any) -> bool:
-        """``[page /Fit…]``: a plain explicit destination (no action dictionary)."""
+    def _opens_at_a_page(self, value: Any) -> bool:
+        """An OpenAction that only shows a page: a destination (``[3 0 R /XYZ null null 0]``, LibreOffice), or a GoTo
+        action to one with no /Next (``<< /S /GoTo /D [99 0 R /Fit] >>``, pdfTeX's hyperref)."""
         pikepdf = self._pikepdf
+        if isinstance(value, pikepdf.Dictionary):
+            keys = set(value.keys()) - {"/Type"}
+            return value.get("/S") == pikepdf.Name.GoTo and keys == {"/S", "/D"} and self._destination(value.get("/D"))
+        return self._destination(value)
+
+    def _destination(self, value: Any) -> bool:
+        """``[page /Fit…]``: an explicit destination, or a named one (a name or a string)."""
+        pikepdf = self._pikepdf
+        if isinstance(value, (pikepdf.Name, pikepdf.String, str)):
+            return True
         if not isinstance(value, pikepdf.Array) or len(value) < 2 or len(value) > 6:
             return False
         page, fit = value[0], value[1]

@@ -63,9 +63,10 @@ class UploadInspector(Protocol):
         ``application/pdf``, ``image/png`` or ``image/jpeg``; any other refuses the file.
 
         For a PDF: every object and stream, names decoded, streams decompressed under a size cap. Refused:
-        JavaScript, OpenAction actions (a plain destination such as ``[3 0 R /XYZ null null 0]`` is not one: it
-        is accepted) and AA actions, Launch, GoToR/GoToE, ImportData, SubmitForm, embedded files and
-        attachments, XFA, RichMedia, an archive inside a stream (ACTIVE_CONTENT); bytes that belong to no PDF
+        JavaScript, OpenAction actions other than showing a page (a destination such as
+        ``[3 0 R /XYZ null null 0]`` or ``<< /S /GoTo /D [3 0 R /Fit] >>`` is accepted: LibreOffice and pdfTeX
+        write them), AA actions, Launch, GoToR/GoToE, ImportData, SubmitForm, embedded files and attachments, XFA,
+        RichMedia, an archive inside a stream (ACTIVE_CONTENT); bytes that belong to no PDF
         object, such as HTML after the header or data after the last ``%%EOF`` (FOREIGN_DATA); a password needed
         to open it (ENCRYPTED); a file the parser must repair (UNREADABLE); a stream or image whose decompressed
         size exceeds the adapter's caps (TOO_LARGE_INFLATED). For an image: it must decode whole, within a pixel

@@ -195,9 +195,16 @@ class UploadInspectorContract:
         link = _LINK + b"<< /S /URI /URI (https://www.education.gouv.fr/) >> >>"
         inspector.inspect(_pages(page=b"/Annots [6 0 R]", more=[link]), "application/pdf")
 
-    def test_an_openaction_that_is_only_a_destination_is_accepted(self, inspector: UploadInspector) -> None:
-        """What LibreOffice writes: it opens the document at a page and runs nothing."""
-        inspector.inspect(_pages(catalog=b"/OpenAction [4 0 R /XYZ null null 0] "), "application/pdf")
+    @pytest.mark.parametrize(
+        "opening", [b"[4 0 R /XYZ null null 0]", b"<< /S /GoTo /D [4 0 R /Fit] >>"], ids=["libreoffice", "pdftex"]
+    )
+    def test_an_openaction_that_only_shows_a_page_is_accepted(self, inspector: UploadInspector, opening: bytes) -> None:
+        """What LibreOffice and pdfTeX write: the document opens at a page and nothing runs."""
+        inspector.inspect(_pages(catalog=b"/OpenAction " + opening + b" "), "application/pdf")
+
+    def test_an_openaction_that_does_more_is_refused(self, inspector: UploadInspector) -> None:
+        data = _pages(catalog=b"/#4FpenAction << /S /URI /URI (https://tracker.example/open) >>")
+        assert self.refusal(inspector, data, "application/pdf") == UploadRefusal.ACTIVE_CONTENT.value
 
     def test_well_formed_images_are_accepted(self, inspector: UploadInspector) -> None:
         inspector.inspect(minimal_png(), "image/png")
