@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from attrs import frozen
 
+from cyclades_adapters.observability import log_storage_opened, logging_unit_of_work
 from cyclades_core.errors import ConfigurationError
 from cyclades_core.model.verification import DocumentSigner
 from cyclades_core.ports.catalogue import Catalogue
@@ -166,6 +167,9 @@ def build_portal(
     env = os.environ if environ is None else environ
     url = storage_url or env.get(DATABASE_URL_ENV) or DEFAULT_STORAGE_URL
     storage, uow, numbers, limiter = _storage(url, migrate, check_storage)
+    # Every committed audit record is also logged on ``cyclades.audit`` (docs/operations.md, "Logging").
+    uow = logging_unit_of_work(uow)
+    log_storage_opened(url)
     if clock is None:
         from cyclades_adapters.system import SystemClock
 
