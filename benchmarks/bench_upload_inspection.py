@@ -32,11 +32,11 @@ from cyclades_adapters.files.inspection import (
     _ARCHIVES,
     _FITS,
     _IMAGE_CODECS,
-    _LINK_SCHEMES,
     ParserUploadInspector,
     _Budget,
     _inflate,
     _Refused,
+    _safe_link,
 )
 from cyclades_core.errors import ValidationError
 from cyclades_core.model.files import UploadRefusal, sniff_content_type
@@ -138,7 +138,7 @@ class PypdfInspection:
             if obj.get("/S") == "/URI":
                 target = obj.get("/URI")
                 text = str(target) if isinstance(target, TextStringObject | str) else ""
-                if "".join(c for c in text if c > " ").lower().partition(":")[0] not in _LINK_SCHEMES:
+                if not _safe_link(text):
                     raise _Refused(UploadRefusal.ACTIVE_CONTENT)
             values = [obj.raw_get(k) for k in obj]
         elif isinstance(obj, ArrayObject):

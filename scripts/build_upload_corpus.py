@@ -300,6 +300,9 @@ def genuine_files() -> dict[str, Entry]:
     add("raw_minimal.pdf", one_page(), "a minimal hand-structured PDF with a classic xref")
     add("openaction_destination.pdf", one_page(b"/OpenAction [3 0 R /XYZ null null 0] /PageMode /UseOutlines "),
         "an OpenAction that is only a destination, as LibreOffice writes it")  # fmt: skip
+    add("link_without_scheme.pdf", one_page(page_extra=b"/Annots [6 0 R]", more=[
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] /A << /S /URI /URI (www.education.gouv.fr) >> >>"]),
+        "a link typed without a scheme, as Word writes it")  # fmt: skip
     add("openaction_goto.pdf", one_page(b"/OpenAction << /S /GoTo /D [3 0 R /Fit] >> "),
         "an OpenAction GoTo to the first page, as pdfTeX's hyperref writes it")  # fmt: skip
     add("scan_gray.jpg", small_scan, "noisy grayscale JPEG scan")
@@ -458,6 +461,9 @@ def hostile_files() -> dict[str, Entry]:
     add("uri_javascript.pdf", one_page(page_extra=b"/Annots [6 0 R]", more=[
         b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] /A << /S /URI /URI (javascript:alert\\(1\\)) >> >>"]),
         "a link whose URI is javascript:")  # fmt: skip
+    add("uri_unc_path.pdf", one_page(page_extra=b"/Annots [6 0 R]", more=[
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] /A << /S /URI /URI (\\\\\\\\attacker\\\\share) >> >>"]),
+        "a link to a UNC path (an NTLM hash leak when followed)")  # fmt: skip
     add("uri_file.pdf", one_page(page_extra=b"/Annots [6 0 R]", more=[
         b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] /A << /S /URI /URI (file:///C:/Windows/x.exe) >> >>"]),
         "a link whose URI is file:")  # fmt: skip

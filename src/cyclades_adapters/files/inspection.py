@@ -77,6 +77,7 @@ _ACTIVE_TYPES = frozenset({"/EmbeddedFile", "/RichMediaContent"})
 _FITS = frozenset({"/XYZ", "/Fit", "/FitH", "/FitV", "/FitR", "/FitB", "/FitBH", "/FitBV"})
 #: The only link targets a URI action may have (a link to the web or a mail address).
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 #: Filters whose output is image data for an image codec: decoding stops there.
 _IMAGE_CODECS = frozenset({"/DCTDecode", "/JPXDecode", "/CCITTFaxDecode", "/JBIG2Decode", "/DCT", "/CCF"})
 _COMPONENTS = {"/DeviceGray": 1, "/G": 1, "/CalGray": 1, "/Indexed": 1, "/I": 1, "/DeviceRGB": 3, "/RGB": 3,
@@ -233,8 +234,7 @@ class ParserUploadInspector:
         if "/URI" in keys and dictionary.get("/S") == self._pikepdf.Name.URI:
             target = dictionary.get("/URI")
             text = bytes(target).decode("latin-1") if isinstance(target, self._pikepdf.String) else ""
-            scheme = "".join(ch for ch in text if ch > " ").lower().partition(":")[0]
-            if scheme not in _LINK_SCHEMES:  # javascript:, file:, data:, a UNC path…
+            if not _safe_link(text):  # javascript:, file:, data:, a UNC path…
                 raise _Refused(UploadRefusal.ACTIVE_CONTENT)
 
     def _opens_at_a_page(self, value: Any) -> bool:
@@ -538,6 +538,16 @@ class _Budget:
         self.left -= size
         if self.left < 0:
             raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
+
+
+def _safe_link(text: str) -> bool:
+    """A URI action's target: http, https or mailto, or no scheme at all (``www.exemple.fr``, as Word writes what
+    was typed) unless it looks like a network path (``\\\\serveur\\partage``, ``//serveur``)."""
+    link = "".join(ch for ch in text if ch > " ")  # readers drop spaces and controls before the scheme
+    scheme = _SCHEME.match(link)
+    if scheme is None:
+        return bool(link) and "\\" not in link and not link.startswith("//")
+    return scheme.group(1).lower() in _LINK_SCHEMES
 
 
 def _line_end(data: bytes, pos: int) -> int:

@@ -144,7 +144,10 @@ ACTIVE_PDFS = {
     "launch": lambda: _pages(page=b"/Annots [6 0 R]", more=[_LINK + b"<< /S /Launch /F (cmd.exe) >> >>"]),
     "gotor": lambda: _pages(page=b"/Annots [6 0 R]", more=[_LINK + b"<< /S /GoToR /F (x.pdf) /D [0 /Fit] >> >>"]),
     "submitform": lambda: _pages(page=b"/Annots [6 0 R]", more=[_LINK + b"<< /S /SubmitForm /F (https://x) >> >>"]),
-    "uri_javascript": lambda: _pages(page=b"/Annots [6 0 R]", more=[_LINK + b"<< /S /URI /URI (javascript:x) >> >>"]),
+    "uri_javascript": lambda: _pages(page=b"/Annots [6 0 R]", more=[_LINK + b"<< /S /URI /URI ( JavaScript:x) >> >>"]),
+    "uri_unc_path": lambda: _pages(
+        page=b"/Annots [6 0 R]", more=[_LINK + b"<< /S /URI /URI (\\\\\\\\evil\\\\s) >> >>"]
+    ),
     "embedded_files": lambda: _pages(
         catalog=b"/Names << /EmbeddedFiles << /Names [(x.zip) 6 0 R] >> >>",
         more=[b"<< /Type /Filespec /F (x.zip) /EF << /F 7 0 R >> >>", _stream(_zip(), b"/Type /EmbeddedFile ")],
@@ -205,6 +208,11 @@ class UploadInspectorContract:
     def test_an_openaction_that_does_more_is_refused(self, inspector: UploadInspector) -> None:
         data = _pages(catalog=b"/#4FpenAction << /S /URI /URI (https://tracker.example/open) >>")
         assert self.refusal(inspector, data, "application/pdf") == UploadRefusal.ACTIVE_CONTENT.value
+
+    def test_a_link_typed_without_a_scheme_is_accepted(self, inspector: UploadInspector) -> None:
+        """Word writes a link as it was typed: ``www.exemple.fr``."""
+        link = _LINK + b"<< /S /URI /URI (www.education.gouv.fr) >> >>"
+        inspector.inspect(_pages(page=b"/Annots [6 0 R]", more=[link]), "application/pdf")
 
     def test_well_formed_images_are_accepted(self, inspector: UploadInspector) -> None:
         inspector.inspect(minimal_png(), "image/png")
