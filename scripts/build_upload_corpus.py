@@ -297,6 +297,9 @@ def genuine_files() -> dict[str, Entry]:
     add("incremental_update_info.pdf",
         incremental(one_page(more=[b"<< /Title (v1) >>"], extra_trailer=b"/Info 6 0 R "), {6: b"<< /Title (v2) >>"}),
         "an incremental update that replaces the Info dictionary (the old one is inspected too)")  # fmt: skip
+    add("incremental_update_catalog.pdf", incremental(one_page(b"/OpenAction [3 0 R /XYZ null null 0] "), {
+        1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /XYZ null null 0] /Lang (fr-FR) >>"}),
+        "an update rewriting a LibreOffice-style catalog, as signing or filling a form does")  # fmt: skip
     add("raw_minimal.pdf", one_page(), "a minimal hand-structured PDF with a classic xref")
     add("openaction_destination.pdf", one_page(b"/OpenAction [3 0 R /XYZ null null 0] /PageMode /UseOutlines "),
         "an OpenAction that is only a destination, as LibreOffice writes it")  # fmt: skip

@@ -254,7 +254,8 @@ class ParserUploadInspector:
         if not isinstance(value, pikepdf.Array) or len(value) < 2 or len(value) > 6:
             return False
         page, fit = value[0], value[1]
-        page_ok = isinstance(page, int) or (isinstance(page, pikepdf.Dictionary) and page.is_indirect)
+        # a page reference, a page number, or null (a leftover object is parsed with its references as null)
+        page_ok = page is None or isinstance(page, int) or (isinstance(page, pikepdf.Dictionary) and page.is_indirect)
         return page_ok and isinstance(fit, pikepdf.Name) and str(fit) in _FITS
 
     def _check_stream(self, dictionary: Any, raw: bytes, budget: _Budget, *, keep: bool = False) -> bytes:
