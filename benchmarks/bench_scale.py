@@ -21,8 +21,9 @@ from typing import Any
 from sqlalchemy import text
 
 from cyclades_adapters.sql import SqlDatabase
+from cyclades_adapters.sql._common import JSON_CONVERTER
+from cyclades_adapters.sql.candidatures import _candidature_documents, _candidature_row
 from cyclades_adapters.sql.schema import metadata
-from cyclades_adapters.sql.storage import JSON_CONVERTER, _candidature_documents, _candidature_row
 from cyclades_core.testing import make_account, make_candidature
 
 LOOKUPS = 2000

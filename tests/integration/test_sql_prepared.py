@@ -11,8 +11,8 @@ from sqlalchemy.dialects.postgresql import psycopg
 from sqlalchemy.dialects.sqlite import pysqlite
 
 from cyclades_adapters.sql import schema as t
+from cyclades_adapters.sql.candidatures import _EPREUVE_COLUMNS, _HOT
 from cyclades_adapters.sql.prepared import Encoded, ParseCache, Prepared, dumps, loads
-from cyclades_adapters.sql.storage import _EPREUVE_COLUMNS, _HOT
 
 
 def test_the_parse_cache_parses_each_text_once_and_forgets_the_oldest() -> None:
