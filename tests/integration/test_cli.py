@@ -19,17 +19,23 @@ from tests.sql_support import sql_database  # noqa: F401 - the parametrized fixt
 ROOT = Path(__file__).resolve().parents[2]
 
 
+COMMANDS = (
+    [], ["demo"], ["db"], ["db", "upgrade"], ["db", "current"], ["db", "history"], ["purge"], ["outbox"],
+    ["outbox", "relay"], ["outbox", "failed"], ["reminders"], ["catalogue"], ["catalogue", "check"], ["document"],
+    ["document", "verify"],
+)  # fmt: skip
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
 
 
 def test_help_is_everywhere(runner: CliRunner) -> None:
-    for args in ([], ["demo"], ["db", "upgrade"], ["purge"], ["outbox", "relay"], ["outbox", "failed"], ["reminders"],
-                 ["catalogue", "check"], ["document", "verify"]):  # fmt: skip
+    for args in COMMANDS:
         result = runner.invoke(cli, [*args, "--help"])
         assert result.exit_code == 0, (args, result.output)
-        assert "Usage:" in result.output
+        assert "Utilisation :" in result.output
 
 
 def test_the_demo_plays_the_guide_and_leaves_its_pdfs_and_mails(runner: CliRunner, tmp_path: Path) -> None:
@@ -68,8 +74,8 @@ def test_catalogue_check_names_the_file_and_the_key(tmp_path: Path) -> None:
         '[[session]]\nid = "S"\nexam_code = "BTS"\nlabel = "BTS 2030"\nyear = "2030"\nmonth = 6\n', encoding="utf-8"
     )
     assert main(["catalogue", "check", str(good)]) == 0
-    assert main(["catalogue", "check", str(bad)]) == 2
-    assert main(["catalogue", "check", str(tmp_path / "absent.toml")]) == 2
+    assert main(["catalogue", "check", str(bad)]) == 1  # a failed check
+    assert main(["catalogue", "check", str(tmp_path / "absent.toml")]) == 2  # usage: no such file
 
 
 def test_document_verify(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,14 +85,14 @@ def test_document_verify(monkeypatch: pytest.MonkeyPatch) -> None:
     assert main([*base, "--version", "1"]) == 0
     assert main([*base, "--version", "2"]) == 1
     monkeypatch.delenv("CYCLADES_DOCUMENT_KEY")
-    assert main([*base, "--version", "1"]) == 2
+    assert main([*base, "--version", "1"]) == 5  # configuration
 
 
 def test_bad_arguments_and_an_unreachable_database_give_clear_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CYCLADES_DATABASE_URL", raising=False)
-    assert main(["purge"]) == 2  # no URL
-    assert main(["purge", "--database-url", "redis://x"]) == 2
-    assert main(["purge", "--database-url", "postgresql+psycopg://nobody@127.0.0.1:1/x?connect_timeout=1"]) == 2
+    assert main(["purge"]) == 2  # no URL: usage
+    assert main(["purge", "--database-url", "redis://x"]) == 5  # configuration
+    assert main(["purge", "--database-url", "postgresql+psycopg://nobody@127.0.0.1:1/x?connect_timeout=1"]) == 3
     assert main(["outbox", "relay", "--database-url", "sqlite:///x.db"]) == 2  # neither SMTP nor folder
     assert main(["no-such-command"]) == 2
 
@@ -103,7 +109,7 @@ def test_the_real_executable(tmp_path: Path) -> None:
         [sys.executable, "-m", "cyclades_adapters.cli", "purge", "--database-url", "ftp://nowhere"],
         capture_output=True, text=True, env=env, check=False, timeout=60,
     )  # fmt: skip
-    assert bad.returncode == 2
+    assert bad.returncode == 5
     assert "storage_url / CYCLADES_DATABASE_URL" in bad.stderr
     assert "Traceback" not in bad.stderr
 

@@ -23,6 +23,7 @@ from cyclades_adapters.bootstrap import Portal, build_portal
 from cyclades_adapters.documents import SimplePdfRenderer
 from cyclades_adapters.files import FileCatalogue, FileSystemFileStore
 from cyclades_adapters.mail import EmlFolderMailer
+from cyclades_core.errors import ConfigurationError
 from cyclades_core.model.catalogue import (
     DepositMode,
     ExamSession,
@@ -48,7 +49,10 @@ from cyclades_core.usecases.forms import (
 )
 from cyclades_core.usecases.management import Manager, PreinscriptionForm
 
-__all__ = ["DemoSummary", "run_demo"]
+__all__ = ["MARKER", "DemoSummary", "prepare_directory", "run_demo"]
+
+#: The file a demo leaves in its folder: a folder holding it may be cleared by the next demo, no other.
+MARKER = ".cyclades-demo"
 
 SESSION = "BTS-DEMO"
 BESANCON, LILLE = "03", "09"
@@ -116,10 +120,37 @@ def _link_from_mail(mails: Path, recipient: str, subject: str) -> str:
     raise LookupError(f"no mail {subject!r} for {recipient}")
 
 
+def prepare_directory(directory: Path) -> None:
+    """Make ``directory`` an empty folder carrying the demo's marker. An absent or empty folder is used; a folder
+    that carries the marker (left by an earlier demo) is cleared; any other folder is refused, untouched
+    (ConfigurationError), as is a path that cannot be written."""
+    try:
+        if directory.exists():
+            if not directory.is_dir():
+                raise ConfigurationError(f"{directory} n'est pas un dossier.")
+            if (directory / MARKER).is_file():
+                shutil.rmtree(directory)  # re-running starts over, cleanly: the folder is the demo's own
+            elif any(directory.iterdir()):
+                raise ConfigurationError(
+                    f"le dossier {directory} n'est pas vide et n'a pas été créé par une démonstration : choisissez "
+                    "un dossier absent ou vide."
+                )
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / MARKER).write_text(
+            "Dossier créé par « cyclades demo » : la prochaine démonstration dans ce dossier le videra.\n",
+            encoding="utf-8",
+        )
+    except OSError as error:
+        raise ConfigurationError(
+            f"le dossier {directory} ne peut être préparé ({error.strerror or type(error).__name__})."
+        ) from None
+
+
 def run_demo(directory: Path, database_url: str | None = None, say: Callable[[str], None] = print) -> DemoSummary:
+    """Play the journeys in ``directory`` (prepared by :func:`prepare_directory`: a non-empty folder that no demo
+    created is refused)."""
     started = time.perf_counter()
-    if directory.exists():
-        shutil.rmtree(directory)  # re-running starts over, cleanly
+    prepare_directory(directory)
     mails, pdfs = directory / "mails", directory / "pdf"
     pdfs.mkdir(parents=True)
     url = database_url or f"sqlite:///{directory / 'cyclades.db'}"

@@ -4,7 +4,10 @@
 37,590 rows) with its département, on the three-character codes the guide shows (``014``) — a commune déléguée
 that shares its commune nouvelle's code and name is shown once; ``departements.csv`` the départements, DOM and COM;
 ``countries.csv`` the INSEE country codes. Regenerate them with ``python scripts/build_reference_data.py`` (see
-``data/SOURCES.md``). Loaded once per process, on first use; prefix search is a binary search (well under 1 ms).
+``data/SOURCES.md``). Loaded once per process, on first use — not when a directory is built: a process that never
+looks a commune up (``cyclades purge``) never pays the ~0.5-1 s of reading and folding 37,590 rows; the first of
+several threads asking at once builds the index, the others wait for it. Prefix search is a binary search (well
+under 1 ms).
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ import bisect
 import csv
 import gzip
 import io
+import threading
 import unicodedata
 from collections.abc import Sequence
-from functools import cache
 from importlib import resources
 
 from attrs import frozen
@@ -58,8 +61,20 @@ class _Index:
     rows: int
 
 
-@cache
+_LOCK = threading.Lock()
+_LOADED: list[_Index] = []
+
+
 def _index() -> _Index:
+    """The process's index, built by the first caller (under a lock: once, whatever the number of threads)."""
+    if not _LOADED:
+        with _LOCK:
+            if not _LOADED:
+                _LOADED.append(_build_index())
+    return _LOADED[0]
+
+
+def _build_index() -> _Index:
     countries = {
         row["code"]: Country(row["code"], row["name"]) for row in csv.DictReader(io.StringIO(_read("countries.csv")))
     }
@@ -85,8 +100,9 @@ def _index() -> _Index:
 class FileBirthplaceDirectory:
     """Every country, département (with the COM) and commune; the default directory of :func:`build_portal`."""
 
-    def __init__(self) -> None:
-        self._index = _index()
+    @property
+    def _index(self) -> _Index:
+        return _index()
 
     def country(self, code: str) -> Country | None:
         return self._index.countries.get(code)
