@@ -4,6 +4,8 @@
     python3 dev.py demo    # set up .venv and run `cyclades demo` (SQLite, PDFs and .eml files in demo-output/)
     python3 dev.py test    # set up .venv and run the whole test suite
     python3 dev.py check   # ruff, ruff format --check, mypy --strict, import-linter
+    python3 dev.py wheel   # build the sdist and wheel, install the wheel outside the repo, run the demo and the
+                           # shipped contract suites from it (scripts/check_wheel.py)
 
 The virtualenv lives in ``.venv`` (or ``$CYCLADES_VENV``) and is reinstalled when ``pyproject.toml`` changes.
 Extra arguments are passed to the command run (``python3 dev.py test -k login``).
@@ -45,7 +47,7 @@ def ensure_venv() -> None:
 
 
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in {"demo", "test", "check"}:
+    if not argv or argv[0] not in {"demo", "test", "check", "wheel"}:
         print(__doc__)
         raise SystemExit(2)
     command, extra = argv[0], argv[1:]
@@ -54,6 +56,8 @@ def main(argv: list[str]) -> None:
         run(BIN / "cyclades", "demo", *(extra or ["--dir", "demo-output"]))
     elif command == "test":
         run(PYTHON, "-m", "pytest", *extra)
+    elif command == "wheel":
+        run(PYTHON, ROOT / "scripts" / "check_wheel.py", *extra)
     else:
         run(BIN / "ruff", "check", "src", "tests", "scripts", "benchmarks", "dev.py")
         run(BIN / "ruff", "format", "--check", "src", "tests", "scripts", "benchmarks", "dev.py")
