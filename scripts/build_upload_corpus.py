@@ -314,6 +314,8 @@ def genuine_files() -> dict[str, Entry]:
     add("photo_rgb.jpg", jpeg(photo, quality=90), "noisy colour photo")
     add("photo_exif.jpg", jpeg(photo, quality=75, exif=_exif()), "JPEG with an EXIF block")
     add("photo_cmyk.jpg", cmyk, "CMYK JPEG")
+    add("photo_multi_picture.jpg", _mpo(photo), "a Multi-Picture JPEG (MPF): a second picture after the first, "
+        "as phones store depth maps and Ultra HDR gain maps")  # fmt: skip
     add("scan_gray.png", png(noisy_page(620, 877, seed=11, noise=40)), "noisy grayscale PNG scan")
     add("photo_rgb.png", png(photo), "noisy colour PNG")
     add("palette.png", png(photo.convert("P")), "palette PNG")  # type: ignore[attr-defined]
@@ -348,6 +350,13 @@ def _owner_only(data: bytes) -> bytes:
     import pikepdf
 
     return resave(data, encryption=pikepdf.Encryption(owner="proprietaire", user="", R=6))
+
+
+def _mpo(image: Any) -> bytes:
+    buffer = io.BytesIO()
+    gain_map = image.convert("L").resize((image.width // 4, image.height // 4)).convert("RGB")
+    image.save(buffer, "MPO", save_all=True, append_images=[gain_map], quality=85)
+    return buffer.getvalue()
 
 
 def _exif() -> bytes:
@@ -549,6 +558,7 @@ def hostile_files() -> dict[str, Entry]:
         "not_an_image")  # fmt: skip
     add("jpeg_truncated.jpg", good_jpeg[: len(good_jpeg) // 2], "a JPEG cut in half", "not_an_image")
     add("jpeg_zip_appended.jpg", good_jpeg + zip_bytes(), "a JPEG+ZIP polyglot", FOREIGN)
+    add("jpeg_mpf_then_zip.jpg", _mpo(noise) + zip_bytes(), "a Multi-Picture JPEG followed by a ZIP", FOREIGN)
     add("jpeg_html_appended.jpg", good_jpeg + b"<html><script>alert(1)</script></html>", "a JPEG/HTML polyglot",
         FOREIGN)  # fmt: skip
     add("jpeg_dimension_bomb.jpg", _jpeg_bomb(good_jpeg), "a JPEG whose frame header declares 65000×65000",

@@ -453,8 +453,21 @@ class ParserUploadInspector:
         self._decode(data, "PNG")
 
     def _jpeg(self, data: bytes) -> None:
+        pos, multi = self._jpeg_image(data, 0)
+        extra = 0
+        while multi and data.startswith(b"\xff\xd8\xff", pos) and extra < _MAX_MPF_IMAGES:
+            pos, _ = self._jpeg_image(data, pos)  # a Multi-Picture file (MPF): the next image follows the first
+            extra += 1
+        if data[pos:].strip(b"\x00"):
+            raise _Refused(UploadRefusal.FOREIGN_DATA)
+        self._decode(data, "JPEG")
+
+    def _jpeg_image(self, data: bytes, start: int) -> tuple[int, bool]:
+        """Walk one JPEG's markers from its SOI at ``start``: where its EOI ends, and whether it declares other
+        images (an APP2 ``MPF`` segment: phones' depth maps and Ultra HDR gain maps, stereo cameras)."""
         end = len(data)
-        pos = 2
+        pos = start + 2
+        multi = False
         while True:
             marker = data.find(b"\xff", pos)
             if marker == -1 or marker + 1 >= end:
@@ -466,8 +479,7 @@ class ParserUploadInspector:
             if marker != pos:
                 raise _Refused(UploadRefusal.NOT_AN_IMAGE)
             if code == 0xD9:  # EOI
-                pos = marker + 2
-                break
+                return marker + 2, multi
             if 0xD0 <= code <= 0xD7 or code == 0x01:
                 pos = marker + 2
                 continue
@@ -475,15 +487,14 @@ class ParserUploadInspector:
                 raise _Refused(UploadRefusal.NOT_AN_IMAGE)
             if code in _JPEG_FRAMES and marker + 9 <= end:
                 self._pixels(int.from_bytes(data[marker + 7 : marker + 9], "big"), data[marker + 5 : marker + 7])
+            if code == 0xE2 and data.startswith(b"MPF\x00", marker + 4):
+                multi = True
             pos = marker + 2 + int.from_bytes(data[marker + 2 : marker + 4], "big")
             if code == 0xDA:  # start of scan: entropy-coded data until a marker other than a restart or a stuffed 0
                 scan = _JPEG_SCAN_END.search(data, pos)
                 if scan is None:
                     raise _Refused(UploadRefusal.NOT_AN_IMAGE)
                 pos = scan.start()
-        if data[pos:].strip(b"\x00"):
-            raise _Refused(UploadRefusal.FOREIGN_DATA)
-        self._decode(data, "JPEG")
 
     def _jpeg_frame(self, raw: bytes) -> None:
         """A DCT image in a PDF: readers size it by its own frame header, not by /Width and /Height."""
@@ -514,16 +525,21 @@ class ParserUploadInspector:
             width, height = image.size
             if width * height > self.max_pixels:
                 raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
-            if kind == "JPEG":  # every coefficient is still entropy-decoded; the IDCT runs at 1/8 scale
+            frames = min(getattr(image, "n_frames", 1), _MAX_MPF_IMAGES + 1)
+            if kind == "JPEG" and frames == 1:  # every coefficient is still entropy-decoded; the IDCT at 1/8 scale
                 image.draft(image.mode, (max(width // 8, 1), max(height // 8, 1)))
             try:
-                image.load()
+                for frame in range(frames):  # every picture of a Multi-Picture JPEG decodes too (draft mode and
+                    image.seek(frame)  # seek do not mix in Pillow: those are decoded at full scale)
+                    image.load()
             except image_module.DecompressionBombError:
                 raise _Refused(UploadRefusal.TOO_LARGE_INFLATED) from None
             except Exception:
                 raise _Refused(UploadRefusal.NOT_AN_IMAGE) from None
 
 
+#: Pictures after the first in a Multi-Picture JPEG (CIPA DC-007): more is refused as foreign data.
+_MAX_MPF_IMAGES = 4
 _JPEG_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 #: Start-of-frame markers (they carry the image's height and width).
 _JPEG_FRAMES = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
