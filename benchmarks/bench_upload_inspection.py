@@ -219,6 +219,15 @@ def main() -> None:
         result[f"{label}_pypdf_ms"] = round(statistics.median(pdf), 2)
     manifest = json.loads((CORPUS / "manifest.json").read_text())
     heavy = builder.heavy_files()
+    bomb = heavy["flate_bomb_1gib.pdf"][0]
+    samples = []
+    for _ in range(max(rounds // 3, 1)):
+        start = time.perf_counter()
+        try:
+            shipped.inspect(bomb, "application/pdf")
+        except ValidationError:
+            samples.append((time.perf_counter() - start) * 1000)
+    result["bomb_1gib_refused_ms"] = round(statistics.median(samples), 2)
     files = {
         key: (heavy[key.split("/", 1)[1]][0] if "built_at_test_time" in entry else (CORPUS / key).read_bytes(),
               entry["expected"])
@@ -235,6 +244,7 @@ def main() -> None:
     )
     print(f"{'5 pages × 1 MiB':>16} {len(many):>9} {result['five_pages_1mib_pikepdf_ms']:>11} "
           f"{result['five_pages_1mib_pypdf_ms']:>9}")  # fmt: skip
+    print(f"1 GiB flate bomb ({len(bomb)} bytes) refused in {result['bomb_1gib_refused_ms']} ms (pikepdf)")
     for label in ("pikepdf", "pypdf"):
         counts = result[f"corpus_{label}"]
         print(f"corpus with {label}: {counts['files']} files in {counts['seconds']} s, genuine refused "

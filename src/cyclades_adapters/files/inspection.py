@@ -19,9 +19,9 @@ A PDF is accepted only when all of this holds:
    Screen annotations;
 4. every stream decodes (FlateDecode, LZWDecode, RunLengthDecode, ASCIIHexDecode, ASCII85Decode; image codecs
    — DCT, JPX, CCITT, JBIG2 — are left to the antivirus) within caps: ``max_stream_bytes`` for a non-image stream,
-   the declared size of an image (at most ``max_pixels``), ``max_inflated_bytes`` in all; a decoded non-image
-   stream holds no archive signature. Decoding streams chunk by chunk, a 1 GiB bomb is refused after reading
-   ``max_stream_bytes``.
+   the declared size of an image (at most ``max_pixels``), ``max_inflated_bytes`` in all, and a non-image stream
+   may not inflate more than ``max_ratio`` times what it has read once past 1 MiB; a decoded non-image stream
+   holds no archive signature. Inflating 1 MiB at a time, a 1 GiB bomb (ratio 1000) is refused after 2 MiB.
 
 Images: the magic bytes were checked by the core; here the chunk or marker structure must end exactly at the end
 of the file, the size must be at most ``max_pixels``, and Pillow must decode every pixel.
@@ -107,12 +107,15 @@ class ParserUploadInspector:
         self,
         *,
         max_stream_bytes: int = 32 * _MiB,
+        max_ratio: int = 200,
         max_inflated_bytes: int = 512 * _MiB,
         max_pixels: int = 80_000_000,
         max_depth: int = 64,
         max_objects: int = 100_000,
     ) -> None:
-        """``max_stream_bytes``: a non-image stream, decompressed; ``max_inflated_bytes``: all streams of a PDF,
+        """``max_stream_bytes``: a non-image stream, decompressed; ``max_ratio``: how much a non-image stream may
+        grow once past 1 MiB decompressed (page content, fonts and object streams grow 2 to 50 times; a bomb of
+        zeros 1000 times); ``max_inflated_bytes``: all streams of a PDF,
         decompressed; ``max_pixels``: an image (PDF image or PNG/JPEG file), at most Pillow's own warning threshold
         (89 478 485); ``max_depth``: nesting of arrays and dictionaries; ``max_objects``: objects in a PDF.
 
@@ -132,6 +135,7 @@ class ParserUploadInspector:
         self._pikepdf: Any = pikepdf
         self._image: Any = Image
         self.max_stream_bytes = max_stream_bytes
+        self.max_ratio = max_ratio
         self.max_inflated_bytes = max_inflated_bytes
         self.max_pixels = max_pixels
         self.max_depth = max_depth
@@ -274,7 +278,7 @@ class ParserUploadInspector:
                 image = True
                 break
             parm = parms[index] if index < len(parms) else None
-            chunks = _decoder(name, parm, pikepdf)(chunks, cap)
+            chunks = _decoder(name, parm, pikepdf, None if image else self.max_ratio)(chunks, cap)
         total = 0
         tail = b""
         kept = []
@@ -642,10 +646,11 @@ _Decoder = Callable[[Iterable[bytes], int], Iterator[bytes]]
 _CHUNK = 1024 * 1024
 
 
-def _decoder(name: str, parm: Any, pikepdf: Any) -> _Decoder:
-    """A decoding step that yields chunks and stops once it has produced more than ``cap`` bytes."""
+def _decoder(name: str, parm: Any, pikepdf: Any, ratio: int | None = None) -> _Decoder:
+    """A decoding step that yields chunks and stops once it has produced more than ``cap`` bytes (and, for
+    FlateDecode with a ``ratio``, refuses an output past 1 MiB more than ``ratio`` times the input read so far)."""
     if name in ("/FlateDecode", "/Fl"):
-        return _inflate
+        return lambda chunks, cap: _inflate(chunks, cap, ratio)
     if name in ("/LZWDecode", "/LZW"):
         early = 1
         if isinstance(parm, pikepdf.Dictionary):
@@ -662,15 +667,18 @@ def _decoder(name: str, parm: Any, pikepdf: Any) -> _Decoder:
     raise _Refused(UploadRefusal.UNREADABLE)
 
 
-def _inflate(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
+def _inflate(chunks: Iterable[bytes], cap: int, ratio: int | None = None) -> Iterator[bytes]:
     inflater = zlib.decompressobj()
-    produced = 0
+    produced = consumed = 0
     for chunk in chunks:
         pending = chunk
         while pending:
             out = inflater.decompress(pending, _CHUNK)
+            consumed += len(pending) - len(inflater.unconsumed_tail)
             pending = inflater.unconsumed_tail
             produced += len(out)
+            if ratio is not None and produced > _MiB and produced > consumed * ratio:
+                raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)  # a bomb: refused after its first MiB or two
             yield out
             if produced > cap:
                 return
