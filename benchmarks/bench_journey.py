@@ -25,7 +25,7 @@ def journeys(hasher: PasswordHasher, count: int) -> float:
     folder = Path(tempfile.mkdtemp())
     portal = build_portal(
         f"sqlite:///{folder / 'journey.db'}", migrate=True, hasher=hasher, catalogue=_catalogue(datetime.now(UTC)),
-        settings=AccountSettings(creations_per_hour=100_000), environ={},
+        settings=AccountSettings(creations_per_hour=100_000), environ={}, document_key=b"bench-document-key-0123456789",
     )  # fmt: skip
     started = time.perf_counter()
     for i in range(count):

@@ -39,6 +39,7 @@ def measure(calls: int, seed: int) -> dict[str, float]:
     try:
         portal = build_portal(
             f"sqlite:///{folder / 'reset.db'}", migrate=True, hasher=PlainHasher(), environ={},
+            document_key=b"bench-document-key-0123456789",
             settings=AccountSettings(
                 reset_requests_per_minute=1_000_000, reset_requests_per_source_per_minute=1_000_000
             ),

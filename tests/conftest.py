@@ -14,6 +14,8 @@ from cyclades_core.model.mail import MailKind, OutboxMessage
 from cyclades_core.testing import CountingHasher, ManualClock, PlainHasher, link_in
 from cyclades_core.usecases import AccountSettings, CreateAccountForm, LoginResult
 
+#: The documents' key of the portals on SQL storage (required there: build_portal refuses to guess one).
+DOCUMENT_KEY = b"tests-document-key-0123456789"
 T0 = datetime(2021, 10, 4, 12, 38, tzinfo=UTC)  # 14:38 in Paris, the guide's confirmation example
 PASSWORD = "Vol*Plane7x"
 

@@ -1,14 +1,16 @@
 """The one composition root: builds the ports, injects them into the use cases, returns the :class:`Portal`.
 
 Nothing is built at import time. Storage is chosen by URL: the ``storage_url`` argument first, then the
-environment variable ``CYCLADES_DATABASE_URL``, then the embedded default ``memory://``.
+environment variable ``CYCLADES_DATABASE_URL``, then the embedded default ``memory://`` — or brought whole by the
+integrator: ``build_portal(uow=…, rate_limiter=…, numbers=…)`` (see ``docs/writing-an-adapter.md``).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from attrs import frozen
@@ -31,11 +33,30 @@ from cyclades_core.usecases.documents import DocumentService
 from cyclades_core.usecases.mail import MailRelay, OutboxService, ReminderService
 from cyclades_core.usecases.management import EstablishmentService, ManagerService
 from cyclades_core.usecases.pieces import PieceService
+from cyclades_core.usecases.reference import ReferenceService
 
-__all__ = ["DATABASE_URL_ENV", "DEFAULT_STORAGE_URL", "Portal", "build_portal", "default_hasher"]
+if TYPE_CHECKING:
+    from cyclades_adapters.memory import MemoryDatabase
+    from cyclades_adapters.sql import SqlDatabase
+
+__all__ = [
+    "DATABASE_URL_ENV",
+    "DEFAULT_STORAGE_URL",
+    "DOCUMENT_KEY_ENV",
+    "DOCUMENT_OLD_KEYS_ENV",
+    "EXTERNAL_STORAGE_URL",
+    "Portal",
+    "build_portal",
+    "default_hasher",
+    "document_signer",
+]
 
 DATABASE_URL_ENV = "CYCLADES_DATABASE_URL"
 DEFAULT_STORAGE_URL = "memory://"
+#: ``Portal.storage_url`` when the storage was passed as ``uow=``.
+EXTERNAL_STORAGE_URL = "external://"
+DOCUMENT_KEY_ENV = "CYCLADES_DOCUMENT_KEY"
+DOCUMENT_OLD_KEYS_ENV = "CYCLADES_DOCUMENT_OLD_KEYS"
 
 
 @frozen
@@ -53,11 +74,17 @@ class Portal:
     relay: MailRelay
     reminders: ReminderService
     audit: AuditService
+    #: Reference lists of the forms: ``communes(departement, query)``, ``countries()``, ``departements()``,
+    #: ``nationalities()``; their keys are codes.
+    reference: ReferenceService
     unit_of_work: UnitOfWorkFactory
     clock: Clock
+    #: The URL the storage was chosen by, or ``external://`` for a storage passed as ``uow=``.
     storage_url: str
-    #: The backing store, for operations and inspection: a ``MemoryDatabase`` for ``memory://``.
-    storage: object
+    #: The shipped store behind ``unit_of_work``, for operations and inspection: a ``MemoryDatabase`` for
+    #: ``memory://``, a ``SqlDatabase`` for SQLite and PostgreSQL (``dispose()`` at shutdown), ``None`` for a
+    #: storage passed as ``uow=`` (the integrator holds that object already). Narrow it with ``isinstance``.
+    storage: MemoryDatabase | SqlDatabase | None
 
 
 def default_hasher() -> PasswordHasher:
@@ -74,7 +101,7 @@ def default_hasher() -> PasswordHasher:
 
 def _storage(
     url: str, migrate: bool, check: bool
-) -> tuple[object, UnitOfWorkFactory, CandidateNumberAllocator, RateLimiter]:
+) -> tuple[MemoryDatabase | SqlDatabase, UnitOfWorkFactory, CandidateNumberAllocator, RateLimiter]:
     scheme = urlsplit(url).scheme
     if scheme == "memory":
         from cyclades_adapters.memory import MemoryCandidateNumberAllocator, MemoryDatabase, MemoryRateLimiter
@@ -100,9 +127,6 @@ def _storage(
     )
 
 
-DOCUMENT_KEY_ENV = "CYCLADES_DOCUMENT_KEY"
-
-
 def _default_renderer() -> DocumentRenderer:
     """The laid-out reportlab documents when the ``pdf`` extra is installed, else the dependency-free renderer."""
     try:
@@ -115,17 +139,49 @@ def _default_renderer() -> DocumentRenderer:
         return SimplePdfRenderer()
 
 
-def _document_key(given: bytes | None, env: Mapping[str, str]) -> bytes:
-    """The secret of the documents' verification codes: the argument, then ``CYCLADES_DOCUMENT_KEY``; without
-    either, a random key for this process only (codes then verify only in this process)."""
-    if given is not None:
-        return given
-    text = env.get(DOCUMENT_KEY_ENV)
-    if text:
-        if len(text.encode()) < 16:
-            raise ConfigurationError(f"document_key / {DOCUMENT_KEY_ENV} : au moins 16 caractères.")
-        return text.encode()
-    return secrets.token_bytes(32)
+def _key(text: str, name: str) -> bytes:
+    if len(text.encode()) < 16:
+        raise ConfigurationError(f"{name} : chaque clé doit compter au moins 16 caractères.")
+    if "," in text:
+        raise ConfigurationError(f"{name} : une clé ne contient pas de virgule ({DOCUMENT_OLD_KEYS_ENV} les sépare).")
+    return text.encode()
+
+
+def document_signer(
+    document_key: bytes | None = None,
+    old_keys: Sequence[bytes] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    required: bool = True,
+) -> DocumentSigner:
+    """The signer of the documents' verification codes, as :func:`build_portal` makes it.
+
+    The key is ``document_key``, else ``CYCLADES_DOCUMENT_KEY`` (at least 16 characters); the verify-only keys of
+    a rotation are ``old_keys``, else ``CYCLADES_DOCUMENT_OLD_KEYS`` (comma-separated, newest first). Without a
+    key: :class:`ConfigurationError` naming the variable when ``required`` (every storage but ``memory://``,
+    whose documents die with the process), else a random key for this process only.
+    """
+    env = os.environ if environ is None else environ
+    if document_key is not None:
+        if len(document_key) < 16:
+            raise ConfigurationError("document_key : au moins 16 octets.")
+        key = document_key
+    elif env.get(DOCUMENT_KEY_ENV):
+        key = _key(env[DOCUMENT_KEY_ENV], DOCUMENT_KEY_ENV)
+    elif required:
+        raise ConfigurationError(
+            f"document_key / {DOCUMENT_KEY_ENV} : la clé des codes de vérification des documents est nécessaire "
+            "avec un stockage persistant (au moins 16 caractères, la même pour tous les processus) ; sans elle, un "
+            "code imprimé par un processus ne serait vérifiable par aucun autre."
+        )
+    else:
+        key = secrets.token_bytes(32)
+    if old_keys is None:
+        texts = [part.strip() for part in env.get(DOCUMENT_OLD_KEYS_ENV, "").split(",")]
+        old_keys = [_key(text, DOCUMENT_OLD_KEYS_ENV) for text in texts if text]
+    elif any(len(old) < 16 for old in old_keys):
+        raise ConfigurationError("document_old_keys : chaque clé doit compter au moins 16 octets.")
+    return DocumentSigner(key, old_keys)
 
 
 def build_portal(
@@ -142,7 +198,11 @@ def build_portal(
     renderer: DocumentRenderer | None = None,
     mailer: Mailer | None = None,
     breached_passwords: BreachedPasswords | None = None,
+    uow: UnitOfWorkFactory | None = None,
+    rate_limiter: RateLimiter | None = None,
+    numbers: CandidateNumberAllocator | None = None,
     document_key: bytes | None = None,
+    document_old_keys: Sequence[bytes] | None = None,
     environ: Mapping[str, str] | None = None,
     migrate: bool = False,
     check_storage: bool = True,
@@ -163,10 +223,36 @@ def build_portal(
     ``RangeFileBreachedPasswords``). With SQL storage the durability settings are checked at once (``SqlDatabase.check``, J4):
     a database that cannot be reached raises ``StorageUnavailable`` here, unless ``check_storage=False`` (a
     process built before its database is up; the check is then left to ``cyclades db upgrade``).
+
+    Your own storage: ``uow`` (a :data:`~cyclades_core.ports.storage.UnitOfWorkFactory` that passes
+    ``StorageContract``) instead of a URL, with ``rate_limiter`` (``RateLimiter``) and ``numbers``
+    (``CandidateNumberAllocator``), which the library cannot choose for a storage it does not know (whether it is
+    shared between processes): without them, ConfigurationError naming them. With a URL they replace the storage's
+    own limiter and allocator.
+
+    ``document_key`` (else ``CYCLADES_DOCUMENT_KEY``) signs the documents' verification codes; it is required with
+    every storage but ``memory://`` (ConfigurationError naming the variable). ``document_old_keys`` (else
+    ``CYCLADES_DOCUMENT_OLD_KEYS``, comma-separated) still verify the documents printed before a rotation.
     """
     env = os.environ if environ is None else environ
-    url = storage_url or env.get(DATABASE_URL_ENV) or DEFAULT_STORAGE_URL
-    storage, uow, numbers, limiter = _storage(url, migrate, check_storage)
+    storage: MemoryDatabase | SqlDatabase | None
+    if uow is not None:
+        if storage_url is not None:
+            raise ConfigurationError("uow / storage_url : passez votre stockage (uow=) ou une URL, pas les deux.")
+        if rate_limiter is None or numbers is None:
+            missing = [name for name, given in (("rate_limiter", rate_limiter), ("numbers", numbers)) if given is None]
+            raise ConfigurationError(
+                f"{' / '.join(missing)} : avec votre propre stockage (uow=), passez aussi son limiteur de débit "
+                "(RateLimiter) et son allocateur de numéros de candidat (CandidateNumberAllocator) ; ceux de "
+                "cyclades_adapters.memory ne valent que pour un seul processus."
+            )
+        url, storage = EXTERNAL_STORAGE_URL, None
+    else:
+        url = storage_url or env.get(DATABASE_URL_ENV) or DEFAULT_STORAGE_URL
+        storage, uow, own_numbers, own_limiter = _storage(url, migrate, check_storage)
+        numbers, rate_limiter = numbers or own_numbers, rate_limiter or own_limiter
+    persistent = urlsplit(url).scheme != "memory"  # a portal on memory:// forgets its documents with its process
+    signer = document_signer(document_key, document_old_keys, environ=env, required=persistent)
     # Every committed audit record is also logged on ``cyclades.audit`` (docs/operations.md, "Logging").
     uow = logging_unit_of_work(uow)
     log_storage_opened(url)
@@ -202,7 +288,7 @@ def build_portal(
         clock=clock,
         hasher=hasher or default_hasher(),
         numbers=numbers,
-        limiter=limiter,
+        limiter=rate_limiter,
         birthplaces=birthplaces,
         settings=settings,
         breached=breached_passwords,
@@ -223,13 +309,14 @@ def build_portal(
             catalogue=catalogue,
             accounts=accounts,
             renderer=renderer,
-            signer=DocumentSigner(_document_key(document_key, env)),
+            signer=signer,
             candidatures=candidatures,
         ),
         outbox=OutboxService(uow=uow, clock=clock),
         relay=MailRelay(uow=uow, clock=clock, mailer=mailer),
         reminders=ReminderService(uow=uow, clock=clock, catalogue=catalogue),
         audit=AuditService(uow=uow, clock=clock),
+        reference=ReferenceService(birthplaces=birthplaces, catalogue=catalogue),
         unit_of_work=uow,
         clock=clock,
         storage_url=url,

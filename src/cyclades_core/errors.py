@@ -2,7 +2,24 @@
 
 Every error carries a stable ``code`` for programs (never renamed once released) and a French ``message`` for the
 person in front of the screen, taken word for word from the candidate guide where it gives one. Adapters translate
-driver errors into this tree; nothing else escapes a use case.
+driver errors into this tree; nothing else escapes a use case. Every ``CycladesError`` subclass of the core is defined
+here (the model modules re-export their own, e.g. ``IllegalPieceTransition``).
+
+The tree has one base per answer a web layer gives, each with its ``http_status``: map an error to a status with
+``error.http_status``, never with a table of subclasses.
+
+- 400 :class:`InvalidInput`: :class:`ValidationError` (every refused field named), :class:`InvalidLink` (and the
+  expired links);
+- 401 :class:`AuthenticationError`: wrong credentials, expired session, :class:`PasswordChangeRequired`;
+- 403 :class:`ForbiddenError`: closed service, frozen identity, illegal transitions, locked pièces…;
+- 404 :class:`NotFoundError`: account, candidature, catalogue item (or not the caller's);
+- 409 :class:`ConflictError`: duplicates (:class:`EmailAlreadyUsed`), :class:`ConcurrencyConflict`;
+- 429 :class:`TooManyRequests`: throttles (``retry_after`` in seconds when known);
+- 503 :class:`Unavailable`: :class:`StorageUnavailable`, :class:`MailDeliveryError`;
+- 500 :class:`ConfigurationError` (and the root): the deployment is misconfigured, never the user's fault.
+
+An error about one input names it: ``ValidationError.errors`` lists every refused field; other errors set
+``field`` when one input is to blame (``EmailAlreadyUsed.field == "email"``), else ``None``.
 """
 
 from __future__ import annotations
@@ -27,18 +44,24 @@ __all__ = [
     "FileTooLarge",
     "ForbiddenError",
     "IdentityFrozen",
+    "IllegalAccountTransition",
+    "IllegalCandidatureTransition",
+    "IllegalPieceTransition",
     "InvalidCredentials",
+    "InvalidInput",
     "InvalidLink",
     "LinkExpired",
     "MailDeliveryError",
     "MailRejected",
     "NotFoundError",
     "PasswordChangeRequired",
+    "PieceLocked",
     "ServiceClosed",
     "SessionExpired",
     "StorageNotMigrated",
     "StorageUnavailable",
     "TooManyRequests",
+    "Unavailable",
     "ValidationError",
     "WithdrawalAfterClosing",
 ]
@@ -52,6 +75,10 @@ class CycladesError(Exception):
 
     code: str = "cyclades_error"
     default_message: str = "Une erreur est survenue."
+    #: The HTTP status a web layer answers with; set on each base of the tree, inherited by its members.
+    http_status: int = 500
+    #: The one input to blame (a form field's name), when there is one; ``ValidationError`` lists its fields.
+    field: str | None = None
 
     def __init__(self, message: str | None = None) -> None:
         self.message = message if message is not None else self.default_message
@@ -83,7 +110,15 @@ class FieldError:
         return f"FieldError({self.field!r}, {self.code!r}, {self.message!r})"
 
 
-class ValidationError(CycladesError):
+class InvalidInput(CycladesError):
+    """400: the request itself is wrong (a form, a link); sending it again unchanged cannot succeed."""
+
+    code = "invalid_input"
+    default_message = "La demande est invalide."
+    http_status = 400
+
+
+class ValidationError(InvalidInput):
     """Input refused. ``errors`` names every wrong field; nothing was persisted."""
 
     code = "validation_error"
@@ -114,8 +149,11 @@ class ValidationError(CycladesError):
 
 
 class NotFoundError(CycladesError):
+    """404: the thing named does not exist, or is not the caller's (ownership never tells the two apart)."""
+
     code = "not_found"
     default_message = "L'élément demandé est introuvable."
+    http_status = 404
 
 
 class AccountNotFound(NotFoundError):
@@ -124,8 +162,11 @@ class AccountNotFound(NotFoundError):
 
 
 class ConflictError(CycladesError):
+    """409: the request collides with the stored state (a duplicate, a concurrent change)."""
+
     code = "conflict"
     default_message = "L'opération est en conflit avec l'état actuel des données."
+    http_status = 409
 
 
 class ConcurrencyConflict(ConflictError):
@@ -150,10 +191,17 @@ class EmailAlreadyUsed(DuplicateAccount):
     code = "email_already_used"
     default_message = "Un compte existe déjà avec cette adresse mail."
 
+    def __init__(self, message: str | None = None, *, field: str = "email") -> None:
+        self.field = field
+        super().__init__(message)
+
 
 class ForbiddenError(CycladesError):
+    """403: the caller is known but this operation is not allowed now (rules, windows, states, rights)."""
+
     code = "forbidden"
     default_message = "Cette opération n'est pas autorisée."
+    http_status = 403
 
 
 class AccountHasCandidatures(ForbiddenError):
@@ -173,16 +221,12 @@ class IdentityFrozen(ForbiddenError):
     )
 
 
-class PasswordChangeRequired(ForbiddenError):
-    """C6: an initial password (papillon de connexion) must be changed before anything else."""
-
-    code = "password_change_required"
-    default_message = "Vous devez modifier votre mot de passe initial avant de continuer."
-
-
 class AuthenticationError(CycladesError):
+    """401: no valid session for this request; the web layer sends the person to a login (or password) form."""
+
     code = "authentication_error"
     default_message = "Authentification impossible."
+    http_status = 401
 
 
 class InvalidCredentials(AuthenticationError):
@@ -197,8 +241,19 @@ class SessionExpired(AuthenticationError):
     default_message = "Votre session a expiré. Veuillez vous identifier de nouveau."
 
 
-class InvalidLink(CycladesError):
-    """A used, revoked or forged link (activation or password reset)."""
+class PasswordChangeRequired(AuthenticationError):
+    """C6: an initial password (papillon de connexion) must be changed before anything else.
+
+    An authentication error (401), not a forbidden one: the session does not yet open the portal, only the
+    password form — as with an expired session, the web layer sends the person to a form, never to an error page.
+    """
+
+    code = "password_change_required"
+    default_message = "Vous devez modifier votre mot de passe initial avant de continuer."
+
+
+class InvalidLink(InvalidInput):
+    """A used, revoked or forged link (activation or password reset): 400, the link is a bad input."""
 
     code = "invalid_link"
     default_message = "Ce lien n'est pas valide ou a déjà été utilisé."
@@ -224,6 +279,7 @@ class TooManyRequests(CycladesError):
 
     code = "too_many_requests"
     default_message = "Trop de demandes successives. Veuillez réessayer dans quelques minutes."
+    http_status = 429
 
     def __init__(self, message: str | None = None, *, retry_after: float | None = None) -> None:
         self.retry_after = retry_after
@@ -231,7 +287,7 @@ class TooManyRequests(CycladesError):
 
 
 class ConfigurationError(CycladesError):
-    """The library was configured wrongly; the message names the argument or environment key it read."""
+    """500: the library was configured wrongly; the message names the argument or environment key it read."""
 
     code = "configuration_error"
     default_message = "La configuration est invalide."
@@ -293,14 +349,22 @@ class FileTooLarge(ValidationError):
         )
 
 
-class StorageUnavailable(CycladesError):
+class Unavailable(CycladesError):
+    """503: a resource the library depends on cannot answer now; the same request may succeed later."""
+
+    code = "unavailable"
+    default_message = "Le service est momentanément indisponible. Veuillez réessayer plus tard."
+    http_status = 503
+
+
+class StorageUnavailable(Unavailable):
     """The database cannot be reached or refused the connection; nothing was written."""
 
     code = "storage_unavailable"
     default_message = "Le service est momentanément indisponible. Veuillez réessayer plus tard."
 
 
-class MailDeliveryError(CycladesError):
+class MailDeliveryError(Unavailable):
     """The mail server could not be reached or refused the message for now (4xx, timeout, connection lost): the
     relay retries later, with backoff, a bounded number of times.
 
@@ -324,3 +388,34 @@ class MailRejected(MailDeliveryError):
     code = "mail_rejected"
     default_message = "Le serveur de messagerie a refusé définitivement le message."
     permanent = True
+
+
+class IllegalAccountTransition(ForbiddenError):
+    """The account's state machine refuses this event in its current state (``cyclades_core.model.account``)."""
+
+    code = "illegal_account_transition"
+    default_message = "Cette opération n'est pas possible dans l'état actuel du compte."
+
+
+class IllegalCandidatureTransition(ForbiddenError):
+    """The candidature's state machine refuses this event in its current state."""
+
+    code = "illegal_candidature_transition"
+    default_message = "Cette opération n'est pas possible dans l'état actuel de la candidature."
+
+
+class IllegalPieceTransition(ForbiddenError):
+    """A pièce's status cannot go there from its current status (JUS-05)."""
+
+    code = "illegal_piece_transition"
+    default_message = "Ce changement de statut n'est pas possible pour cette pièce."
+
+
+class PieceLocked(ForbiddenError):
+    """JUS-07: validated pièces are locked, but for one sent back Non conforme."""
+
+    code = "piece_locked"
+    default_message = (
+        "Vous avez validé vos pièces : vous ne pouvez plus les modifier ou les supprimer "
+        "(sauf une pièce déclarée non conforme par le gestionnaire)."
+    )

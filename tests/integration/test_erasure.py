@@ -17,7 +17,7 @@ from cyclades_adapters.sql import SqlDatabase
 from cyclades_adapters.sql.schema import metadata
 from cyclades_core.testing import ManualClock, PlainHasher
 from cyclades_core.usecases import AccountSettings, CreateAccountForm
-from tests.conftest import PASSWORD, T0, activation_token, form
+from tests.conftest import DOCUMENT_KEY, PASSWORD, T0, activation_token, form
 from tests.sql_support import postgres_database, sql_database, sqlite_database  # noqa: F401 - a fixture
 
 EMAIL = "zoe.quiberon-erasure@exemple.fr"
@@ -41,7 +41,7 @@ def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlDatab
 
 def make_portal(storage: SqlDatabase | None, clock: ManualClock) -> Portal:
     return build_portal(
-        storage.url if storage else None, clock=clock, hasher=PlainHasher(), environ={},
+        storage.url if storage else None, clock=clock, hasher=PlainHasher(), environ={}, document_key=DOCUMENT_KEY,
         settings=AccountSettings(base_url="https://cyclades.exemple.fr"),
     )  # fmt: skip
 

@@ -29,7 +29,7 @@ from cyclades_core.model.mail import MailKind
 from cyclades_core.testing import ManualClock, PlainHasher, link_in, minimal_pdf, run_concurrently
 from cyclades_core.usecases import AccountSettings
 from tests.candidature_support import DURING, accrall_tabs, fill, guide_portal, register, signed_in
-from tests.conftest import PASSWORD, form
+from tests.conftest import DOCUMENT_KEY, PASSWORD, form
 from tests.sql_support import postgres_url, sql_database, sqlite_database  # noqa: F401 - the parametrized fixture
 from tests.unit.test_modify_and_delete import identity_form
 
@@ -79,7 +79,7 @@ def sql_portal(database: SqlDatabase, clock: ManualClock | None = None):  # type
     portal = guide_portal(clock or ManualClock(DURING), file_store=None)
     return build_portal(
         database.url, clock=portal.clock, hasher=PlainHasher(), settings=portal.accounts.settings,
-        catalogue=portal.catalogue.catalogue, environ={},
+        catalogue=portal.catalogue.catalogue, environ={}, document_key=DOCUMENT_KEY,
     )  # fmt: skip
 
 
@@ -116,7 +116,7 @@ def test_32_concurrent_creations_of_one_email_give_one_account(sql_database: Sql
     """A1 on SQL, through the use case."""
     portal = sql_portal(sql_database)
     portal = build_portal(
-        sql_database.url, clock=portal.clock, hasher=PlainHasher(), environ={},
+        sql_database.url, clock=portal.clock, hasher=PlainHasher(), environ={}, document_key=DOCUMENT_KEY,
         settings=AccountSettings(creations_per_hour=1000),
     )  # fmt: skip
     results = run_concurrently(lambda i: portal.accounts.create_account(form(email="same@exemple.fr")), 32)
@@ -150,7 +150,11 @@ def test_sixteen_concurrent_writers_never_see_database_is_locked(tmp_path: Path)
     database = SqlDatabase(f"sqlite:///{tmp_path / 'k4.db'}")
     database.upgrade()
     portal = build_portal(
-        database.url, hasher=PlainHasher(), environ={}, settings=AccountSettings(creations_per_hour=1000)
+        database.url,
+        hasher=PlainHasher(),
+        environ={},
+        settings=AccountSettings(creations_per_hour=1000),
+        document_key=DOCUMENT_KEY,
     )
     results = run_concurrently(lambda i: portal.accounts.create_account(form(email=f"k{i}@exemple.fr")), 16)
     assert all(not isinstance(r, BaseException) for r in results), results
@@ -180,7 +184,9 @@ def test_forty_kills_mid_save_leave_a_consistent_database(tmp_path: Path) -> Non
     """K3 / J1: SIGKILL a writer 40 times; integrity_check ok, versions contiguous, one outbox row per version."""
     database = SqlDatabase(f"sqlite:///{tmp_path / 'crash.db'}")
     database.upgrade()
-    portal = build_portal(database.url, hasher=PlainHasher(), environ={}, catalogue=sql_portal_catalogue())
+    portal = build_portal(
+        database.url, hasher=PlainHasher(), environ={}, catalogue=sql_portal_catalogue(), document_key=DOCUMENT_KEY
+    )
     token = signed_in(portal)
     with database.unit_of_work() as uow:  # a candidature to hammer, without the opening window
         from cyclades_core.testing import make_candidature
@@ -229,6 +235,7 @@ from cyclades_core.usecases import AccountSettings, CreateAccountForm
 from tests.candidature_support import accrall_tabs, fill, identification
 database = SqlDatabase(sys.argv[1])
 portal = build_portal(sys.argv[1], hasher=PlainHasher(), environ={}, catalogue=SqlCatalogue(database),
+                      document_key=b"tests-document-key-0123456789",
                       settings=AccountSettings(creations_per_hour=10_000))
 prefix = sys.argv[2]
 for i in range(int(sys.argv[3])):

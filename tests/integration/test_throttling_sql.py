@@ -11,7 +11,7 @@ from cyclades_core.errors import EmailAlreadyUsed, InvalidCredentials, TooManyRe
 from cyclades_core.model.mail import MailKind
 from cyclades_core.testing import CountingHasher, ManualClock, PlainHasher, link_in
 from cyclades_core.usecases import AccountSettings
-from tests.conftest import PASSWORD, T0, form
+from tests.conftest import DOCUMENT_KEY, PASSWORD, T0, form
 from tests.sql_support import sql_database  # noqa: F401 - the parametrized fixture
 
 ATTACKER = "203.0.113.7"
@@ -20,7 +20,7 @@ OWNER = "198.51.100.2"
 
 def _portal(database: SqlDatabase, hasher: CountingHasher) -> Portal:
     return build_portal(
-        database.url, clock=ManualClock(T0), hasher=hasher, environ={},
+        database.url, clock=ManualClock(T0), hasher=hasher, environ={}, document_key=DOCUMENT_KEY,
         settings=AccountSettings(base_url="https://cyclades.exemple.fr", creations_per_source_per_hour=3),
     )  # fmt: skip
 

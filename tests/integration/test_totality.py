@@ -44,7 +44,7 @@ from cyclades_core.usecases.forms import (
 )
 from cyclades_core.usecases.management import Manager, PreinscriptionForm
 from tests.candidature_support import DURING, accrall_tabs, guide_portal, identification, register, signed_in
-from tests.conftest import PASSWORD, activation_token, form, last_link
+from tests.conftest import DOCUMENT_KEY, PASSWORD, activation_token, form, last_link
 from tests.sql_support import postgres_database, postgres_url, sqlite_database
 
 pytestmark = [pytest.mark.rule("C1"), pytest.mark.rule("H4"), pytest.mark.slow]
@@ -220,7 +220,7 @@ def world_for(storage: str, tmp_path_factory: pytest.TempPathFactory) -> World:
             database, url = sqlite_database(directory), f"sqlite:///{directory / 'cyclades.db'}"
         else:
             database, url = postgres_database(), postgres_url()
-        portal = guide_portal(clock, storage_url=url)
+        portal = guide_portal(clock, storage_url=url, document_key=DOCUMENT_KEY)
         world = build_world(portal)
         world.snapshot = sql_snapshot(database, portal)
     _WORLDS[storage] = world

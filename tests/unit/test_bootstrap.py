@@ -11,6 +11,7 @@ from cyclades_adapters.memory import MemoryDatabase
 from cyclades_adapters.sql import SqlDatabase
 from cyclades_core.errors import ConfigurationError, StorageUnavailable
 from cyclades_core.testing import PlainHasher
+from tests.conftest import DOCUMENT_KEY as KEY
 from tests.conftest import form
 from tests.sql_support import postgres_url
 
@@ -22,7 +23,7 @@ def test_the_embedded_default_is_memory() -> None:
 
 
 def test_the_argument_wins_over_the_environment(tmp_path: Path) -> None:
-    env = {"CYCLADES_DATABASE_URL": f"sqlite:///{tmp_path / 'env.db'}"}
+    env = {"CYCLADES_DATABASE_URL": f"sqlite:///{tmp_path / 'env.db'}", "CYCLADES_DOCUMENT_KEY": KEY.decode()}
     assert build_portal("memory://", hasher=PlainHasher(), environ=env).storage_url == "memory://"
     portal = build_portal(hasher=PlainHasher(), environ=env, migrate=True)
     assert isinstance(portal.storage, SqlDatabase)
@@ -46,7 +47,7 @@ UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:1/nothing?connect_timeout=1
 def test_an_unreachable_database_is_a_clear_error_at_start_up_or_at_first_use() -> None:
     with pytest.raises(StorageUnavailable, match="indisponible"):
         build_portal(UNREACHABLE, hasher=PlainHasher(), environ={})
-    portal = build_portal(UNREACHABLE, hasher=PlainHasher(), environ={}, check_storage=False)
+    portal = build_portal(UNREACHABLE, hasher=PlainHasher(), environ={}, check_storage=False, document_key=KEY)
     with pytest.raises(StorageUnavailable, match="indisponible"):
         portal.accounts.create_account(form())
 
@@ -58,4 +59,4 @@ def test_the_start_up_check_refuses_a_database_that_would_lose_committed_mails()
     asynchronous = f"{url}{'&' if '?' in url else '?'}options=-csynchronous_commit%3Doff"
     with pytest.raises(ConfigurationError, match="synchronous_commit"):
         build_portal(asynchronous, hasher=PlainHasher(), environ={})
-    assert build_portal(url, hasher=PlainHasher(), environ={}).storage_url == url
+    assert build_portal(url, hasher=PlainHasher(), environ={}, document_key=KEY).storage_url == url

@@ -75,8 +75,14 @@ class MemoryBirthplaceDirectory:
     def country(self, code: str) -> Country | None:
         return self._countries.get(code)
 
+    def countries(self) -> Sequence[Country]:
+        return list(self._countries.values())
+
     def departement(self, code: str) -> Departement | None:
         return self._departements.get(code)
+
+    def departements(self) -> Sequence[Departement]:
+        return sorted(self._departements.values(), key=lambda d: d.code)
 
     def commune(self, departement_code: str, code_or_name: str) -> Commune | None:
         wanted = fold(code_or_name)

@@ -12,7 +12,7 @@ from enum import Enum
 
 from attrs import evolve, field, frozen
 
-from cyclades_core.errors import ForbiddenError, IdentityFrozen
+from cyclades_core.errors import IdentityFrozen, IllegalAccountTransition  # re-exported here
 from cyclades_core.model.values import CandidateNumber, Civility, EmailAddress
 from cyclades_core.timeutil import format_date
 
@@ -59,11 +59,6 @@ _TRANSITIONS: dict[tuple[AccountState, AccountEvent], AccountState] = {
     (AccountState.ACTIVE, AccountEvent.REHASH_PASSWORD): AccountState.ACTIVE,
     (AccountState.ACTIVE, AccountEvent.CORRECT_IDENTITY): AccountState.ACTIVE,
 }
-
-
-class IllegalAccountTransition(ForbiddenError):
-    code = "illegal_account_transition"
-    default_message = "Cette opération n'est pas possible dans l'état actuel du compte."
 
 
 @frozen

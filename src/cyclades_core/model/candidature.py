@@ -14,7 +14,7 @@ from enum import Enum
 
 from attrs import evolve, frozen
 
-from cyclades_core.errors import ForbiddenError
+from cyclades_core.errors import IllegalCandidatureTransition  # re-exported here
 from cyclades_core.model.account import Identity
 from cyclades_core.model.catalogue import EvaluationMode, FormeDePassage, Specialite
 
@@ -329,11 +329,6 @@ _TRANSITIONS: dict[tuple[CandidatureState, CandidatureEvent], CandidatureState] 
     (_S.SET_ASIDE, _E.REINSTATE): _S.ACTIVE,
     (_S.SET_ASIDE, _E.DELETE): _S.DELETED,
 }
-
-
-class IllegalCandidatureTransition(ForbiddenError):
-    code = "illegal_candidature_transition"
-    default_message = "Cette opération n'est pas possible dans l'état actuel de la candidature."
 
 
 @frozen

@@ -15,7 +15,13 @@ from enum import Enum
 
 from attrs import evolve, frozen
 
-from cyclades_core.errors import ForbiddenError, ServiceClosed, ValidationError
+from cyclades_core.errors import (  # the errors live in cyclades_core.errors; re-exported here
+    ForbiddenError,
+    IllegalPieceTransition,
+    PieceLocked,
+    ServiceClosed,
+    ValidationError,
+)
 from cyclades_core.model.catalogue import DepositMode, Period, PieceCondition, PieceRule
 
 __all__ = [
@@ -58,19 +64,6 @@ class PieceStatus(Enum):
     RECUE = "Reçue"
     CONFORME = "Conforme"
     NON_CONFORME = "Non conforme"
-
-
-class IllegalPieceTransition(ForbiddenError):
-    code = "illegal_piece_transition"
-    default_message = "Ce changement de statut n'est pas possible pour cette pièce."
-
-
-class PieceLocked(ForbiddenError):
-    code = "piece_locked"
-    default_message = (
-        "Vous avez validé vos pièces : vous ne pouvez plus les modifier ou les supprimer "
-        "(sauf une pièce déclarée non conforme par le gestionnaire)."
-    )
 
 
 #: Manager status changes (JUS-05, I1): from → allowed targets.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Sequence
 
 from cyclades_core.model.documents import DocumentKind
 
@@ -13,19 +14,20 @@ __all__ = ["DocumentSigner"]
 
 
 class DocumentSigner:
-    """``key`` is the deployment's secret (at least 16 bytes), the same for every process."""
+    """``key`` is the deployment's secret (at least 16 bytes), the same for every process; it signs and verifies.
 
-    def __init__(self, key: bytes) -> None:
-        if len(key) < 16:
-            raise ValueError("the document key needs at least 16 bytes")
+    ``old_keys`` are verify-only (key rotation): a document printed under a previous key still verifies, no new
+    code is made with one. Rotate by making the current key the first old key and setting a new current key."""
+
+    def __init__(self, key: bytes, old_keys: Sequence[bytes] = ()) -> None:
+        if len(key) < 16 or any(len(old) < 16 for old in old_keys):
+            raise ValueError("a document key needs at least 16 bytes")
         self._key = key
+        self._keys = (key, *old_keys)
 
     def code(self, kind: DocumentKind, candidate_number: str, inscription_number: str, version: int) -> str:
         """``ABCD-EFGH-IJKL``: 60 bits of HMAC-SHA256 over (type, candidate, inscription, version)."""
-        identity = f"{kind.name}|{candidate_number}|{inscription_number}|{version}".encode()
-        digest = hmac.new(self._key, identity, hashlib.sha256).digest()
-        text = base64.b32encode(digest).decode("ascii")[:12]
-        return "-".join(text[i : i + 4] for i in range(0, 12, 4))
+        return _code(self._key, kind, candidate_number, inscription_number, version)
 
     def verify(
         self, code: str, kind: DocumentKind, candidate_number: str, inscription_number: str, version: int
@@ -34,9 +36,19 @@ class DocumentSigner:
         identity = (candidate_number, inscription_number)
         if not all(map(_encodable, identity)) or not code.isascii():
             return False  # no document carries it: nothing printable on one is outside ASCII or unencodable
-        expected = self.code(kind, candidate_number, inscription_number, version).replace("-", "")
         given = "".join(code.split()).replace("-", "").upper()
-        return hmac.compare_digest(expected, given)
+        matches = [
+            hmac.compare_digest(_code(key, kind, candidate_number, inscription_number, version).replace("-", ""), given)
+            for key in self._keys  # every key is tried: the time does not tell which one matched
+        ]
+        return any(matches)
+
+
+def _code(key: bytes, kind: DocumentKind, candidate_number: str, inscription_number: str, version: int) -> str:
+    identity = f"{kind.name}|{candidate_number}|{inscription_number}|{version}".encode()
+    digest = hmac.new(key, identity, hashlib.sha256).digest()
+    text = base64.b32encode(digest).decode("ascii")[:12]
+    return "-".join(text[i : i + 4] for i in range(0, 12, 4))
 
 
 def _encodable(text: str) -> bool:

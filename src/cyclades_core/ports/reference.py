@@ -42,8 +42,16 @@ class BirthplaceDirectory(Protocol):
         """The country with this INSEE code, or ``None``."""
         ...
 
+    def countries(self) -> Sequence[Country]:
+        """Every country the directory knows, France (``99100``) included (``portal.reference.countries()``)."""
+        ...
+
     def departement(self, code: str) -> Departement | None:
         """The département, DOM or COM with this code, or ``None``."""
+        ...
+
+    def departements(self) -> Sequence[Departement]:
+        """Every département, DOM and COM the directory knows (``portal.reference.departements()``)."""
         ...
 
     def commune(self, departement_code: str, code_or_name: str) -> Commune | None:
