@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +21,7 @@ from tests.sql_support import sql_database  # noqa: F401 - the parametrized fixt
 ROOT = Path(__file__).resolve().parents[2]
 
 
-COMMANDS = (
+COMMANDS: tuple[list[str], ...] = (
     [], ["demo"], ["db"], ["db", "upgrade"], ["db", "current"], ["db", "history"], ["purge"], ["outbox"],
     ["outbox", "relay"], ["outbox", "failed"], ["reminders"], ["catalogue"], ["catalogue", "check"], ["document"],
     ["document", "verify"],
@@ -174,3 +176,191 @@ def test_purge_cleans_the_database_files_after_erasing(runner: CliRunner, sql_da
                      "AND last_vacuum IS NOT NULL")
             ).scalar_one()  # fmt: skip
         assert vacuumed == 3
+
+
+# -- issue 16: the CLI as an operator expects -------------------------------------------------------------------------
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real executable in a fresh interpreter (as an operator runs it)."""
+    return subprocess.run(  # noqa: S603 - our own module
+        [sys.executable, "-m", "cyclades_adapters.cli", *args], capture_output=True, text=True, check=False,
+        timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})},
+    )  # fmt: skip
+
+
+def _migrated(tmp_path: Path, name: str = "ops.db") -> str:
+    url = f"sqlite:///{tmp_path / name}"
+    database = SqlDatabase(url)
+    database.upgrade()
+    database.dispose()
+    return url
+
+
+STORAGE_COMMANDS = (["purge"], ["reminders"], ["outbox", "failed"], ["outbox", "relay", "--eml-dir", "eml"])
+
+
+@pytest.mark.parametrize("command", STORAGE_COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_a_missing_sqlite_file_is_not_migrated_exit_4_and_is_not_created(command: list[str], tmp_path: Path) -> None:
+    """Issue 16: purge, reminders and relay created the file as a side effect and said the same as for a database
+    that cannot be reached."""
+    absent = tmp_path / "absent.db"
+    assert main([*command, "--database-url", f"sqlite:///{absent}"]) == 4
+    assert not absent.exists()
+    assert not any(tmp_path.iterdir()) or not list(tmp_path.glob("absent.db*"))
+
+
+@pytest.mark.parametrize("command", STORAGE_COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_an_unmigrated_database_exit_4_and_an_unreachable_one_exit_3_with_different_lines(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    assert main([*command, "--database-url", f"sqlite:///{empty}"]) == 4
+    not_migrated = capsys.readouterr().err
+    assert main([*command, "--database-url", "postgresql+psycopg://nobody@127.0.0.1:1/x?connect_timeout=1"]) == 3
+    unreachable = capsys.readouterr().err
+    assert "storage_not_migrated" in not_migrated
+    assert "cyclades db upgrade" in not_migrated
+    assert "storage_unavailable" in unreachable
+    assert not_migrated != unreachable
+
+
+def test_a_database_at_an_older_revision_is_not_migrated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    database = SqlDatabase(url)
+    database.upgrade("0005")
+    database.dispose()
+    assert main(["purge", "--database-url", url]) == 4
+    assert "révision 0005" in capsys.readouterr().err
+    assert main(["db", "current", "--database-url", url]) == 4
+    assert main(["db", "upgrade", "--database-url", url]) == 0
+    assert main(["db", "current", "--database-url", url]) == 0
+    assert "Révision : 0006 (à jour)" in capsys.readouterr().out
+
+
+def test_db_history_lists_the_shipped_migrations(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "history"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["0001", "0002", "0003", "0004", "0005", "0006"]
+
+
+def test_each_error_class_has_its_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CYCLADES_DATABASE_URL", raising=False)
+    monkeypatch.delenv("CYCLADES_DOCUMENT_KEY", raising=False)
+    url = _migrated(tmp_path)
+    assert main(["purge", "--database-url", url]) == 0
+    assert main(["purge", "--no-such-option"]) == 2  # usage
+    assert main(["purge", "--database-url", "postgresql+psycopg://nobody@127.0.0.1:1/x?connect_timeout=1"]) == 3
+    assert main(["purge", "--database-url", f"sqlite:///{tmp_path / 'none.db'}"]) == 4  # not migrated
+    assert main(["purge", "--database-url", "mysql://root@localhost/x"]) == 5  # configuration
+    assert main(["document", "verify", "x", "--candidate", "1", "--inscription", "1", "--version", "1"]) == 5
+    monkeypatch.setenv("CYCLADES_DOCUMENT_KEY", "a-secret-of-at-least-16")
+    assert main(["document", "verify", "x", "--candidate", "1", "--inscription", "1", "--version", "1"]) == 1
+
+
+def test_no_error_prints_a_traceback_and_each_is_one_french_line(tmp_path: Path) -> None:
+    """Issue 16: tracebacks from db upgrade with PostgreSQL down and from demo --dir on a path that cannot be
+    written; click's English messages mixed with ours."""
+    down = "postgresql+psycopg://nobody@127.0.0.1:1/x?connect_timeout=1"
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    cases = {
+        ("db", "upgrade", "--database-url", down): 3,
+        ("db", "current", "--database-url", down): 3,
+        ("purge", "--database-url", down): 3,
+        ("demo", "--dir", str(a_file / "sub")): 2,
+        ("demo", "--dir", str(a_file)): 2,
+        ("purge", "--database-url", f"sqlite:///{a_file}/x.db"): 4,
+        ("db", "upgrade", "--database-url", f"sqlite:///{a_file}/x.db"): 5,
+        ("nope",): 2,
+        ("purge", "--nope"): 2,
+        ("outbox", "relay", "--database-url", "sqlite:///x.db", "--smtp-port", "abc"): 2,
+        ("document", "verify", "x"): 2,
+        ("document", "verify", "x", "--kind", "NOPE", "--candidate", "1", "--inscription", "1", "--version", "1"): 2,
+        ("catalogue", "check"): 2,
+        ("db",): 2,
+    }
+    for args, code in cases.items():
+        done = _run(*args)
+        assert (done.returncode, "Traceback" in done.stderr) == (code, False), (args, done.stderr)
+        assert len(done.stderr.splitlines()) == 1, (args, done.stderr)
+        assert done.stderr.startswith("erreur ["), (args, done.stderr)
+        for english in ("Error:", "Usage:", "Try '", "No such", "Missing", "Invalid value", "is not"):
+            assert english not in done.stderr, (args, done.stderr)
+
+
+def test_the_help_pages_are_in_french_only(runner: CliRunner) -> None:
+    for args in COMMANDS:
+        page = runner.invoke(cli, [*args, "--help"]).output
+        for english in ("Usage:", "Show this message", "Commands:", "[default:", "[required]", "Show the version"):
+            assert english not in page, (args, english)
+        assert "Affiche cette aide et quitte." in page
+
+
+def test_demo_refuses_a_non_empty_folder_it_did_not_create_and_clears_its_own(tmp_path: Path) -> None:
+    """Issue 16: ``cyclades demo --dir X`` deleted whatever was in X."""
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("four years of work")
+    assert main(["demo", "--dir", str(precious)]) == 2
+    assert (precious / "thesis.txt").read_text() == "four years of work"
+    assert [p.name for p in precious.iterdir()] == ["thesis.txt"]
+
+    from cyclades_adapters.cli.demo import MARKER, prepare_directory
+
+    own = tmp_path / "own"
+    prepare_directory(own)
+    (own / "left-over.txt").write_text("from the last demo")
+    prepare_directory(own)  # carries the marker: cleared
+    assert sorted(p.name for p in own.iterdir()) == [MARKER]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    prepare_directory(empty)
+    assert (empty / MARKER).is_file()
+
+
+def test_json_output_of_purge_reminders_relay_and_catalogue_check(tmp_path: Path) -> None:
+    url = _migrated(tmp_path)
+    purge = _run("purge", "--database-url", url, "--json")
+    assert json.loads(purge.stdout) == {"erased": 0, "vacuumed": ["wal"]}
+    reminders = _run("reminders", "--database-url", url, "--days", "3", "--json")
+    assert json.loads(reminders.stdout) == {"queued": 0, "days": 3}
+    relay = _run("outbox", "relay", "--database-url", url, "--eml-dir", str(tmp_path / "eml"), "--json")
+    assert json.loads(relay.stdout) == {"sent": 0, "failed": 0, "retry_later": 0, "dead": 0}
+    good = tmp_path / "good.toml"
+    good.write_text('[[session]]\nid = "S"\nexam_code = "BTS"\nlabel = "BTS 2030"\nyear = 2030\nmonth = 6\n')
+    checked = _run("catalogue", "check", str(good), "--json")
+    assert json.loads(checked.stdout) == {"valid": True, "files": [str(good)], "sessions": 1}
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[session]]\nid = "S"\nexam_code = "BTS"\nlabel = "BTS 2030"\nyear = "x"\nmonth = 6\n')
+    refused = _run("catalogue", "check", str(bad), "--json")
+    assert refused.returncode == 1
+    assert json.loads(refused.stdout)["valid"] is False
+
+
+def test_a_storage_command_does_not_load_the_commune_index_nor_the_pdf_libraries(tmp_path: Path) -> None:
+    """Issue 16: every command built the whole portal with its 37,590-commune index (purge took 8-10 s)."""
+    url = _migrated(tmp_path)
+    probe = (
+        "import sys\nfrom cyclades_adapters.cli import main\nfrom cyclades_adapters.files import reference\n"
+        f"code = main(['purge', '--database-url', {url!r}])\n"
+        "print(code, bool(reference._LOADED), sorted(m for m in ('reportlab', 'pikepdf', 'PIL') if m in sys.modules))"
+    )
+    done = subprocess.run(  # noqa: S603 - our own code
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )  # fmt: skip
+    assert done.stdout.splitlines()[-1] == "0 False []", done.stderr
+    help_probe = "import sys\nfrom cyclades_adapters.cli import main\nmain(['--help'])\nprint(sorted(m for m in ('sqlalchemy', 'rich', 'cyclades_adapters.bootstrap') if m in sys.modules))"
+    shown = subprocess.run(  # noqa: S603 - our own code
+        [sys.executable, "-c", help_probe], capture_output=True, text=True, check=False, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )  # fmt: skip
+    assert shown.stdout.splitlines()[-1] == "[]", shown.stderr
+
+
+def test_the_document_kinds_of_the_cli_are_the_models() -> None:
+    from cyclades_adapters.cli.main import DOCUMENT_KINDS
+
+    assert tuple(kind.name for kind in DocumentKind) == DOCUMENT_KINDS

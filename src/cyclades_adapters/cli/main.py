@@ -173,6 +173,10 @@ def main(argv: list[str] | None = None, *, _group: click.Group | None = None) ->
     except click.exceptions.Abort:
         click.echo("Interrompu.", err=True)
         return 130
+    except click.exceptions.NoArgsIsHelpError as bare:  # a group without its command: its help, then the error
+        click.echo(bare.ctx.get_help())
+        _error("usage", f"commande manquante après « {bare.ctx.command_path} » (voir l'aide ci-dessus)")
+        return EXIT_USAGE
     except click.ClickException as usage:
         _error("usage", _usage_line(usage))
         return EXIT_USAGE
