@@ -11,7 +11,8 @@ Steps, each timed:
    the unpacked sdist — so a file missing from the sdist breaks the wheel too. The sdist must hold the docs, the
    tests, the changelog, the licence and the README.
 2. The core alone: a venv with the wheel and no extra. ``import cyclades_core`` works, cattrs, click and SQLAlchemy
-   are absent, and the ``cyclades`` command says in one line that it needs the ``cli`` extra (exit 5). Then the
+   are absent, ``build_portal()`` raises a ConfigurationError naming the ``portal`` extra, and the ``cyclades``
+   command says in one line that it needs the ``cli`` extra (exit 5). Then the
    ``portal`` extra: ``build_portal()`` on memory creates an account.
 3. Everything: a venv with ``[all,testing]``. ``cyclades demo --dir <tmp>/demo`` plays the guide's journeys on
    SQLite; then pytest runs a test module written into the temporary directory that subclasses the shipped
@@ -48,6 +49,14 @@ from cyclades_core.errors import CycladesError
 assert cyclades_core.__version__ != "0+unknown", cyclades_core.__version__
 for name in ("cattrs", "click", "rich", "sqlalchemy", "psycopg", "pytest"):
     assert importlib.util.find_spec(name) is None, f"{name} is installed without its extra"
+from cyclades_adapters import build_portal
+from cyclades_core.errors import ConfigurationError
+try:
+    build_portal(environ={})
+except ConfigurationError as missing:
+    assert "cyclades[portal]" in missing.message, missing.message
+else:
+    raise AssertionError("build_portal() without the portal extra")
 print("core", cyclades_core.__version__, "from", cyclades_core.__file__)
 """
 

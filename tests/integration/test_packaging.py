@@ -48,6 +48,26 @@ def test_the_command_with_the_cli_extra_runs_through_the_same_entry_point() -> N
     assert "purge" in completed.stdout
 
 
+WITHOUT_CATTRS = """
+import sys
+sys.modules["cattrs"] = None
+from cyclades_adapters import build_portal
+from cyclades_core.errors import ConfigurationError
+try:
+    build_portal(environ={})
+except ConfigurationError as missing:
+    print(missing.message)
+"""
+
+
+def test_build_portal_without_the_portal_extra_is_a_configuration_error_naming_it() -> None:
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", WITHOUT_CATTRS], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "pip install 'cyclades[portal]'" in completed.stdout
+
+
 def test_both_packages_report_the_version_of_the_installed_distribution() -> None:
     installed = version("cyclades")
     assert cyclades_core.__version__ == installed

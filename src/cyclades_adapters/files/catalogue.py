@@ -21,9 +21,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cattrs import Converter, transform_error
-from cattrs.errors import BaseValidationError, ForbiddenExtraKeysError
-
 from cyclades_adapters.common.catalogue import DictCatalogue
 from cyclades_core.errors import ConfigurationError, CycladesError, ValidationError
 from cyclades_core.model.catalogue import (
@@ -42,6 +39,15 @@ from cyclades_core.model.catalogue import (
     Specialite,
     parse_paris_datetime,
 )
+
+try:
+    from cattrs import Converter, transform_error
+    from cattrs.errors import BaseValidationError, ForbiddenExtraKeysError
+except ModuleNotFoundError as missing:  # the ``portal`` extra (docs/configuration.md, "Installing")
+    raise ConfigurationError(
+        "Le catalogue en fichiers (FileCatalogue, celui de build_portal par défaut) demande cattrs : "
+        "pip install 'cyclades[portal]'."
+    ) from missing
 
 __all__ = ["CatalogueDataError", "FileCatalogue", "default_catalogue_paths", "example_catalogue_path", "load_items"]
 
