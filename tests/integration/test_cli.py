@@ -364,3 +364,24 @@ def test_the_document_kinds_of_the_cli_are_the_models() -> None:
     from cyclades_adapters.cli.main import DOCUMENT_KINDS
 
     assert tuple(kind.name for kind in DocumentKind) == DOCUMENT_KINDS
+
+
+def test_the_relay_with_its_progress_bar_counts_as_without(tmp_path: Path) -> None:
+    """On a terminal the relay goes batch by batch under a progress bar: same mails sent, same counts."""
+    from cyclades_adapters import build_portal
+    from cyclades_adapters.cli.main import _relay_until_idle
+    from cyclades_adapters.mail import EmlFolderMailer
+    from cyclades_core.model.mail import MailKind, OutboxMessage
+    from cyclades_core.testing import PlainHasher
+    from tests.conftest import T0
+
+    counts = []
+    for progress in (False, True):
+        portal = build_portal(hasher=PlainHasher(), environ={}, mailer=EmlFolderMailer(tmp_path / str(progress)))
+        with portal.unit_of_work() as uow:
+            for n in range(250):  # several batches
+                uow.outbox.add(OutboxMessage(f"m{n}", MailKind.ACTIVATION, None, f"c{n}@exemple.fr", "s", "b", T0))
+            uow.commit()
+        counts.append(_relay_until_idle(portal, progress))
+        assert len(list((tmp_path / str(progress)).glob("*.eml"))) == 250
+    assert counts == [(250, 0, 0), (250, 0, 0)]

@@ -57,6 +57,17 @@ def _sqlite_engine(url: URL, pool_size: int, max_overflow: int) -> Engine:
     return engine
 
 
+def _alembic_config(connection: Connection | None, schema: str | None) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("cyclades_adapters.sql").joinpath("migrations")))
+    config.attributes["connection"] = connection
+    config.attributes["version_table"] = VERSION_TABLE
+    config.attributes["version_table_schema"] = schema
+    return config
+
+
 def _schema_name(name: str | None) -> str | None:
     if name is not None and not _SCHEMA_NAME.fullmatch(name):
         raise ConfigurationError(
@@ -190,14 +201,7 @@ class SqlDatabase:
     # -- schema ---------------------------------------------------------------------------------------------------
 
     def _alembic(self, connection: Connection | None) -> Config:
-        from alembic.config import Config
-
-        config = Config()
-        config.set_main_option("script_location", str(resources.files("cyclades_adapters.sql").joinpath("migrations")))
-        config.attributes["connection"] = connection
-        config.attributes["version_table"] = VERSION_TABLE
-        config.attributes["version_table_schema"] = self.schema
-        return config
+        return _alembic_config(connection, self.schema)
 
     def _schema_in_effect(self, connection: Connection) -> None:
         """With a schema, the connections must resolve unqualified names there first (``search_path``)."""
@@ -293,12 +297,13 @@ class SqlDatabase:
             "lancez « cyclades db upgrade »."
         )
 
-    def history(self) -> list[tuple[str, str]]:
-        """The shipped migrations, oldest first: (revision, first line of its description)."""
+    @staticmethod
+    def history() -> list[tuple[str, str]]:
+        """The shipped migrations, oldest first: (revision, first paragraph of its description, on one line)."""
         from alembic.script import ScriptDirectory
 
-        scripts = reversed(list(ScriptDirectory.from_config(self._alembic(None)).walk_revisions()))
-        return [(script.revision, (script.doc or "").strip().splitlines()[0]) for script in scripts]
+        scripts = reversed(list(ScriptDirectory.from_config(_alembic_config(None, None)).walk_revisions()))
+        return [(script.revision, " ".join((script.doc or "").strip().split("\n\n")[0].split())) for script in scripts]
 
     def check(self) -> dict[str, object]:
         """The durability settings the outbox relies on (J4): WAL and synchronous=FULL on SQLite; synchronous
