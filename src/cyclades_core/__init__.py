@@ -2,11 +2,325 @@
 
 Models, business rules, use cases and the ports (``typing.Protocol``) that adapters implement. Nothing here performs
 I/O of its own: storage, mail, time and hashing all come in through ports. See ``docs/architecture.md``.
+
+The public API, importable from here: the services' input forms (``CreateAccountForm``, the tab forms,
+``PreinscriptionForm``, ``Manager``…), their results (``HomeView``, ``SaveConfirmation``, ``PieceGroupView``…), the
+enums a caller passes or reads (``DocumentKind``, ``PieceStatus``, ``CandidatureState``, ``Position``…), the reference
+items (``Country``, ``Departement``, ``Commune``, ``Nationality``) and every error (also in
+:mod:`cyclades_core.errors`). The ports are in :mod:`cyclades_core.ports`, the contract suites in
+:mod:`cyclades_core.testing`. Names are loaded on first use: importing this package stays cheap.
 """
 
-from cyclades_core._version import distribution_version
-from cyclades_core.errors import CycladesError, FieldError, ValidationError
+from __future__ import annotations
 
-__all__ = ["CycladesError", "FieldError", "ValidationError", "__version__"]
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__version__: str = distribution_version()
+from cyclades_core import errors
+from cyclades_core.errors import (  # every error of cyclades_core.errors.__all__ (a test keeps them equal)
+    AccountHasCandidatures,
+    AccountNotFound,
+    ActivationExpired,
+    AuthenticationError,
+    CandidatureNotFound,
+    CatalogueNotFound,
+    ConcurrencyConflict,
+    ConfigurationError,
+    ConflictError,
+    CycladesError,
+    DuplicateAccount,
+    DuplicateCandidature,
+    EmailAlreadyUsed,
+    FieldError,
+    FileTooLarge,
+    ForbiddenError,
+    IdentityFrozen,
+    IllegalAccountTransition,
+    IllegalCandidatureTransition,
+    IllegalPieceTransition,
+    InvalidCredentials,
+    InvalidInput,
+    InvalidLink,
+    LinkExpired,
+    MailDeliveryError,
+    MailRejected,
+    NotFoundError,
+    PasswordChangeRequired,
+    PieceLocked,
+    ServiceClosed,
+    SessionExpired,
+    StorageNotMigrated,
+    StorageUnavailable,
+    TooManyRequests,
+    Unavailable,
+    ValidationError,
+    WithdrawalAfterClosing,
+)
+
+if TYPE_CHECKING:
+    from cyclades_core.model.account import (
+        AccountKind,
+        AccountState,
+    )
+    from cyclades_core.model.candidature import (
+        CandidatureState,
+        Position,
+    )
+    from cyclades_core.model.catalogue import (
+        Academie,
+        Announcement,
+        Domain,
+        EvaluationMode,
+        ExamSession,
+        FormeDePassage,
+        Nationality,
+        Period,
+        RegistrationService,
+        Specialite,
+    )
+    from cyclades_core.model.documents import (
+        DocumentKind,
+    )
+    from cyclades_core.model.mail import (
+        MailKind,
+    )
+    from cyclades_core.model.pieces import (
+        DepositMode,
+        PieceCondition,
+        PieceRule,
+        PieceStatus,
+    )
+    from cyclades_core.ports.reference import (
+        Commune,
+        Country,
+        Departement,
+    )
+    from cyclades_core.usecases import (
+        AccountCreated,
+        AccountSettings,
+        AccountView,
+        Activation,
+        CreateAccountForm,
+        HomeView,
+        IdentityForm,
+        LoginResult,
+        Principal,
+        ResetRequested,
+        ScolaireCredentials,
+        ScolaireRegistrationForm,
+    )
+    from cyclades_core.usecases.candidatures import (
+        InscriptionCard,
+        MesInscriptions,
+        Recapitulatif,
+        SaveConfirmation,
+    )
+    from cyclades_core.usecases.catalogue import (
+        ServiceOpening,
+    )
+    from cyclades_core.usecases.documents import (
+        RenderedFile,
+    )
+    from cyclades_core.usecases.forms import (
+        AcquisEntryForm,
+        AcquisForm,
+        CandidatureDraft,
+        DiplomaForm,
+        EpreuveChoiceForm,
+        EpreuvesForm,
+        GradeForm,
+        IdentificationForm,
+        InformationsForm,
+        QualificationForm,
+    )
+    from cyclades_core.usecases.mail import (
+        RelayReport,
+    )
+    from cyclades_core.usecases.management import (
+        CandidatureRow,
+        Manager,
+        PreinscriptionForm,
+    )
+    from cyclades_core.usecases.pieces import (
+        PieceGroupView,
+        PieceView,
+    )
+
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "AccountCreated",
+            "AccountSettings",
+            "AccountView",
+            "Activation",
+            "CreateAccountForm",
+            "HomeView",
+            "IdentityForm",
+            "LoginResult",
+            "Principal",
+            "ResetRequested",
+            "ScolaireCredentials",
+            "ScolaireRegistrationForm",
+        ],
+        "cyclades_core.usecases",
+    ),
+    **dict.fromkeys(
+        [
+            "AcquisEntryForm",
+            "AcquisForm",
+            "CandidatureDraft",
+            "DiplomaForm",
+            "EpreuveChoiceForm",
+            "EpreuvesForm",
+            "GradeForm",
+            "IdentificationForm",
+            "InformationsForm",
+            "QualificationForm",
+        ],
+        "cyclades_core.usecases.forms",
+    ),
+    **dict.fromkeys(["CandidatureRow", "Manager", "PreinscriptionForm"], "cyclades_core.usecases.management"),
+    **dict.fromkeys(
+        ["InscriptionCard", "MesInscriptions", "Recapitulatif", "SaveConfirmation"],
+        "cyclades_core.usecases.candidatures",
+    ),
+    **dict.fromkeys(["PieceGroupView", "PieceView"], "cyclades_core.usecases.pieces"),
+    **dict.fromkeys(["RenderedFile"], "cyclades_core.usecases.documents"),
+    **dict.fromkeys(["ServiceOpening"], "cyclades_core.usecases.catalogue"),
+    **dict.fromkeys(["RelayReport"], "cyclades_core.usecases.mail"),
+    **dict.fromkeys(["Commune", "Country", "Departement"], "cyclades_core.ports.reference"),
+    **dict.fromkeys(["AccountKind", "AccountState"], "cyclades_core.model.account"),
+    **dict.fromkeys(["CandidatureState", "Position"], "cyclades_core.model.candidature"),
+    **dict.fromkeys(
+        [
+            "Academie",
+            "Announcement",
+            "Domain",
+            "EvaluationMode",
+            "ExamSession",
+            "FormeDePassage",
+            "Nationality",
+            "Period",
+            "RegistrationService",
+            "Specialite",
+        ],
+        "cyclades_core.model.catalogue",
+    ),
+    **dict.fromkeys(["DepositMode", "PieceCondition", "PieceRule", "PieceStatus"], "cyclades_core.model.pieces"),
+    **dict.fromkeys(["DocumentKind"], "cyclades_core.model.documents"),
+    **dict.fromkeys(["MailKind"], "cyclades_core.model.mail"),
+}
+
+__all__ = [
+    "Academie",
+    "AccountCreated",
+    "AccountHasCandidatures",
+    "AccountKind",
+    "AccountNotFound",
+    "AccountSettings",
+    "AccountState",
+    "AccountView",
+    "AcquisEntryForm",
+    "AcquisForm",
+    "Activation",
+    "ActivationExpired",
+    "Announcement",
+    "AuthenticationError",
+    "CandidatureDraft",
+    "CandidatureNotFound",
+    "CandidatureRow",
+    "CandidatureState",
+    "CatalogueNotFound",
+    "Commune",
+    "ConcurrencyConflict",
+    "ConfigurationError",
+    "ConflictError",
+    "Country",
+    "CreateAccountForm",
+    "CycladesError",
+    "Departement",
+    "DepositMode",
+    "DiplomaForm",
+    "DocumentKind",
+    "Domain",
+    "DuplicateAccount",
+    "DuplicateCandidature",
+    "EmailAlreadyUsed",
+    "EpreuveChoiceForm",
+    "EpreuvesForm",
+    "EvaluationMode",
+    "ExamSession",
+    "FieldError",
+    "FileTooLarge",
+    "ForbiddenError",
+    "FormeDePassage",
+    "GradeForm",
+    "HomeView",
+    "IdentificationForm",
+    "IdentityForm",
+    "IdentityFrozen",
+    "IllegalAccountTransition",
+    "IllegalCandidatureTransition",
+    "IllegalPieceTransition",
+    "InformationsForm",
+    "InscriptionCard",
+    "InvalidCredentials",
+    "InvalidInput",
+    "InvalidLink",
+    "LinkExpired",
+    "LoginResult",
+    "MailDeliveryError",
+    "MailKind",
+    "MailRejected",
+    "Manager",
+    "MesInscriptions",
+    "Nationality",
+    "NotFoundError",
+    "PasswordChangeRequired",
+    "Period",
+    "PieceCondition",
+    "PieceGroupView",
+    "PieceLocked",
+    "PieceRule",
+    "PieceStatus",
+    "PieceView",
+    "Position",
+    "PreinscriptionForm",
+    "Principal",
+    "QualificationForm",
+    "Recapitulatif",
+    "RegistrationService",
+    "RelayReport",
+    "RenderedFile",
+    "ResetRequested",
+    "SaveConfirmation",
+    "ScolaireCredentials",
+    "ScolaireRegistrationForm",
+    "ServiceClosed",
+    "ServiceOpening",
+    "SessionExpired",
+    "Specialite",
+    "StorageNotMigrated",
+    "StorageUnavailable",
+    "TooManyRequests",
+    "Unavailable",
+    "ValidationError",
+    "WithdrawalAfterClosing",
+    "__version__",
+    "errors",
+]
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cyclades_core' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

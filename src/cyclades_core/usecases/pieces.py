@@ -102,6 +102,8 @@ class PieceGroupView:
     heading: str
     mode: DepositMode
     pieces: tuple[PieceView, ...]
+    #: The group's key for :meth:`PieceService.validate`: its mode and deposit period (``EN_LIGNE:…:…``, UTC).
+    id: str = ""
 
     @property
     def can_validate(self) -> bool:
@@ -157,7 +159,8 @@ class PieceService:
         modes = list(DepositMode)
         for (mode, _, _), members in sorted(groups.items(), key=lambda item: (item[0][2], modes.index(item[0][0]))):
             rule = PieceRule("", "", "", "", mode, members[0].period)
-            views.append(PieceGroupView(rule.heading, mode, tuple(self._view(p, now) for p in members)))
+            group_id = f"{mode.name}:{members[0].period.start:%Y%m%dT%H%M%SZ}:{members[0].period.end:%Y%m%dT%H%M%SZ}"
+            views.append(PieceGroupView(rule.heading, mode, tuple(self._view(p, now) for p in members), group_id))
         return tuple(views)
 
     def upload(
@@ -226,12 +229,15 @@ class PieceService:
             uow.commit()
         self._store.delete(piece.file.file_id)
 
-    def validate(self, session_token: str, candidature_id: str, heading: str) -> tuple[PieceView, ...]:
-        """JUS-04 "J'ai fourni toutes mes pièces" for the group under ``heading``: only when every pièce of the
-        group has a clean file; each gets a validation date and is locked. Validating again changes nothing."""
+    def validate(self, session_token: str, candidature_id: str, group_id: str) -> tuple[PieceView, ...]:
+        """JUS-04 "J'ai fourni toutes mes pièces" for the group ``group_id`` (:attr:`PieceGroupView.id`; its display
+        heading is still accepted, for compatibility): only when every pièce of the group has a clean file; each
+        gets a validation date and is locked. Validating again changes nothing."""
         now = self._clock.now()
-        groups = {g.heading: g for g in self.mes_justificatifs(session_token, candidature_id)}
-        group = groups.get(heading)
+        listed = self.mes_justificatifs(session_token, candidature_id)
+        group = next((g for g in listed if g.id == group_id), None) or next(
+            (g for g in listed if g.heading == group_id), None
+        )
         if group is None or group.mode is not DepositMode.EN_LIGNE:
             raise ValidationError.single("group", "unknown_group", "Ce regroupement de pièces n'existe pas.")
         with self._uow() as uow:

@@ -1,0 +1,1 @@
+"""Examples written outside the cyclades packages (see docs/writing-an-adapter.md)."""
