@@ -38,7 +38,7 @@ def main() -> None:
     url = sys.argv[1]
     database = SqlDatabase(url)
     with database.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        connection.execute(text("DROP TABLE IF EXISTS cyclades_alembic_version"))
         metadata.drop_all(connection)
         connection.execute(text("DROP SEQUENCE IF EXISTS candidate_numbers"))
     database.upgrade()

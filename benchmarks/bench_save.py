@@ -298,7 +298,7 @@ def main() -> None:
         from cyclades_adapters.sql.schema import metadata
 
         with pg.engine.begin() as c:
-            c.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            c.execute(text("DROP TABLE IF EXISTS cyclades_alembic_version"))
             metadata.drop_all(c)
             c.execute(text("DROP SEQUENCE IF EXISTS candidate_numbers"))
         candidatures = setup_many(pg, count)

@@ -93,7 +93,7 @@ def timed(database: SqlDatabase, samples: list[tuple[str, str, str, str]]) -> di
 
 def fresh(database: SqlDatabase) -> None:
     with database.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        connection.execute(text("DROP TABLE IF EXISTS cyclades_alembic_version"))
         metadata.drop_all(connection)
         if database.dialect == "postgresql":
             connection.execute(text("DROP SEQUENCE IF EXISTS candidate_numbers"))
