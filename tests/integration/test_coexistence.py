@@ -132,6 +132,8 @@ def test_an_existing_engine_with_its_search_path_is_accepted_and_one_without_is_
     url, engine = host
     with pytest.raises(ConfigurationError, match="search_path"):
         SqlDatabase(engine=engine, schema=LIBRARY).upgrade()
+    with pytest.raises(ConfigurationError, match="search_path"):
+        SqlDatabase(engine=engine, schema=LIBRARY).check()
     _host_untouched(engine)
     scoped = create_engine(url, connect_args={"options": f"-csearch_path={LIBRARY}"}, pool_size=2)
     database = SqlDatabase(engine=scoped, schema=LIBRARY)

@@ -312,6 +312,7 @@ class SqlDatabase:
         another writer is checked at once)."""
         try:
             with self.engine.connect() as connection:
+                self._schema_in_effect(connection)  # an engine passed in with a schema: its search_path
                 return self._durability(connection)
         except OperationalError as unreachable:
             raise unavailable(unreachable.orig) from None
