@@ -7,7 +7,7 @@
   inspector port, and :func:`minimal_pdf`, :func:`minimal_png`, :func:`minimal_jpeg` (well-formed files to upload).
 - :class:`ManualClock`, :class:`CountingHasher`, :func:`run_concurrently`, :func:`make_account`, :func:`link_in`.
 
-Importing this package needs pytest (the ``dev`` extra).
+Importing this package needs pytest: the ``testing`` extra (``pip install 'cyclades[testing]'``).
 """
 
 from cyclades_core.testing.contracts import (
