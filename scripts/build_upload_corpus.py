@@ -301,6 +301,10 @@ def genuine_files() -> dict[str, Entry]:
         1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /XYZ null null 0] /Lang (fr-FR) >>"}),
         "an update rewriting a LibreOffice-style catalog, as signing or filling a form does")  # fmt: skip
     add("raw_minimal.pdf", one_page(), "a minimal hand-structured PDF with a classic xref")
+    add("lzw_image.pdf", one_page(more=[
+        stream(_tiff_lzw(noisy_page(300, 400, seed=14)), b"/Type /XObject /Subtype /Image /Width 300 /Height 400 "
+               b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /LZWDecode ", compress=False)]),
+        "an old scanner's LZWDecode image (PDF 1.1 era compression)")  # fmt: skip
     add("openaction_destination.pdf", one_page(b"/OpenAction [3 0 R /XYZ null null 0] /PageMode /UseOutlines "),
         "an OpenAction that is only a destination, as LibreOffice writes it")  # fmt: skip
     add("link_without_scheme.pdf", one_page(page_extra=b"/Annots [6 0 R]", more=[
@@ -357,6 +361,18 @@ def _mpo(image: Any) -> bytes:
     gain_map = image.convert("L").resize((image.width // 4, image.height // 4)).convert("RGB")
     image.save(buffer, "MPO", save_all=True, append_images=[gain_map], quality=85)
     return buffer.getvalue()
+
+
+def _tiff_lzw(image: Any) -> bytes:
+    """The LZW bytes of one TIFF strip, as Pillow writes it (TIFF's LZW is PDF's, EarlyChange 1)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    image.save(buffer, "TIFF", compression="tiff_lzw", tiffinfo={278: image.height})
+    with Image.open(io.BytesIO(buffer.getvalue())) as tiff:
+        tags = tiff.tag_v2  # type: ignore[attr-defined]
+        offset, count = tags[273][0], tags[279][0]
+    return buffer.getvalue()[offset : offset + count]
 
 
 def _exif() -> bytes:

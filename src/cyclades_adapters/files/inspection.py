@@ -80,6 +80,8 @@ _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 #: Filters whose output is image data for an image codec: decoding stops there.
 _IMAGE_CODECS = frozenset({"/DCTDecode", "/JPXDecode", "/CCITTFaxDecode", "/JBIG2Decode", "/DCT", "/CCF"})
+#: Filters whose output is smaller than their input.
+_SHRINKING = frozenset({"/ASCIIHexDecode", "/AHx", "/ASCII85Decode", "/A85"})
 _COMPONENTS = {"/DeviceGray": 1, "/G": 1, "/CalGray": 1, "/Indexed": 1, "/I": 1, "/DeviceRGB": 3, "/RGB": 3,
                "/CalRGB": 3, "/Lab": 3, "/DeviceCMYK": 4, "/CMYK": 4}  # fmt: skip
 
@@ -271,10 +273,13 @@ class ParserUploadInspector:
         image = dictionary.get("/Subtype") == pikepdf.Name.Image
         cap = self._image_bytes(dictionary) if image else self.max_stream_bytes
         chunks: Iterable[bytes] = (raw,)
+        codec = next((i for i, name in enumerate(names) if name in _IMAGE_CODECS), None)
+        if codec is not None and all(name in _SHRINKING for name in names[:codec]):
+            if codec == 0 and names[0] in ("/DCTDecode", "/DCT"):
+                self._jpeg_frame(raw)
+            return b""  # (ASCII85 or hex, then) an image codec: nothing to inflate, nothing to search
         for index, name in enumerate(names):
             if name in _IMAGE_CODECS:  # what is left is an image codec's data, random-looking: not searched
-                if name in ("/DCTDecode", "/DCT") and index == 0:
-                    self._jpeg_frame(raw)
                 image = True
                 break
             parm = parms[index] if index < len(parms) else None
@@ -655,7 +660,7 @@ def _decoder(name: str, parm: Any, pikepdf: Any, ratio: int | None = None) -> _D
         early = 1
         if isinstance(parm, pikepdf.Dictionary):
             early = int(parm.get("/EarlyChange", 1))
-        return lambda chunks, cap: _lzw(chunks, cap, early)
+        return lambda chunks, cap: _lzw(chunks, cap, early, ratio)
     if name in ("/RunLengthDecode", "/RL"):
         return _run_length
     if name in ("/ASCIIHexDecode", "/AHx"):
@@ -687,7 +692,8 @@ def _inflate(chunks: Iterable[bytes], cap: int, ratio: int | None = None) -> Ite
     yield inflater.flush()
 
 
-def _lzw(chunks: Iterable[bytes], cap: int, early: int) -> Iterator[bytes]:
+def _lzw(chunks: Iterable[bytes], cap: int, early: int, ratio: int | None = None) -> Iterator[bytes]:
+    """LZW as PDF writes it (MSB first, ``EarlyChange``), about 4 MB/s here: a 5 MiB stream takes ~1.5 s."""
     data = b"".join(chunks)
     table = [bytes([i]) for i in range(256)] + [b"", b""]
     out = bytearray()
@@ -696,12 +702,13 @@ def _lzw(chunks: Iterable[bytes], cap: int, early: int) -> Iterator[bytes]:
     buffer = 0
     count = 0
     previous = b""
-    for byte in data:
+    for consumed, byte in enumerate(data, start=1):
         buffer = (buffer << 8) | byte
         count += 8
         while count >= bits:
             count -= bits
             code = (buffer >> count) & ((1 << bits) - 1)
+            buffer &= (1 << count) - 1  # keep only the bits not read yet (else the integer grows with the stream)
             if code == 256:
                 table = table[:258]
                 bits = 9
@@ -724,6 +731,8 @@ def _lzw(chunks: Iterable[bytes], cap: int, early: int) -> Iterator[bytes]:
             if len(table) + early >= (1 << bits) and bits < 12:
                 bits += 1
             if len(out) >= _CHUNK:
+                if ratio is not None and produced + len(out) > consumed * ratio:
+                    raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
                 produced += len(out)
                 yield bytes(out)
                 out.clear()
