@@ -4,6 +4,9 @@ the proof of ``docs/writing-an-adapter.md`` that every port is pluggable, storag
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from examples.dict_storage import DictDatabase
 
@@ -12,8 +15,7 @@ from cyclades_adapters.memory import MemoryCandidateNumberAllocator, MemoryRateL
 from cyclades_core import CandidatureState, DepositMode, DocumentKind
 from cyclades_core.errors import ConfigurationError
 from cyclades_core.ports import UnitOfWorkFactory
-from cyclades_core.testing import ManualClock, PlainHasher, minimal_pdf
-from cyclades_core.testing.contracts import StorageContract
+from cyclades_core.testing import ManualClock, PlainHasher, StorageContract, minimal_pdf
 from tests.candidature_support import AFTER, DURING, dubois_tabs, guide_portal, register, signed_in
 from tests.conftest import DOCUMENT_KEY
 
@@ -71,3 +73,15 @@ def test_an_own_storage_needs_its_limiter_and_allocator_and_no_url() -> None:
             "memory://", uow=database.unit_of_work, rate_limiter=MemoryRateLimiter(),
             numbers=MemoryCandidateNumberAllocator(), environ={}, document_key=DOCUMENT_KEY,
         )  # fmt: skip
+
+
+def test_the_lines_the_doc_quotes_are_the_examples() -> None:
+    """docs/writing-an-adapter.md quotes the example's key parts: they must not drift from the file that is tested."""
+    root = Path(__file__).resolve().parents[2]
+    doc = (root / "docs" / "writing-an-adapter.md").read_text(encoding="utf-8")
+    example = (root / "examples" / "dict_storage" / "dict_storage.py").read_text(encoding="utf-8")
+    quoted = re.search(r"The key parts:\n\n```python\n(.*?)```", doc, flags=re.DOTALL)
+    assert quoted is not None
+    code = {line.split("  #")[0].strip() for line in example.splitlines()}
+    for line in quoted.group(1).splitlines():
+        assert line.split("  #")[0].strip() in code, line
