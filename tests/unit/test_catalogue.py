@@ -78,6 +78,37 @@ class TestOuvertureDesServices:
             service.policy.require_open("BTS-2022", "01")
 
 
+@pytest.mark.rule("SVC-05")
+class TestOnlyOpenOrUpcomingPeriodsAreShown:
+    """« Je peux consulter, pour chaque domaine examen et académies ou centres d'examen à l'étranger, les périodes
+    d'inscription Grand Public. Si aucune donnée n'est affichée, c'est qu'aucun service n'est ouvert pour le choix
+    Domaine – Session – Académie que je recherche. »"""
+
+    def test_a_period_that_has_ended_is_not_shown(self, service: CatalogueService, clock: ManualClock) -> None:
+        clock.set(CLOSES)  # closed at its end exactly (SVC-04)
+        assert service.openings(Domain.EXAMEN, "BTS", "BTS-2022") == []
+        assert service.opening("BTS-2022", "10") is None
+
+    def test_a_period_still_to_come_is_shown_with_a_sentence_in_the_future(
+        self, service: CatalogueService, clock: ManualClock
+    ) -> None:
+        clock.set(OPENS - timedelta(days=3))
+        opening = service.opening("BTS-2022", "10")
+        assert opening is not None
+        assert (opening.open_now, opening.upcoming) == (False, True)
+        assert opening.sentence == (
+            "Les inscriptions seront ouvertes du 01 novembre 2021 08:00 au 29 novembre 2021 18:00 (heure de Paris)."
+        )
+        assert len(service.openings(Domain.EXAMEN, "BTS", "BTS-2022")) == 3
+
+    def test_an_open_period_keeps_the_guide_s_sentence(self, service: CatalogueService, clock: ManualClock) -> None:
+        clock.set(CLOSES - timedelta(seconds=1))
+        opening = service.opening("BTS-2022", "10")
+        assert opening is not None
+        assert (opening.open_now, opening.upcoming) == (True, False)
+        assert opening.sentence.startswith("Les inscriptions sont ouvertes du 01 novembre 2021 08:00")
+
+
 @pytest.mark.rule("SVC-03")
 def test_the_candidate_is_told_to_choose_the_academie_of_residence(service: CatalogueService) -> None:
     assert RESIDENCE_HINT == "Vous devez sélectionner l'académie correspondant à votre lieu de résidence."

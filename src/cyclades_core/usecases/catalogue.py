@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from attrs import frozen
 
@@ -30,12 +31,14 @@ RESIDENCE_HINT = "Vous devez sélectionner l'académie correspondant à votre li
 
 @frozen
 class ServiceOpening:
-    """One line of "Ouverture des services" and, once chosen, its sentence (SVC-02)."""
+    """One line of "Ouverture des services" and, once chosen, its sentence (SVC-02): a period open now, or one
+    still to come (``upcoming``); a period that has ended is not shown (SVC-05)."""
 
     session: ExamSession
     academie: Academie
     service: RegistrationService
     open_now: bool
+    upcoming: bool = False
 
     @property
     def label(self) -> str:
@@ -49,12 +52,24 @@ class ServiceOpening:
 
     @property
     def sentence(self) -> str:
-        """``Les inscriptions sont ouvertes du 01 novembre 2021 08:00 au 29 novembre 2021 18:00 (heure de Paris).``"""
+        """``Les inscriptions sont ouvertes du 01 novembre 2021 08:00 au 29 novembre 2021 18:00 (heure de Paris).``,
+        the guide's sentence for an open period; ``Les inscriptions seront ouvertes du … au … (heure de Paris).`` for
+        one still to come."""
         period = self.service.period
+        verb = "seront" if self.upcoming else "sont"
         return (
-            f"Les inscriptions sont ouvertes du {format_long_date(period.start)} "
+            f"Les inscriptions {verb} ouvertes du {format_long_date(period.start)} "
             f"au {format_long_date(period.end)} (heure de Paris)."
         )
+
+    @classmethod
+    def at(
+        cls, session: ExamSession, academie: Academie, service: RegistrationService, now: datetime
+    ) -> ServiceOpening | None:
+        """The line to show at ``now``: ``None`` once the period has ended (SVC-05)."""
+        if service.period.end <= now:
+            return None
+        return cls(session, academie, service, service.is_open(now), upcoming=now < service.period.start)
 
 
 def _service(catalogue: Catalogue, session_id: str, academie_code: str) -> RegistrationService | None:
@@ -99,9 +114,10 @@ class CatalogueService:
     # -- the candidate's side ---------------------------------------------------------------------------------
 
     def openings(self, domain: Domain, exam_code: str, session_id: str) -> Sequence[ServiceOpening]:
-        """SVC-02: the académies with a configured period for the choice Domaine – Examen – Session.
+        """SVC-02: the académies with a period open now or still to come for the choice Domaine – Examen – Session.
 
-        Empty when nothing is configured ("aucun service n'est ouvert").
+        Empty when nothing is ("Si aucune donnée n'est affichée, c'est qu'aucun service n'est ouvert", SVC-05): a
+        period that has ended is not listed.
         """
         exam = next((e for e in self.catalogue.exams() if e.code == exam_code and e.domain is domain), None)
         session = self.catalogue.session(session_id) if lookup_key(session_id) else None
@@ -111,12 +127,14 @@ class CatalogueService:
         found = []
         for service in self.catalogue.services(session_id):
             academie = self.catalogue.academie(service.academie_code)
-            if academie is not None:
-                found.append(ServiceOpening(session, academie, service, service.is_open(now)))
+            opening = ServiceOpening.at(session, academie, service, now) if academie is not None else None
+            if opening is not None:
+                found.append(opening)
         return found
 
     def opening(self, session_id: str, academie_code: str) -> ServiceOpening | None:
-        """SVC-02 / CAN-01: the chosen académie's registration dates, or ``None`` when nothing is configured."""
+        """SVC-02 / CAN-01: the chosen académie's registration dates, or ``None`` when nothing is configured or the
+        period has ended (SVC-05)."""
         service = _service(self.catalogue, session_id, academie_code)
         if service is None:
             return None
@@ -124,7 +142,7 @@ class CatalogueService:
         academie = self.catalogue.academie(academie_code)
         if session is None or academie is None:
             return None
-        return ServiceOpening(session, academie, service, service.is_open(self._clock.now()))
+        return ServiceOpening.at(session, academie, service, self._clock.now())
 
     def current_announcements(self) -> Sequence[Announcement]:
         """POR-01: only the announcements whose period contains now."""
