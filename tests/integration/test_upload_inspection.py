@@ -142,8 +142,9 @@ def portal(store: MemoryFileStore) -> Portal:
 
 @pytest.mark.rule("H3")
 @pytest.mark.parametrize(
-    "name", ["escaped_javascript.pdf", "zip_appended.pdf", "html_after_header.pdf", "encrypted_user_password.pdf",
-             "flate_bomb_64mib.pdf", "jpeg_zip_appended.jpg", "png_bomb.png", "js_in_object_stream.pdf"],
+    "name", ["escaped_all_hex.pdf", "zip_in_stream.pdf", "html_after_header.pdf", "encrypted_user_password.pdf",
+             "flate_bomb_64mib.pdf", "jpeg_zip_appended.jpg", "png_bomb.png", "js_in_object_stream.pdf",
+             "shadowed_js_in_object_stream.pdf", "uri_javascript.pdf"],
 )  # fmt: skip
 def test_the_upload_use_case_refuses_a_hostile_file_and_keeps_nothing(
     portal: Portal, store: MemoryFileStore, name: str

@@ -769,7 +769,7 @@ def _whole(decode: Callable[[bytes], bytes]) -> _Decoder:
 
 
 def _ascii_hex(data: bytes) -> bytes:
-    text = bytes(b for b in data.split(b">", 1)[0] if b not in _WS)
+    text = data.split(b">", 1)[0].translate(None, _WS)
     if len(text) % 2:
         text += b"0"
     try:
