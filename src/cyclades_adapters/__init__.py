@@ -60,8 +60,10 @@ if TYPE_CHECKING:
     from cyclades_adapters.system import (
         SystemClock,
     )
+    from cyclades_core._version import __version__
 
 _LAZY: dict[str, str] = {
+    "__version__": "cyclades_core._version",  # from the package metadata, as cyclades_core's
     **dict.fromkeys(["Portal", "build_portal", "default_hasher", "document_signer"], "cyclades_adapters.bootstrap"),
     **dict.fromkeys(
         [
@@ -116,6 +118,7 @@ __all__ = [
     "SqlDatabase",
     "SqlRateLimiter",
     "SystemClock",
+    "__version__",
     "build_portal",
     "default_hasher",
     "document_signer",

@@ -58,6 +58,7 @@ from cyclades_core.errors import (  # every error of cyclades_core.errors.__all_
 )
 
 if TYPE_CHECKING:
+    from cyclades_core._version import __version__
     from cyclades_core.model.account import (
         AccountKind,
         AccountState,
@@ -147,6 +148,7 @@ if TYPE_CHECKING:
     )
 
 _LAZY: dict[str, str] = {
+    "__version__": "cyclades_core._version",  # from the package metadata
     **dict.fromkeys(
         [
             "AccountCreated",
@@ -309,8 +311,6 @@ __all__ = [
     "__version__",
     "errors",
 ]
-
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
