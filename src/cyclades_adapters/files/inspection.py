@@ -467,7 +467,7 @@ class ParserUploadInspector:
         while multi and data.startswith(b"\xff\xd8\xff", pos) and extra < _MAX_MPF_IMAGES:
             pos, _ = self._jpeg_image(data, pos)  # a Multi-Picture file (MPF): the next image follows the first
             extra += 1
-        if data[pos:].strip(b"\x00"):
+        if data[pos:].strip(b"\x00\xff"):  # padding (zeros, fill bytes) after the last EOI is tolerated
             raise _Refused(UploadRefusal.FOREIGN_DATA)
         self._decode(data, "JPEG")
 
