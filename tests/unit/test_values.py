@@ -159,11 +159,28 @@ class TestPhonesAndPostalCodes:
         assert parse_postal_code("35000") == "35000"
 
     @pytest.mark.parametrize(
-        "raw", ["0023456789", "062345678", "06234567890", "+3306234567", "0123456789", "٠٦٢٣٤٥٦٧٨٩"]
-    )
+        "raw",
+        ["0023456789", "062345678", "06234567890", "+3306234567", "0123456789", "٠٦٢٣٤٥٦٧٨٩", "+33123456789",
+         "+0123456789", "+1234567", "+1234567890123456", "+49 151 1234 567x"],
+    )  # fmt: skip
     def test_other_mobile_numbers_are_refused(self, raw: str) -> None:
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             parse_mobile_phone(raw)
+        assert "Exemples : 0623456789 ou +33623456789" in refused.value.errors[0].message
+
+    @pytest.mark.rule("CAN-03")
+    @pytest.mark.parametrize(
+        ("raw", "stored"),
+        [("+4915112345678", "+4915112345678"), ("+49 151 1234 5678", "+4915112345678"),
+         ("+1 514-555-0199", "+15145550199"), ("+262 692 12 34 56", "+262692123456"),
+         ("+33 6 23 45 67 89", "0623456789")],
+    )  # fmt: skip
+    def test_a_number_abroad_is_accepted_in_the_international_form(self, raw: str, stored: str) -> None:
+        """Candidates abroad register too (« académies ou centres d'examen à l'étranger », guide section 2): a
+        mobile number of another country is accepted in its international (E.164) form; French ones keep the
+        national form."""
+        assert parse_mobile_phone(raw) == stored
+        assert parse_landline_phone(raw) == stored
 
     @given(hostile_text)
     def test_phone_and_postal_parsers_are_total(self, raw: str) -> None:

@@ -226,23 +226,37 @@ class CandidateNumber:
 
 _MOBILE = re.compile(r"(?:0|\+33)([67][0-9]{8})")
 _LANDLINE = re.compile(r"(?:0|\+33)([1-9][0-9]{8})")
+#: Any other country's number in the international (E.164) form: ``+``, a country code that does not start with 0,
+#: at most 15 digits in all (ITU-T E.164) and at least 8 (the shortest numbers in use).
+_INTERNATIONAL = re.compile(r"\+([1-9][0-9]{7,14})")
+#: What a number abroad looks like in the refusal message (the guide's French examples stay first).
+INTERNATIONAL_EXAMPLE = "+4915112345678"
 
 
 def _parse_phone(raw: str | None, field: str, pattern: re.Pattern[str], example: str) -> str:
-    text = _required(field, raw).strip().replace(" ", "").replace(".", "")
-    match = pattern.fullmatch(text) if text.isascii() else None
-    if match is None:
-        raise ValidationError.single(field, "invalid_phone", f"Le numéro de téléphone n'est pas valide ({example}).")
-    return "0" + match.group(1)
+    """A French number (``0…`` or ``+33…``, returned in the national form) or, for candidates living abroad (centres
+    à l'étranger), any other country's number in the international form (returned as ``+`` and its digits)."""
+    text = re.sub(r"[ .\-]", "", _required(field, raw).strip())
+    if text.isascii():
+        if (match := pattern.fullmatch(text)) is not None:
+            return "0" + match.group(1)
+        if not text.startswith("+33") and _INTERNATIONAL.fullmatch(text):
+            return text
+    raise ValidationError.single(
+        field,
+        "invalid_phone",
+        f"Le numéro de téléphone n'est pas valide ({example} ; à l'étranger : {INTERNATIONAL_EXAMPLE}).",
+    )
 
 
 def parse_mobile_phone(raw: str | None, field: str = "mobile_phone") -> str:
-    """Téléphone portable: ``0623456789`` or ``+33623456789``, returned in the national form."""
+    """Téléphone portable: ``0623456789`` or ``+33623456789``, returned in the national form; a number abroad in the
+    international form (``+4915112345678``)."""
     return _parse_phone(raw, field, _MOBILE, "Exemples : 0623456789 ou +33623456789")
 
 
 def parse_landline_phone(raw: str | None, field: str = "landline_phone") -> str | None:
-    """Téléphone fixe, optional: ``0123456789`` or ``+33123456789``."""
+    """Téléphone fixe, optional: ``0123456789`` or ``+33123456789``; a number abroad in the international form."""
     if raw is None or not raw.strip():
         return None
     return _parse_phone(raw, field, _LANDLINE, "Exemples : 0123456789 ou +33123456789")
