@@ -38,3 +38,12 @@ class BirthplaceDirectoryContract:
         assert "MAY-SUR-ORNE" in names
         assert [c.name for c in directory.search_communes("010", "TROY")][:1] == ["TROYES"]
         assert list(directory.search_communes("010", "zzzz")) == []
+
+    def test_countries_and_departements_are_listed_as_looked_up(self, directory: BirthplaceDirectory) -> None:
+        """``portal.reference`` offers these lists (issue 16): each listed item is the one its code looks up."""
+        countries = list(directory.countries())
+        departements = list(directory.departements())
+        assert "99100" in {c.code for c in countries}
+        assert {"014", "010"} <= {d.code for d in departements}
+        assert all(directory.country(c.code) == c for c in countries)
+        assert all(directory.departement(d.code) == d for d in departements)
