@@ -3,7 +3,9 @@
 The account service and its commands are re-exported here; the others live in their modules:
 ``catalogue`` (CatalogueService, OpeningPolicy), ``candidatures`` (CandidatureService) with ``forms`` (the tabs),
 ``management`` (ManagerService, EstablishmentService), ``pieces`` (PieceService), ``documents`` (DocumentService),
-``mail`` (OutboxService, MailRelay, ReminderService), ``audit`` (AuditService).
+``mail`` (OutboxService, MailRelay, ReminderService), ``audit`` (AuditService), ``reference`` (ReferenceService:
+countries, départements, communes, nationalities). The forms, results and enums an integrator types are also
+importable from :mod:`cyclades_core` itself (the documented place).
 """
 
 from cyclades_core.usecases.accounts import (
