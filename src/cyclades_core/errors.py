@@ -253,8 +253,10 @@ class PasswordChangeRequired(AuthenticationError):
 
 
 class InvalidLink(InvalidInput):
-    """A used, revoked or forged link (activation or password reset): 400, the link is a bad input."""
+    """A used, revoked or forged link (activation or password reset): 400, the link is a bad input (``token``, the
+    argument of ``activate`` and ``reset_password`` that carries it)."""
 
+    field = "token"
     code = "invalid_link"
     default_message = "Ce lien n'est pas valide ou a déjà été utilisé."
 

@@ -73,6 +73,7 @@ def test_the_errors_found_by_the_integrator_are_where_it_looked() -> None:
     assert PasswordChangeRequired.http_status == 401
     assert EmailAlreadyUsed().field == "email"
     assert EmailAlreadyUsed(field="new_email").field == "new_email"
+    assert errors.ActivationExpired().field == "token"  # the link's argument
     assert ValidationError.single("limit", "out_of_range", "…").field is None  # its fields are in .errors
     from cyclades_core.model.pieces import IllegalPieceTransition
 
