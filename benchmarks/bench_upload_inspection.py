@@ -29,11 +29,11 @@ from cyclades_adapters.files.inspection import (
     _ACTIVE_KEYS,
     _ACTIVE_SUBTYPES,
     _ACTIVE_TYPES,
-    _ARCHIVES,
     _FITS,
     _IMAGE_CODECS,
     ParserUploadInspector,
     _Budget,
+    _holds_an_archive,
     _inflate,
     _Refused,
     _safe_link,
@@ -169,7 +169,7 @@ class PypdfInspection:
             budget.spend(len(chunk))
             if total > cap:
                 raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
-            if not image and _ARCHIVES.search(chunk):
+            if not image and _holds_an_archive(chunk):
                 raise _Refused(UploadRefusal.ACTIVE_CONTENT)
 
 

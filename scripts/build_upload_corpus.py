@@ -301,6 +301,13 @@ def genuine_files() -> dict[str, Entry]:
         1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /XYZ null null 0] /Lang (fr-FR) >>"}),
         "an update rewriting a LibreOffice-style catalog, as signing or filling a form does")  # fmt: skip
     add("raw_minimal.pdf", one_page(), "a minimal hand-structured PDF with a classic xref")
+    font_like = _rng(15).randbytes(300_000)
+    font_like = font_like[:1000] + b"PK\x03\x04" + font_like[1000:150_000] + b"PK\x05\x06" + font_like[150_000:]
+    add(
+        "font_program_with_zip_bytes.pdf",
+        one_page(more=[stream(font_like, b"/Length1 %d " % len(font_like))]),
+        "a 300 kB font-like program holding PK\\x03\\x04 and PK\\x05\\x06 by chance (no archive structure)",
+    )
     add("lzw_image.pdf", one_page(more=[
         stream(_tiff_lzw(noisy_page(300, 400, seed=14)), b"/Type /XObject /Subtype /Image /Width 300 /Height 400 "
                b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /LZWDecode ", compress=False)]),
@@ -503,6 +510,11 @@ def hostile_files() -> dict[str, Entry]:
         "JavaScript code in a FlateDecode stream, referenced by an escaped /JS")  # fmt: skip
     add("zip_appended.pdf", genuine + zip_bytes(), "a PDF+ZIP polyglot: a ZIP after %%EOF", FOREIGN)
     add("zip_in_stream.pdf", one_page(more=[stream(zip_bytes())]), "a ZIP inside a FlateDecode stream")
+    add(
+        "zip_inside_content_stream.pdf",
+        one_page(more=[stream(b"BT /F1 12 Tf (x) Tj ET\n" + zip_bytes())]),
+        "a ZIP after page operators inside a FlateDecode stream (found by its end-of-central-directory record)",
+    )
     add("zip_between_objects.pdf", one_page(between={3: zip_bytes()}), "ZIP bytes between two objects", FOREIGN)
     add("html_after_header.pdf", one_page(header_junk=b"<html><body><script>alert(document.domain)</script>\n"),
         "a PDF/HTML polyglot: HTML right after the %PDF- line", FOREIGN)  # fmt: skip

@@ -20,8 +20,8 @@ A PDF is accepted only when all of this holds:
 4. every stream decodes (FlateDecode, LZWDecode, RunLengthDecode, ASCIIHexDecode, ASCII85Decode; image codecs
    — DCT, JPX, CCITT, JBIG2 — are left to the antivirus) within caps: ``max_stream_bytes`` for a non-image stream,
    the declared size of an image (at most ``max_pixels``), ``max_inflated_bytes`` in all, and a non-image stream
-   may not inflate more than ``max_ratio`` times what it has read once past 1 MiB; a decoded non-image stream
-   holds no archive signature. Inflating 1 MiB at a time, a 1 GiB bomb (ratio 1000) is refused after 2 MiB.
+   may not inflate more than ``max_ratio`` times what it has read once past 1 MiB; a decoded non-image stream is
+   no archive and carries no ZIP that unzip would find (:func:`_holds_an_archive`). Inflating 1 MiB at a time, a 1 GiB bomb (ratio 1000) is refused after 2 MiB.
 
 Images: the magic bytes were checked by the core; here the chunk or marker structure must end exactly at the end
 of the file, the size must be at most ``max_pixels``, and Pillow must decode every pixel.
@@ -58,9 +58,11 @@ _ENDSTREAM = re.compile(rb"[\x00\t\n\x0c\r ]*endstream[\x00\t\n\x0c\r ]*endobj" 
 _REFERENCE = re.compile(rb"\b\d{1,10}[\x00\t\n\x0c\r ]+\d{1,5}[\x00\t\n\x0c\r ]+R\b")
 #: A comment between objects: short, and no markup (``%<script>…`` is how a PDF/HTML polyglot hides its page).
 _MAX_COMMENT = 256
-#: Archive signatures refused inside a decoded non-image stream: ZIP local file header, central directory, end of
-#: central directory; RAR; 7-Zip.
-_ARCHIVES = re.compile(rb"PK\x03\x04|PK\x01\x02|PK\x05\x06|Rar!\x1a\x07|7z\xbc\xaf\x27\x1c")
+#: Archives a decoded non-image stream may not be or carry: one starting the stream (ZIP, RAR, 7-Zip, gzip), or a
+#: ZIP anywhere in it whose end-of-central-directory record points back at its central directory (what unzip
+#: reads). Four bytes alone are not enough: a font program holds ``PK\x03\x04`` by chance (3 in 10⁹ per byte).
+_ARCHIVE_STARTS = (b"PK\x03\x04", b"PK\x05\x06", b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b\x08")
+_ZIP_END = re.compile(rb"PK\x05\x06")
 
 _ACTIVE_KEYS = frozenset(
     {"/JS", "/JavaScript", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/XFA",
@@ -285,21 +287,18 @@ class ParserUploadInspector:
             parm = parms[index] if index < len(parms) else None
             chunks = _decoder(name, parm, pikepdf, None if image else self.max_ratio)(chunks, cap)
         total = 0
-        tail = b""
         kept = []
         for chunk in chunks:
-            if keep:
+            if keep or not image:
                 kept.append(chunk)
             total += len(chunk)
             budget.spend(len(chunk))
             if total > cap:
                 raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
-            if not image:
-                window = tail + chunk
-                if _ARCHIVES.search(window):
-                    raise _Refused(UploadRefusal.ACTIVE_CONTENT)
-                tail = window[-7:]
-        return b"".join(kept)
+        content = b"".join(kept)
+        if not image and _holds_an_archive(content):
+            raise _Refused(UploadRefusal.ACTIVE_CONTENT)
+        return content if keep else b""
 
     def _object_stream(self, content: bytes, dictionary: Any, current: Callable[[int], bool]) -> None:
         """The objects of an object stream that the cross-reference table does not take from it (shadowed by an
@@ -574,6 +573,19 @@ def _safe_link(text: str) -> bool:
     if scheme is None:
         return bool(link) and "\\" not in link and not link.startswith("//")
     return scheme.group(1).lower() in _LINK_SCHEMES
+
+
+def _holds_an_archive(content: bytes) -> bool:
+    if content.lstrip(_WS).startswith(_ARCHIVE_STARTS):
+        return True
+    for end in _ZIP_END.finditer(content):
+        at = end.start()
+        if at + 22 > len(content):
+            continue
+        directory = at - int.from_bytes(content[at + 12 : at + 16], "little")
+        if directory >= 0 and content.startswith(b"PK\x01\x02", directory):
+            return True
+    return False
 
 
 def _line_end(data: bytes, pos: int) -> int:
