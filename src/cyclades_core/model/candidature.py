@@ -8,7 +8,7 @@ positions are computed from the spécialité, the category and the acquis (:func
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from enum import Enum
 
@@ -35,6 +35,7 @@ __all__ = [
     "ListPosition",
     "Position",
     "Qualification",
+    "UnitOf",
     "compute_positions",
     "count_epreuves",
 ]
@@ -44,9 +45,13 @@ BENEFICE_YEARS = 5
 
 
 class Position(Enum):
+    """An épreuve's position: Inscrit, Non Inscrit, Bénéfice (a grade kept: grade, year and académie shown) or
+    Dispense (no grade: a unit obtained in another spécialité, another diploma, or the VAE; CAN-16)."""
+
     INSCRIT = "Inscrit"
     NON_INSCRIT = "Non Inscrit"
     BENEFICE = "Bénéfice"
+    DISPENSE = "Dispense"
 
 
 @frozen
@@ -115,13 +120,33 @@ class AcquisKind(Enum):
     OTHER_DIPLOMA = "J'ai obtenu un autre diplôme (inclus certification en langue anglaise)"
     VAE = "J'ai des dispenses d'épreuve au titre de la validation des acquis de l'expérience"
 
+    @property
+    def right_type(self) -> str:
+        """The Récapitulatif's « Type de droit » (CAN-16): the guide's « notes conservées dans la spécialité
+        présentée » for the same BTS (a Bénéfice, grade kept); a dispense, without grade, for the others."""
+        return _RIGHT_TYPES[self]
+
+    @property
+    def gives(self) -> Position:
+        """What a kept entry of this kind gives an épreuve: a Bénéfice for the same BTS, a Dispense otherwise."""
+        return Position.BENEFICE if self is AcquisKind.SAME_BTS else Position.DISPENSE
+
+
+_RIGHT_TYPES = {
+    AcquisKind.SAME_BTS: "notes conservées dans la spécialité présentée",
+    AcquisKind.OTHER_BTS: "unités obtenues dans une autre spécialité",
+    AcquisKind.OTHER_DIPLOMA: "dispense au titre d'un autre diplôme",
+    AcquisKind.VAE: "dispense au titre de la validation des acquis de l'expérience",
+}
+
 
 @frozen
 class KeptGrade:
-    """One grade of an acquis; ``kept=False`` is the unticked box: the candidate retakes the épreuve."""
+    """One épreuve of an acquis; ``kept=False`` is the unticked box: the candidate retakes the épreuve. ``grade`` is
+    ``None`` for a dispense declared without a grade (another diploma, VAE)."""
 
     epreuve_code: str
-    grade: float
+    grade: float | None
     kept: bool = True
 
 
@@ -183,17 +208,56 @@ def _benefice(
         return None
     best: tuple[Acquis, KeptGrade] | None = None
     for item in acquis:
+        if item.kind.gives is not Position.BENEFICE:
+            continue
         if item.specialite_code != specialite.code or not 0 <= session_year - item.year <= BENEFICE_YEARS:
             continue
         for grade in item.grades:
             if (
                 grade.epreuve_code == code
                 and grade.kept
+                and grade.grade is not None
                 and grade.grade >= 10
-                and (best is None or grade.grade > best[1].grade)
+                and (best is None or best[1].grade is None or grade.grade > best[1].grade)
             ):
                 best = (item, grade)
     return best
+
+
+#: The unit an épreuve of another spécialité validates, as ``(unit code, épreuve label)``: ``(spécialité code,
+#: épreuve code) -> unit`` (``None`` when the catalogue does not know it). A unit is the same in two spécialités when
+#: both its code and its épreuve's label are (U1 « Culture générale et expression » is common to the BTS; a U3 of
+#: another spécialité is another unit).
+UnitOf = Callable[[str, str], "tuple[str, str] | None"]
+
+
+def _fold(label: str) -> str:
+    return " ".join(label.casefold().split())
+
+
+def _dispense(
+    epreuve_unit: tuple[str, str] | None,
+    code: str,
+    specialite: Specialite,
+    acquis: tuple[Acquis, ...],
+    renounce: bool,
+    unit_of: UnitOf | None,
+) -> Acquis | None:
+    """The acquis that dispenses this épreuve (CAN-16): a unit obtained (kept, ≥ 10/20) in another spécialité that
+    validates the same unit; or an épreuve the candidate declares dispensed for another diploma or the VAE."""
+    if renounce:
+        return None
+    for item in acquis:
+        for grade in (g for g in item.grades if g.kept):
+            if item.kind is AcquisKind.OTHER_BTS:
+                if item.specialite_code in (None, specialite.code) or unit_of is None or epreuve_unit is None:
+                    continue
+                obtained = grade.grade is not None and grade.grade >= 10
+                if obtained and unit_of(item.specialite_code, grade.epreuve_code) == epreuve_unit:
+                    return item
+            elif item.kind in (AcquisKind.OTHER_DIPLOMA, AcquisKind.VAE) and grade.epreuve_code == code:
+                return item
+    return None
 
 
 def compute_positions(
@@ -204,10 +268,12 @@ def compute_positions(
     session_year: int,
     *,
     renounce_acquis: bool = False,
+    unit_of: UnitOf | None = None,
 ) -> tuple[tuple[EpreuvePosition, ...], dict[str, str]]:
     """The épreuves table (CAN-08) and the problems found, keyed by épreuve code.
 
-    Obligatoires are Inscrit unless kept as Bénéfice; facultatives are what the candidate chose (Non Inscrit by
+    Obligatoires are Inscrit unless kept as Bénéfice (same BTS) or dispensed (CAN-16: another spécialité's unit,
+    through ``unit_of``; another diploma; the VAE); facultatives are what the candidate chose (Non Inscrit by
     default); an Inscrit épreuve with options needs one of them; modes must be allowed for the category (the first
     allowed one by default). A parent épreuve (E4 of E4-A, E4-B) takes the position of its children, without mode.
     """
@@ -230,12 +296,36 @@ def compute_positions(
                 )
             )  # fmt: skip
             continue
+        dispensed = (
+            _dispense(
+                (epreuve.unit, _fold(epreuve.label)) if epreuve.unit else None,
+                epreuve.code,
+                specialite,
+                acquis,
+                renounce_acquis,
+                unit_of,
+            )
+            if epreuve.mandatory
+            else None
+        )
+        if dispensed is not None:
+            rows.append(
+                EpreuvePosition(
+                    epreuve.code, epreuve.label, epreuve.unit, True, epreuve.group, epreuve.parent,
+                    Position.DISPENSE, grade_year=dispensed.year,
+                    grade_academie=dispensed.academie if dispensed.kind is AcquisKind.OTHER_BTS else None,
+                )
+            )  # fmt: skip
+            continue
         if epreuve.mandatory:
             position = Position.INSCRIT
         elif choice is None:
             position = Position.NON_INSCRIT
         elif choice.position is Position.BENEFICE:
             problems[epreuve.code] = "Une épreuve facultative ne peut pas être conservée en bénéfice."
+            position = Position.NON_INSCRIT
+        elif choice.position is Position.DISPENSE:
+            problems[epreuve.code] = "Une épreuve facultative ne fait pas l'objet d'une dispense."
             position = Position.NON_INSCRIT
         else:
             position = choice.position
@@ -272,7 +362,9 @@ def _with_parents(specialite: Specialite, rows: list[EpreuvePosition]) -> tuple[
         children = [r for r in rows if r.parent == epreuve.code]
         if not children:
             continue
-        if all(c.position is Position.BENEFICE for c in children):
+        if all(c.position is Position.DISPENSE for c in children):
+            position = Position.DISPENSE
+        elif all(c.position in (Position.BENEFICE, Position.DISPENSE) for c in children):
             position = Position.BENEFICE
         elif any(c.position is Position.INSCRIT for c in children):
             position = Position.INSCRIT

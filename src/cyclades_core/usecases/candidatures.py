@@ -195,7 +195,7 @@ def draft_from(candidature: Candidature, tabs: tuple[str, ...]) -> CandidatureDr
             entries=tuple(
                 AcquisEntryForm(
                     kind=a.kind.name, year=str(a.year), academie=a.academie, specialite_code=a.specialite_code,
-                    grades=tuple(GradeForm(epreuve_code=g.epreuve_code, grade=f"{g.grade:.2f}", kept=g.kept)
+                    grades=tuple(GradeForm(epreuve_code=g.epreuve_code, grade="" if g.grade is None else f"{g.grade:.2f}", kept=g.kept)
                                  for g in a.grades),
                 )
                 for a in content.acquis

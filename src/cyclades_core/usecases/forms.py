@@ -24,9 +24,11 @@ from cyclades_core.model.candidature import (
     KeptGrade,
     Position,
     Qualification,
+    UnitOf,
     compute_positions,
 )
 from cyclades_core.model.catalogue import EvaluationMode, ExamSession, FormeDePassage, Specialite
+from cyclades_core.model.text import lookup_key
 from cyclades_core.model.values import (
     ErrorCollector,
     parse_email,
@@ -284,6 +286,13 @@ def parse_acquis(form: AcquisForm, session: ExamSession) -> tuple[Acquis, ...]:
         academie = _text(errors, prefix + "academie", entry.academie, limit=60)
         grades: list[KeptGrade] = []
         for j, grade in enumerate(entry.grades):
+            if not grade.grade.strip() and kind is not None and kind.gives is Position.DISPENSE:
+                # A dispense needs no grade (another diploma, the VAE); another BTS's unit is checked by its grade.
+                if kind is AcquisKind.OTHER_BTS:
+                    errors.add(f"{prefix}grades[{j}].grade", "required", "Indiquez la note obtenue à cette unité.")
+                else:
+                    grades.append(KeptGrade(grade.epreuve_code, None, grade.kept))
+                continue
             match = _GRADE.fullmatch(grade.grade.strip()) if grade.grade.isascii() else None
             value = float(f"{match.group(1)}.{match.group(2) or 0}") if match else None
             if value is None or value > 20:
@@ -350,12 +359,24 @@ def parse_content(
     acquis = values.get("Acquis", ())  # a session without these tabs: nothing declared, the default épreuves
     positions, problems = compute_positions(
         specialite, informations.category_code, acquis, values.get("Epreuves", ()), session.year,
-        renounce_acquis=informations.renounce_acquis,
+        renounce_acquis=informations.renounce_acquis, unit_of=_unit_of(catalogue, session),
     )  # fmt: skip
     _raise_problems(problems)
     return CandidatureContent(
         values["Identification"], informations, qualification, acquis, values["Diplôme possédé"], positions
     )
+
+
+def _unit_of(catalogue: Catalogue, session: ExamSession) -> UnitOf:
+    """The unit an épreuve of another spécialité validates, from the catalogue (CAN-16: a unit obtained there
+    dispenses the same unit here)."""
+
+    def unit(specialite_code: str, epreuve_code: str) -> tuple[str, str] | None:
+        specialite = catalogue.specialite(specialite_code, session.year) if lookup_key(specialite_code) else None
+        epreuve = next((e for e in specialite.epreuves if e.code == epreuve_code), None) if specialite else None
+        return (epreuve.unit, " ".join(epreuve.label.casefold().split())) if epreuve and epreuve.unit else None
+
+    return unit
 
 
 def _raise_problems(problems: dict[str, str]) -> None:
@@ -385,6 +406,7 @@ def _parse_tab(tab: str, form: Any, values: dict[str, Any], session: ExamSession
         _, problems = compute_positions(
             specialite, values["Informations candidature"].category_code, values.get("Acquis", ()), choices,
             session.year, renounce_acquis=values["Informations candidature"].renounce_acquis,
+            unit_of=_unit_of(catalogue, session),
         )  # fmt: skip
         _raise_problems(problems)
     return choices
