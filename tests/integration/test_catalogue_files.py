@@ -36,9 +36,10 @@ class TestShippedData:
             "contact@ac-reims.fr",
         )
         assert reims.contact.placeholder is False
-        paris = shipped.academie("01")
-        assert paris is not None
-        assert paris.contact.placeholder is True
+        lyon = shipped.academie("10")  # no public source found: no contact values at all (DOC-05)
+        assert lyon is not None
+        assert lyon.contact.placeholder is True
+        assert lyon.contact.lines() == ()
 
     def test_the_banque_specialite_is_the_guide_s_own(self, shipped: FileCatalogue) -> None:
         banque = shipped.specialite("31310", 2022)
@@ -136,8 +137,8 @@ class TestBadFiles:
         assert "colour" in extra.problem
         section = self.refusal(self.write(tmp_path, '[[examen]]\ncode = "X"\n'))
         assert section.location == "examen"
-        missing = self.refusal(self.write(tmp_path, '[[academie]]\ncode = "99"\nname = "X"\n'))
-        assert missing.location == "academie[0].contact"
+        missing = self.refusal(self.write(tmp_path, '[[academie]]\ncode = "99"\n'))  # a contact is optional
+        assert missing.location == "academie[0].name"
         assert "manquant" in missing.problem
         typed = self.refusal(self.write(tmp_path, '[[exam]]\ncode = 12\nname = "Y"\n'))
         assert typed.location == "exam[0].code"

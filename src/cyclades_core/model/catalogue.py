@@ -163,13 +163,21 @@ class Contact:
 
     name: str
     address: tuple[str, ...]
-    phone: str
-    email: str
-    #: True where the real address is not known and the values are placeholders.
+    #: ``None`` where no public source gives it: documents print only what exists.
+    phone: str | None = None
+    email: str | None = None
+    #: True where no real contact is known (an académie shipped without one): never printed, refused at rendering.
     placeholder: bool = False
 
+    @classmethod
+    def unknown(cls) -> Contact:
+        """What an académie configured without a contact carries: no values at all, ``placeholder`` set."""
+        return cls("", (), placeholder=True)
+
     def lines(self) -> tuple[str, ...]:
-        return (self.name, *self.address, f"Tel : {self.phone}", self.email)
+        phone = (f"Tel : {self.phone}",) if self.phone else ()
+        email = (self.email,) if self.email else ()
+        return (*filter(None, (self.name, *self.address)), *phone, *email)
 
 
 @frozen
@@ -178,7 +186,8 @@ class Academie:
 
     code: str
     name: str  # as CYCLADES writes it: "BESANCON", "LYON"
-    contact: Contact
+    #: The managing service; :meth:`Contact.unknown` (``placeholder`` set, no values) where none is configured.
+    contact: Contact = field(factory=Contact.unknown)
     abroad: bool = False
     #: The full label where it is not "ACADÉMIE DE <name>" (vice-rectorats, centres abroad).
     title: str | None = None

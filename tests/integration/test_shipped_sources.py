@@ -1,0 +1,119 @@
+"""The shipped reference data is rebuilt from cited sources, and never prints a placeholder (issue 17).
+
+Guide: « Pour tout renseignement, vous pouvez contacter le service des examens et concours dont vous dépendez : » —
+the contact printed under that sentence, and on the confirmation d'inscription, must be the service's real one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cyclades_adapters.files import FileCatalogue
+from cyclades_core.model.catalogue import Academie, Contact
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "src" / "cyclades_adapters" / "data"
+PLACEHOLDERS = ("Adresse à compléter", "0000000000", "à compléter")
+
+
+@pytest.fixture(scope="module")
+def academies() -> dict[str, Academie]:
+    return {a.code: a for a in FileCatalogue.default().academies()}
+
+
+def contact_values(contact: Contact) -> list[str]:
+    return [contact.name, *contact.address, contact.phone or "", contact.email or ""]
+
+
+def rebuild(script: str, tmp_path: Path, *args: str) -> Path:
+    """Run ``scripts/<script>`` writing into ``tmp_path`` (a copy of SOURCES.md is updated there)."""
+    sources_md = tmp_path / "SOURCES.md"
+    shutil.copy(DATA / "SOURCES.md", sources_md)
+    subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(ROOT / "scripts" / script), "--sources-md", str(sources_md), *args],
+        check=True,
+        capture_output=True,
+    )
+    return sources_md
+
+
+@pytest.mark.rule("DOC-05")
+@pytest.mark.rule("MGR-01")
+class TestAcademieContacts:
+    def test_no_shipped_contact_holds_a_placeholder_value(self, academies: dict[str, Academie]) -> None:
+        """DOC-05: « Adresse à compléter » and « Tel : 0000000000 » were printed on confirmations."""
+        assert len(academies) == 34
+        for academie in academies.values():
+            for value in contact_values(academie.contact):
+                assert not any(p in value for p in PLACEHOLDERS), (academie.code, value)
+
+    def test_an_academie_without_a_sourced_contact_carries_no_contact_values(
+        self, academies: dict[str, Academie]
+    ) -> None:
+        unknown = [a for a in academies.values() if a.contact.placeholder]
+        assert {"10", "02", "04", "43", "40"} <= {a.code for a in unknown}  # Lyon, Aix-Marseille, Bordeaux, …
+        for academie in unknown:
+            assert academie.contact == Contact.unknown()
+            assert academie.contact.lines() == ()
+
+    def test_the_guide_s_two_contacts_are_kept_word_for_word(self, academies: dict[str, Academie]) -> None:
+        assert academies["03"].contact.lines() == (
+            "Recteur",
+            "1 chemin de l'olivier",
+            "25000 BESANCON",
+            "Tel : 03 83 03 03 03",
+            "sactBesancon@ac-besancon.fr",
+        )
+        assert academies["19"].contact.lines() == (
+            "Rectorat de Reims",
+            "1, Rue Navier",
+            "51082 REIMS CEDEX",
+            "Tel : 0326056969",
+            "contact@ac-reims.fr",
+        )
+
+    def test_a_partial_contact_prints_only_the_fields_its_source_gives(self, academies: dict[str, Academie]) -> None:
+        """Paris, Créteil and Versailles share the SIEC (Arcueil); its page gives the postal address only."""
+        for code in ("01", "24", "25"):
+            contact = academies[code].contact
+            assert contact.placeholder is False
+            assert (contact.phone, contact.email) == (None, None)
+            assert contact.lines() == ("SIEC - Maison des examens", "7, rue Ernest Renan", "94749 Arcueil Cedex")
+        toulouse = academies["16"].contact
+        assert toulouse.lines() == (
+            "Rectorat de l'académie de Toulouse",
+            "75 rue Saint-Roch",
+            "CS 87703 - 31077 Toulouse Cedex 4",
+        )
+
+    def test_every_shipped_contact_is_cited_in_sources_md(self, academies: dict[str, Academie]) -> None:
+        sources = (DATA / "SOURCES.md").read_text(encoding="utf-8")
+        assert "https://siec.education.fr/candidats/examens/BP/reclamations" in sources
+        for academie in academies.values():
+            listed = f"{academie.code} {academie.name}"
+            assert listed in sources, listed
+        assert "No public source found here" in sources
+
+    def test_the_shipped_file_is_what_the_script_builds_from_its_source(self, tmp_path: Path) -> None:
+        output = tmp_path / "academies.toml"
+        sources_md = rebuild("build_academie_contacts.py", tmp_path, "--output", str(output))
+        shipped = DATA / "catalogue" / "academies.toml"
+        assert output.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
+        assert sources_md.read_text(encoding="utf-8") == (DATA / "SOURCES.md").read_text(encoding="utf-8")
+
+    def test_the_script_refuses_a_placeholder_in_its_source(self, tmp_path: Path) -> None:
+        source = tmp_path / "academies.toml"
+        source.write_text(
+            '[[academie]]\ncode = "10"\nname = "LYON"\n\n[academie.contact]\nname = "Rectorat"\n'
+            'address = ["Adresse à compléter"]\n\n[academie.source]\nurl = ""\ntitle = "x"\ndate = "x"\n'
+            'fields = "x"\n',
+            encoding="utf-8",
+        )
+        with pytest.raises(subprocess.CalledProcessError) as refused:
+            rebuild("build_academie_contacts.py", tmp_path, "--source", str(source), "--output", str(tmp_path / "o"))
+        assert b"placeholder" in refused.value.stderr
