@@ -6,6 +6,7 @@ the contact printed under that sentence, and on the confirmation d'inscription, 
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 import sys
@@ -117,3 +118,61 @@ class TestAcademieContacts:
         with pytest.raises(subprocess.CalledProcessError) as refused:
             rebuild("build_academie_contacts.py", tmp_path, "--source", str(source), "--output", str(tmp_path / "o"))
         assert b"placeholder" in refused.value.stderr
+
+
+def annexe_i() -> dict[str, list[tuple[str, str, str]]]:
+    """The shipped units file, by spécialité: (épreuve, kind, units) in the annex's order."""
+    rows: dict[str, list[tuple[str, str, str]]] = {}
+    with (DATA / "bts-annexe-i.csv").open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            rows.setdefault(row["specialite"], []).append((row["epreuve"], row["kind"], row["units"]))
+    return rows
+
+
+@pytest.mark.rule("CAN-05")
+@pytest.mark.rule("MGR-01")
+class TestBtsUnits:
+    """The spécialités' units as the arrêté of 3 June 2022 (Annexe I) gives them, rebuilt from the cited text."""
+
+    def test_named_specialites_have_the_units_the_annex_gives(self) -> None:
+        units = annexe_i()
+        assert len(units) == 16
+        assert units["Assurance"] == [
+            ("E1", "generale", ""),
+            ("E2", "generale", ""),
+            ("E3", "professionnelle", "U31 U32"),
+            ("E4", "professionnelle", "U41 U42"),
+            ("E5", "professionnelle", ""),
+        ]
+        assert units["Biotechnologies"][0] == ("E1", "generale", "U11 U12")
+        assert units["Biotechnologies"][4] == ("E5", "professionnelle", "U51 U52 U53 U54")
+        assert units["Architectures en métal : conception et réalisation"][4] == ("E5", "professionnelle", "E51 E52")
+        assert units["Communication"][4] == ("E5", "professionnelle", "1 écrit ; 1 pratique E5b")  # as written
+
+    def test_the_guide_s_banque_specialite_agrees_with_the_annex(self) -> None:
+        """« Banque-Conseiller de clientèle | E1, E2 | E3, E4 (U41, U42), E5 » against the shipped 31310."""
+        banque = FileCatalogue.default().specialite("31310", 2022)
+        assert banque is not None
+        shipped = {e.code: e.unit for e in banque.epreuves if e.mandatory and e.code[1:2].isdigit()}
+        sub_units = {e.parent: [] for e in banque.epreuves if e.parent}
+        for epreuve in banque.epreuves:
+            if epreuve.parent:
+                sub_units[epreuve.parent].append(epreuve.unit)
+        annex = annexe_i()["Banque-Conseiller de clientèle"]
+        assert [code for code, _, _ in annex] == sorted(c for c in shipped if "-" not in c)
+        for code, _, units in annex:
+            assert (units.split() if units else [f"U{code[1:]}"]) == sub_units.get(code, [shipped[code]])
+
+    def test_the_shipped_file_is_what_the_script_builds_from_its_source(self, tmp_path: Path) -> None:
+        output = tmp_path / "bts-annexe-i.csv"
+        sources_md = rebuild("build_bts_specialites.py", tmp_path, "--output", str(output))
+        assert output.read_text(encoding="utf-8") == (DATA / "bts-annexe-i.csv").read_text(encoding="utf-8")
+        assert sources_md.read_text(encoding="utf-8") == (DATA / "SOURCES.md").read_text(encoding="utf-8")
+
+    def test_the_source_cites_the_text_and_sources_md_says_what_is_not_sourced(self) -> None:
+        source = (ROOT / "scripts" / "sources" / "bts-arrete-2022-06-03-annexe-i.txt").read_text(encoding="utf-8")
+        assert "https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000045862662" in source
+        assert "ESRS2209042A" in source
+        sources = (DATA / "SOURCES.md").read_text(encoding="utf-8")
+        assert "Listed, units not sourced" in sources
+        assert "Codes and épreuve titles not sourced" in sources
