@@ -85,6 +85,13 @@ class TestAcademieContacts:
             assert contact.placeholder is False
             assert (contact.phone, contact.email) == (None, None)
             assert contact.lines() == ("SIEC - Maison des examens", "7, rue Ernest Renan", "94749 Arcueil Cedex")
+        assert academies["08"].contact.lines() == (  # from the DEC's letterhead on a 2021 circular
+            "Rectorat de Grenoble",
+            "Division des Examens et Concours",
+            "7, place Bir-Hakeim",
+            "CS 81065",
+            "38021 Grenoble Cedex 1",
+        )
         toulouse = academies["16"].contact
         assert toulouse.lines() == (
             "Rectorat de l'académie de Toulouse",
