@@ -53,8 +53,10 @@ def check(entry: dict[str, Any]) -> None:
     contact = entry.get("contact")
     if contact is None:
         return
-    if not contact.get("name") or not contact.get("address") or "source" not in entry:
+    if not contact.get("name") or not contact.get("address") or not entry.get("source"):
         raise ValueError(f"académie {entry['code']}: a contact needs a name, an address and a source")
+    if not isinstance(entry["source"], list):
+        raise ValueError(f"académie {entry['code']}: sources are written [[academie.source]]")
     values = [contact["name"], *contact["address"], contact.get("phone", ""), contact.get("email", "")]
     for forbidden in FORBIDDEN:
         if any(forbidden in value for value in values):
@@ -93,7 +95,7 @@ def sources_section(entries: Sequence[dict[str, Any]]) -> str:
         "## Académie contacts",
         "",
         "`catalogue/academies.toml` is built by `python scripts/build_academie_contacts.py` from",
-        "`scripts/sources/academies.toml`, which cites, for each contact, the page every field was read in. A",
+        "`scripts/sources/academies.toml`, which cites, for each contact, the pages its fields were read in. A",
         "contact holds only the fields its source gives; documents print only what exists, and an académie",
         "without a contact is never printed (DOC-05).",
         "",
@@ -104,10 +106,16 @@ def sources_section(entries: Sequence[dict[str, Any]]) -> str:
         "| --- | --- | --- | --- |",
     ]
     for entry in sourced:
-        contact, source = entry["contact"], entry["source"]
-        where = f"[{source['title']}]({source['url']})" if source.get("url") else source["title"]
-        shipped = ", ".join([contact["name"], *contact["address"]])
-        lines.append(f"| {label(entry)} | {shipped} | {source['fields']} | {where} ({source['date']}) |")
+        contact = entry["contact"]
+        shipped = ", ".join(
+            [contact["name"], *contact["address"], *(contact[k] for k in ("phone", "email") if k in contact)]
+        )
+        fields = "; ".join(source["fields"] for source in entry["source"])
+        where = "; ".join(
+            (f"[{source['title']}]({source['url']})" if source.get("url") else source["title"]) + f" ({source['date']})"
+            for source in entry["source"]
+        )
+        lines.append(f"| {label(entry)} | {shipped} | {fields} | {where} |")
     lines += [
         "",
         "No public source found here (searched in the stored public pages: the rectorats' sites, their circulars",

@@ -97,7 +97,10 @@ class TestAcademieContacts:
             "Rectorat de l'académie de Toulouse",
             "75 rue Saint-Roch",
             "CS 87703 - 31077 Toulouse Cedex 4",
+            "Dec5@ac-toulouse.fr",  # from another page: each field is cited where it was read
         )
+        assert academies["06"].contact.phone is None
+        assert academies["06"].contact.email == "ce.dec3bts@ac-clermont.fr"
 
     def test_every_shipped_contact_is_cited_in_sources_md(self, academies: dict[str, Academie]) -> None:
         sources = (DATA / "SOURCES.md").read_text(encoding="utf-8")
