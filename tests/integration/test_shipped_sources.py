@@ -121,7 +121,7 @@ class TestAcademieContacts:
         source = tmp_path / "academies.toml"
         source.write_text(
             '[[academie]]\ncode = "10"\nname = "LYON"\n\n[academie.contact]\nname = "Rectorat"\n'
-            'address = ["Adresse à compléter"]\n\n[academie.source]\nurl = ""\ntitle = "x"\ndate = "x"\n'
+            'address = ["Adresse à compléter"]\n\n[[academie.source]]\nurl = ""\ntitle = "x"\ndate = "x"\n'
             'fields = "x"\n',
             encoding="utf-8",
         )
