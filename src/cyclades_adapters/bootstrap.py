@@ -298,7 +298,7 @@ def build_portal(
         accounts=accounts,
         catalogue=CatalogueService(catalogue=catalogue, clock=clock),
         candidatures=candidatures,
-        management=ManagerService(uow=uow, clock=clock, accounts=accounts),
+        management=ManagerService(uow=uow, clock=clock, accounts=accounts, catalogue=catalogue),
         establishments=EstablishmentService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts),
         pieces=PieceService(
             uow=uow, clock=clock, accounts=accounts, store=file_store, inspector=inspector, scanner=scanner

@@ -366,6 +366,10 @@ def surface(w: World) -> dict[str, Callable[[], Call]]:
             p.management.effectifs,
             {"manager": m, "session_id": "BTS-2022", "academie_code": "03"},
         ),
+        "management.candidature": lambda: (
+            p.management.candidature,
+            {"manager": m, "candidature_id": w.candidature},
+        ),
         "management.set_aside": lambda: (
             p.management.set_aside,
             {"manager": Manager("gest", ("10",)), "candidature_id": w.candidature, "reason": "r"},
@@ -425,7 +429,7 @@ def surface(w: World) -> dict[str, Callable[[], Call]]:
         ),
         "pieces.validate": lambda: (
             p.pieces.validate,
-            {"session_token": w.session, "candidature_id": w.candidature, "heading": w.heading},
+            {"session_token": w.session, "candidature_id": w.candidature, "group_id": w.heading},
         ),
         "pieces.review": lambda: (
             p.pieces.review,
@@ -434,9 +438,17 @@ def surface(w: World) -> dict[str, Callable[[], Call]]:
                 "candidature_id": w.candidature,
                 "code": w.piece,
                 "status": PieceStatus.RECUE,
-                "received_on": date(2021, 11, 16),
+                "received_on": date(2021, 11, 15),
                 "comment": "c",
             },
+        ),
+        "pieces.manager_pieces": lambda: (
+            p.pieces.manager_pieces,
+            {"manager": m, "candidature_id": w.candidature},
+        ),
+        "pieces.manager_file": lambda: (
+            p.pieces.manager_file,
+            {"manager": m, "candidature_id": w.candidature, "code": w.piece},
         ),
         # documents
         "documents.formulaires": lambda: (

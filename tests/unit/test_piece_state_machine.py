@@ -1,22 +1,27 @@
 """A pièce driven by Hypothesis beside a plain model (checklist N2): upload, delete, validate, manager statuses,
 re-upload after Non conforme, the clock past the deadline. A validated pièce never changes except through
-Non conforme. Plus H9: validation racing an upload."""
+Non conforme. Plus H9: validation racing an upload.
+
+The manager's statuses follow JUS-07 (issue 17): « Lorsque le gestionnaire contrôle les pièces justificatives, il
+peut leur changer leur statut et éventuellement indiquer une date de réception » — any status (none included) to any
+other, once the candidate validated the pièce; each change audited from → to, and never a mail (I2)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from cyclades_adapters.memory import MemoryDatabase, MemoryFileStore
 from cyclades_core.errors import ForbiddenError, ServiceClosed, ValidationError
-from cyclades_core.model.pieces import IllegalPieceTransition, PieceLocked, PieceStatus
+from cyclades_core.model.pieces import REVIEW_STATUSES, IllegalPieceTransition, Piece, PieceLocked, PieceStatus
 from cyclades_core.testing import ManualClock, minimal_pdf, run_concurrently
 from cyclades_core.usecases.management import Manager
 from tests.candidature_support import DURING, dubois_tabs, guide_portal, register, signed_in
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, mails
 
 PDF = minimal_pdf()
 MANAGER = Manager("gest", ("03",))
@@ -35,6 +40,9 @@ class OnePiece(RuleBasedStateMachine):
         self.file_name: str | None = None
         self.validated = False
         self.status: PieceStatus | None = None
+        self.received_on: date | None = None
+        self.comment: str | None = None
+        self.reviews: list[tuple[str, str]] = []
         self.uploads = 0
 
     def _token(self) -> str:
@@ -48,7 +56,7 @@ class OnePiece(RuleBasedStateMachine):
     def locked(self) -> bool:
         return self.validated and self.status is not PieceStatus.NON_CONFORME
 
-    def _stored(self):  # type: ignore[no-untyped-def]
+    def _stored(self) -> Piece:
         assert isinstance(self.portal.storage, MemoryDatabase)
         return self.portal.storage.pieces.rows[(self.candidature_id, "CINSIG01")]
 
@@ -67,6 +75,7 @@ class OnePiece(RuleBasedStateMachine):
         assert self.open
         assert not self.locked
         self.has_file, self.file_name, self.validated, self.status = True, name, False, None
+        self.received_on = self.comment = None
 
     @rule()
     def delete(self) -> None:
@@ -95,15 +104,35 @@ class OnePiece(RuleBasedStateMachine):
         assert self.status is not PieceStatus.NON_CONFORME
         self.validated = True
 
-    @rule(status=st.sampled_from(list(PieceStatus)))
-    def review(self, status: PieceStatus) -> None:
+    @rule(
+        status=st.sampled_from(REVIEW_STATUSES),
+        received_on=st.none() | st.dates(date(2021, 11, 1), date(2021, 11, 15)),
+        comment=st.none() | st.just("Pièce illisible"),
+    )
+    def review(self, status: PieceStatus | None, received_on: date | None, comment: str | None) -> None:
+        outbox = len(mails(self.portal))
         try:
-            self.portal.pieces.review(MANAGER, self.candidature_id, "CINSIG01", status)
-        except IllegalPieceTransition:
+            self.portal.pieces.review(
+                MANAGER, self.candidature_id, "CINSIG01", status, received_on=received_on, comment=comment
+            )
+        except ValidationError:  # no status carries neither a date nor a comment
+            assert status is None
+            assert received_on is not None or comment is not None
+            return
+        except IllegalPieceTransition:  # an online pièce is controlled once validated, whatever its status
+            assert not self.validated
             return
         except ForbiddenError:  # pragma: no cover - the manager is of the right académie
             raise
+        finally:
+            assert len(mails(self.portal)) == outbox  # I2: « Je ne reçois pas de mail automatique »
+        assert self.validated
+        assert not (status is None and (received_on is not None or comment is not None))
+        name: dict[PieceStatus | None, str] = {None: "aucun", **{s: s.value for s in PieceStatus}}
+        self.reviews.append((name[self.status], name[status]))
         self.status = status
+        self.received_on = None if status is None else received_on or self.received_on
+        self.comment = None if status is None else comment
 
     @precondition(lambda self: self.open)
     @rule()
@@ -117,10 +146,14 @@ class OnePiece(RuleBasedStateMachine):
         assert (piece.file.display_name if piece.file else None) == self.file_name
         assert (piece.validated_at is not None) == self.validated
         assert piece.status is self.status
+        assert (piece.received_on, piece.comment) == (self.received_on, self.comment)
         assert piece.locked == self.locked
+        assert isinstance(self.portal.storage, MemoryDatabase)
+        records = [dict(r.details) for r in self.portal.storage.audit.rows.values() if r.action == "piece_reviewed"]
+        assert [(r["from_status"], r["to_status"]) for r in records] == self.reviews
 
 
-TestOnePiece = OnePiece.TestCase
+TestOnePiece = pytest.mark.rule("JUS-07")(pytest.mark.rule("I1")(pytest.mark.rule("H8")(OnePiece.TestCase)))
 TestOnePiece.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
 
 

@@ -1,9 +1,13 @@
-"""Pièces justificatives (JUS-01 … JUS-06, MGR-02): what a candidature must provide, the files deposited, and the
+"""Pièces justificatives (JUS-01 … JUS-07, MGR-02): what a candidature must provide, the files deposited, and the
 manager's review, as a plain transition table.
 
-A pièce's review status goes ``None`` (just deposited) → Reçue → Conforme | Non conforme; Non conforme lets the
-candidate deposit again, which starts over (``None``) and needs a new validation. Validated pièces are immutable
-except through Non conforme.
+The guide: « Lorsque le gestionnaire contrôle les pièces justificatives, il peut leur changer leur statut et
+éventuellement indiquer une date de réception » (JUS-07). A manager moves a pièce from any status (none, Reçue,
+Conforme, Non conforme) to any other, the same included (to correct a reception date or a comment): the table is
+total. What stays refused is a guard: an online pièce is controlled only once the candidate validated it (« J'ai
+fourni toutes mes pièces … pour indiquer au gestionnaire que les pièces peuvent être contrôlées »). Non conforme lets
+the candidate deposit again, even after validation, which clears the status and needs a new validation; a mistaken
+Conforme corrected to Non conforme does the same. Validated pièces are otherwise immutable for the candidate.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from cyclades_core.errors import (  # the errors live in cyclades_core.errors; r
 from cyclades_core.model.catalogue import DepositMode, Period, PieceCondition, PieceRule
 
 __all__ = [
+    "MANAGER_INFORMATION",
+    "NOT_DEMATERIALISED",
+    "REVIEW_STATUSES",
     "DepositMode",
     "IllegalPieceTransition",
     "Piece",
@@ -66,13 +73,23 @@ class PieceStatus(Enum):
     NON_CONFORME = "Non conforme"
 
 
-#: Manager status changes (JUS-05, I1): from → allowed targets.
-_STATUS_TRANSITIONS: dict[PieceStatus | None, frozenset[PieceStatus]] = {
-    None: frozenset({PieceStatus.RECUE}),
-    PieceStatus.RECUE: frozenset({PieceStatus.CONFORME, PieceStatus.NON_CONFORME}),
-    PieceStatus.CONFORME: frozenset(),
-    PieceStatus.NON_CONFORME: frozenset(),
+#: What a manager may set (JUS-07): no status (« aucun statut n'est positionné ») or one of the three.
+REVIEW_STATUSES: tuple[PieceStatus | None, ...] = (None, *PieceStatus)
+
+#: Manager status changes (JUS-07, I1): from → allowed targets. Any status to any other, the same included; the
+#: guards of :meth:`Piece.review` (an online pièce not yet validated) are what a manager cannot do.
+_STATUS_TRANSITIONS: dict[PieceStatus | None, frozenset[PieceStatus | None]] = {
+    None: frozenset(REVIEW_STATUSES),
+    PieceStatus.RECUE: frozenset(REVIEW_STATUSES),
+    PieceStatus.CONFORME: frozenset(REVIEW_STATUSES),
+    PieceStatus.NON_CONFORME: frozenset(REVIEW_STATUSES),
 }
+
+#: The guide's line under a pièce sent by post or by other means (« Mes pièces justificatives », case 3).
+NOT_DEMATERIALISED = "Gestion de la pièce non dématérialisée, à envoyer directement au service administratif"
+#: The guide's label of the manager's comment on the candidate's pièce (« Information du gestionnaire  Pièce
+#: illisible »).
+MANAGER_INFORMATION = "Information du gestionnaire"
 
 
 @frozen
@@ -134,14 +151,28 @@ class Piece:
             return self
         return self._next(validated_at=now)
 
-    def review(self, status: PieceStatus, received_on: date | None, comment: str | None) -> Piece:
-        """JUS-05 / MGR-02: the manager's status, with an optional reception date and comment."""
-        if status not in _STATUS_TRANSITIONS[self.status]:
+    def review(self, status: PieceStatus | None, received_on: date | None, comment: str | None) -> Piece:
+        """JUS-07 / MGR-02: the manager's status, with an optional reception date and comment.
+
+        Any status to any other (:data:`REVIEW_STATUSES`); a reception date not given keeps the one recorded; no
+        status (``None``) clears the date and the comment. An online pièce must have been validated by the candidate
+        first (IllegalPieceTransition): before, its file may still change, or there is none."""
+        if status not in _STATUS_TRANSITIONS[self.status]:  # only what is not a status at all
             raise IllegalPieceTransition(
-                f"Le statut « {status.value} » n'est pas possible depuis "
-                f"« {self.status.value if self.status else 'aucun statut'} »."
+                f"Le statut « {_label(status)} » n'est pas possible depuis « {_label(self.status)} »."
             )
+        if self.mode is DepositMode.EN_LIGNE and self.validated_at is None:
+            raise IllegalPieceTransition(
+                "Le candidat n'a pas encore validé cette pièce (« J'ai fourni toutes mes pièces ») : "
+                "elle ne peut pas encore être contrôlée."
+            )
+        if status is None:
+            return self._next(status=None, received_on=None, comment=None)
         return self._next(status=status, received_on=received_on or self.received_on, comment=comment)
+
+
+def _label(status: PieceStatus | None) -> str:
+    return "aucun statut" if status is None else str(getattr(status, "value", status))
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")

@@ -25,9 +25,7 @@ from cyclades_core.model.account import Account, AccountKind
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import (
     Candidature,
-    CandidatureContent,
     CandidatureState,
-    EpreuvePosition,
 )
 from cyclades_core.model.catalogue import Academie, ExamSession, RegistrationService
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
@@ -37,7 +35,7 @@ from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import FileStore
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
-from cyclades_core.timeutil import format_date, format_datetime
+from cyclades_core.timeutil import format_datetime
 from cyclades_core.usecases.accounts import AccountService
 from cyclades_core.usecases.catalogue import OpeningPolicy
 from cyclades_core.usecases.forms import (
@@ -59,6 +57,7 @@ from cyclades_core.usecases.mail import queue_mail
 from cyclades_core.usecases.ownership import owned_candidature
 from cyclades_core.usecases.pieces import sync_pieces
 from cyclades_core.usecases.publication import publish_confirmation
+from cyclades_core.usecases.recapitulatif import NOT_YET_SAVED, Recapitulatif, build_recapitulatif
 
 __all__ = [
     "NOT_YET_SAVED",
@@ -70,8 +69,6 @@ __all__ = [
     "draft_from",
 ]
 
-#: CAN-09, the guide's warning on the Récapitulatif tab.
-NOT_YET_SAVED = "Attention ! A ce stade, la candidature n'est pas encore enregistrée"
 WITHDRAWAL_QUESTION = (
     "Confirmez-vous la suppression de cette candidature (désinscription) ? "
     "La candidature ne sera plus visible et un mail vous confirmera la désinscription."
@@ -116,27 +113,6 @@ class SaveConfirmation:
             f"Votre numéro d'inscription : {self.inscription_number}",
             self.closing_sentence,
         )
-
-
-@frozen
-class Recapitulatif:
-    """CAN-09 as data, in the guide's order; the PDF issue renders it. ``sections`` are (title, rows)."""
-
-    candidate_number: str
-    inscription_number: str | None
-    version: int | None
-    saved_at: datetime | None
-    academie_label: str
-    session_label: str
-    sections: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
-    epreuves: tuple[tuple[str, tuple[EpreuvePosition, ...], tuple[EpreuvePosition, ...]], ...]
-
-    @property
-    def warning(self) -> str | None:
-        return NOT_YET_SAVED if self.inscription_number is None else None
-
-    def section(self, title: str) -> dict[str, str]:
-        return dict(next(rows for name, rows in self.sections if name == title))
 
 
 @frozen
@@ -303,7 +279,7 @@ class CandidatureService:
                 if draft.candidature_id
                 else None
             )
-        return self._recapitulatif(account, session, draft.academie_code, content, saved)
+        return build_recapitulatif(self._catalogue, account, session, draft.academie_code, content, saved)
 
     def save(self, session_token: str, draft: CandidatureDraft) -> SaveConfirmation:
         """CAN-10 / CAN-12 "Enregistrer", from the Récapitulatif only, while the service is open.
@@ -397,7 +373,9 @@ class CandidatureService:
         if not candidature.visible_to_candidate:
             raise CandidatureNotFound()
         session = self._session(candidature.session_id)
-        return self._recapitulatif(account, session, candidature.academie_code, candidature.content, candidature)
+        return build_recapitulatif(
+            self._catalogue, account, session, candidature.academie_code, candidature.content, candidature
+        )
 
     def documents(self, session_token: str, candidature_id: str) -> tuple[PublishedDocument, ...]:
         """ "Mes documents" of one candidature (DOC-03)."""
@@ -551,88 +529,6 @@ class CandidatureService:
             and account.kind is AccountKind.INDIVIDUAL
             and candidature.state is CandidatureState.ACTIVE
             and (category is None or category.may_withdraw),
-        )
-
-    def _recapitulatif(
-        self,
-        account: Account,
-        session: ExamSession,
-        academie_code: str,
-        content: CandidatureContent,
-        saved: Candidature | None,
-    ) -> Recapitulatif:
-        catalogue = self._catalogue
-        identity = saved.identity if saved else account.identity
-        info, qual, ident = content.informations, content.qualification, content.identification
-        specialite = catalogue.specialite(qual.specialite_code, session.year)
-        category = catalogue.category(info.category_code)
-        pcs = next((p.label for p in catalogue.pcs() if p.code == ident.pcs_code), ident.pcs_code)
-        nationality = next((n.label for n in catalogue.nationalities() if n.code == ident.nationality_code), "-")
-        diploma = next((d for d in catalogue.diplomas() if d.code == content.diploma_code), None)
-        place = identity.birth_place
-        academie = catalogue.academie(academie_code)
-
-        def yes_no(value: bool) -> str:
-            return "Oui" if value else "Non"
-
-        sections: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-            ("Qualification présentée", (("Spécialité", specialite.name if specialite else qual.specialite_code),)),
-            ("Identification du candidat", (
-                ("Civilité", identity.civility.label),
-                ("Nom de famille", identity.birth_name.upper()),
-                ("Nom d'usage", identity.usage_name or "-"),
-                ("Prénoms", identity.first_names),
-                ("Date de naissance", format_date(identity.birth_date)),
-                ("Commune de naissance", place.commune_name),
-                ("Département, DOM ou COM de naissance", place.departement_code or "-"),
-                ("Pays de naissance", place.country_name),
-                ("Nationalité", nationality),
-            )),
-            ("Adresse et contact", (
-                ("Adresse", " ".join(ident.address.lines())),
-                ("Téléphone mobile", ident.mobile_phone),
-                ("Téléphone fixe", ident.landline_phone or "-"),
-                ("Adresse mail", ident.email),
-            )),
-            ("Situation du candidat", (
-                ("Catégorie socio-professionnelle du candidat ou d'un représentant légal", pcs),
-            )),
-            ("Informations candidature", (
-                ("Catégorie du candidat", category.label if category else info.category_code),
-                ("Votre établissement", info.establishment),
-                ("Aménagement durée de formation", yes_no(info.training_duration_adjustment)),
-                ("Demande d'aménagement(s) d'épreuves au titre du handicap", yes_no(info.disability_arrangement)),
-                ("Valorisation des acquis de l'expérience", "Non VAE" if not any(
-                    a.kind.name == "VAE" for a in content.acquis) else "VAE"),
-                ("Forme de passage", qual.forme.value),
-                ("Dérogation forme de passage", yes_no(qual.derogation)),
-                ("Forme de passage finale", qual.forme_finale.value),
-                ("Communication des résultats d'examen en vue d'une publication par la presse ou sur les sites "
-                 "internet de sociétés de droit privé", yes_no(info.press_consent)),
-                ("Communication des résultats, de mon nom et de mon adresse aux collectivités territoriales en vue "
-                 "d'éventuelles félicitations", yes_no(info.local_authorities_consent)),
-            )),
-            ("Diplôme possédé", (
-                ("Diplôme possédé", f"{diploma.label} - {diploma.short_label}" if diploma else content.diploma_code),
-            )),
-            ("Acquis déclarés", tuple(
-                (a.kind.value, f"Année : {a.year} Académie : {a.academie}") for a in content.acquis
-            )),
-        )  # fmt: skip
-        groups = []
-        for group, title in ((1, "Session normale 1er groupe"), (2, "Session normale 2nd groupe")):
-            rows = [e for e in content.epreuves if e.group == group]
-            if rows:
-                groups.append((title, tuple(e for e in rows if e.mandatory), tuple(e for e in rows if not e.mandatory)))
-        return Recapitulatif(
-            candidate_number=str(account.candidate_number),
-            inscription_number=saved.inscription_number if saved else None,
-            version=saved.version if saved else None,
-            saved_at=saved.updated_at if saved else None,
-            academie_label=academie.label if academie else academie_code,
-            session_label=session.label,
-            sections=sections,
-            epreuves=tuple(groups),
         )
 
 

@@ -1,4 +1,4 @@
-"""The managing service's acts on candidatures (MGR-04, MGR-05, UNS-04, UNS-05) and the establishments'
+"""The managing service's acts on candidatures (MGR-04, MGR-05, MGR-06, UNS-04, UNS-05) and the establishments'
 préinscriptions (POR-02).
 
 A manager acts only on the académies it manages: anything else is refused as if the candidature did not exist for
@@ -48,6 +48,7 @@ from cyclades_core.usecases.forms import (
 )
 from cyclades_core.usecases.ownership import check_manager, managed_candidature, refuse_manager
 from cyclades_core.usecases.publication import publish_confirmation
+from cyclades_core.usecases.recapitulatif import Recapitulatif, build_recapitulatif
 
 __all__ = ["CandidatureRow", "EstablishmentService", "Manager", "ManagerService", "PreinscriptionForm"]
 
@@ -92,10 +93,11 @@ class CandidatureRow:
 
 
 class ManagerService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, accounts: AccountService) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, accounts: AccountService, catalogue: Catalogue) -> None:
         self._uow = uow
         self._clock = clock
         self._accounts = accounts
+        self._catalogue = catalogue
 
     def candidatures(
         self,
@@ -153,6 +155,20 @@ class ManagerService:
             return ()
         with self._uow() as uow:
             return uow.candidatures.epreuve_counts(session_id=session_id, academie_codes=codes)
+
+    def candidature(self, manager: Manager, candidature_id: str) -> Recapitulatif:
+        """MGR-06: read a candidature's content as its Récapitulatif shows it (the candidate's answers, its
+        numbers, version and épreuves), whatever its state. Another académie's candidature is refused
+        (ForbiddenError) and logged ``authz_fail``; an unknown one is CandidatureNotFound."""
+        with self._uow() as uow:
+            candidature = self._managed(uow, manager, candidature_id)
+            account = uow.accounts.get(candidature.account_id)
+        session = self._catalogue.session(candidature.session_id)
+        if account is None or session is None:
+            raise CatalogueNotFound("Cette candidature ne peut pas être lue : son compte ou sa session manque.")
+        return build_recapitulatif(
+            self._catalogue, account, session, candidature.academie_code, candidature.content, candidature
+        )
 
     def set_aside(self, manager: Manager, candidature_id: str, reason: str) -> Candidature:
         """MGR-04: set a candidature aside ("écartée"): it leaves "Mes inscriptions"."""

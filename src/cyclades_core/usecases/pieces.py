@@ -1,5 +1,5 @@
-"""Pièces justificatives: "Mes justificatifs", deposit, deletion, "J'ai fourni toutes mes pièces" and the
-manager's review (JUS-01 … JUS-06, MGR-02).
+"""Pièces justificatives: "Mes justificatifs", deposit, deletion, "J'ai fourni toutes mes pièces", the manager's
+review (JUS-01 … JUS-07, MGR-02) and the manager's view of a candidature's pièces and files (MGR-06).
 
 Files go through the FileStore port (outside any transaction): a deposit stores the file first, checks its content
 and its scan, then records it in a unit of work; whatever is refused or rolled back is removed from the store.
@@ -12,23 +12,39 @@ from datetime import date, datetime
 
 from attrs import frozen
 
-from cyclades_core.errors import CandidatureNotFound, ConfigurationError, ValidationError
+from cyclades_core.errors import (
+    CandidatureNotFound,
+    ConfigurationError,
+    ForbiddenError,
+    IllegalPieceTransition,
+    ValidationError,
+)
 from cyclades_core.model.audit import AuditRecord
-from cyclades_core.model.candidature import Candidature, CandidatureContent
+from cyclades_core.model.candidature import Candidature, CandidatureContent, CandidatureState
 from cyclades_core.model.catalogue import DepositMode, PieceCondition, PieceRule
 from cyclades_core.model.files import ACCEPTED, sniff_content_type
-from cyclades_core.model.pieces import Piece, PieceStatus, ScanVerdict, StoredFile, display_name
+from cyclades_core.model.pieces import (
+    MANAGER_INFORMATION,
+    NOT_DEMATERIALISED,
+    REVIEW_STATUSES,
+    Piece,
+    PieceStatus,
+    ScanVerdict,
+    StoredFile,
+    display_name,
+)
 from cyclades_core.model.text import check_text, lookup_key
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import FileScanner, FileStore, UploadInspector
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
-from cyclades_core.timeutil import format_date, paris
+from cyclades_core.timeutil import format_date, format_datetime, paris
 from cyclades_core.usecases.accounts import AccountService
 from cyclades_core.usecases.management import Manager
 from cyclades_core.usecases.ownership import managed_candidature, owned_candidature
 
 __all__ = [
     "VALIDATE_WARNING",
+    "ManagerPieceView",
     "PieceGroupView",
     "PieceService",
     "PieceView",
@@ -94,6 +110,12 @@ class PieceView:
     can_deposit: bool
     can_delete: bool
 
+    @property
+    def comment_label(self) -> str | None:
+        """The guide's label before the manager's comment (« Information du gestionnaire    Pièce illisible »), when
+        there is one."""
+        return MANAGER_INFORMATION if self.comment else None
+
 
 @frozen
 class PieceGroupView:
@@ -106,10 +128,51 @@ class PieceGroupView:
     id: str = ""
 
     @property
+    def notice(self) -> str | None:
+        """Under each pièce sent by post or by other means, the guide's line « Gestion de la pièce non
+        dématérialisée, à envoyer directement au service administratif »; none for online pièces."""
+        return None if self.mode is DepositMode.EN_LIGNE else NOT_DEMATERIALISED
+
+    @property
     def can_validate(self) -> bool:
         """JUS-04: every online pièce of the group has a file and one of them awaits validation."""
         online = [p for p in self.pieces if self.mode is DepositMode.EN_LIGNE]
         return bool(online) and all(p.file_name for p in online) and any(p.can_delete for p in online)
+
+
+@frozen
+class ManagerPieceView:
+    """One pièce of a candidature as the managing service sees it (MGR-06): « la date de dépôt est affichée (et
+    visible par le gestionnaire) ». Instants are in Paris time."""
+
+    code: str
+    title: str
+    heading: str  # the group's heading: deposit mode and deadline
+    mode: DepositMode
+    status: PieceStatus | None
+    received_on: date | None
+    comment: str | None
+    deposited_at: datetime | None  # Europe/Paris
+    validated_at: datetime | None  # Europe/Paris: the candidate's « J'ai fourni toutes mes pièces »
+    file_name: str | None
+    content_type: str | None
+    size: int | None
+    scan: ScanVerdict | None
+
+    @property
+    def deposited(self) -> str | None:
+        """``Déposé le 29/10/2018 à 14:05`` (Paris time)."""
+        return f"Déposé le {format_datetime(self.deposited_at)}" if self.deposited_at else None
+
+    @property
+    def status_label(self) -> str:
+        """``Reçue``, ``Conforme``, ``Non conforme``, or ``Aucun statut`` (not yet controlled)."""
+        return self.status.value if self.status else "Aucun statut"
+
+    @property
+    def can_review(self) -> bool:
+        """An online pièce is controlled once the candidate validated it; one sent by post at any time."""
+        return self.mode is not DepositMode.EN_LIGNE or self.validated_at is not None
 
 
 class PieceService:
@@ -200,10 +263,11 @@ class PieceService:
                     AuditRecord.of(now, "upload_validation", f"candidate:{candidature.account_id}",
                                    candidature.account_id, candidature=candidature.id, piece=code, virusscan=outcome)
                 )  # fmt: skip
+                cleared = {"cleared_status": current.status.value} if current.status else {}  # JUS-07
                 uow.audit.append(
                     AuditRecord.of(now, "upload_complete", f"candidate:{candidature.account_id}",
                                    candidature.account_id, candidature=candidature.id, piece=code,
-                                   virusscan=verdict.value, size=size)
+                                   virusscan=verdict.value, size=size, **cleared)
                 )  # fmt: skip
                 uow.commit()
         except BaseException:
@@ -284,31 +348,90 @@ class PieceService:
         manager: Manager,
         candidature_id: str,
         code: str,
-        status: PieceStatus,
+        status: PieceStatus | None,
         *,
         received_on: date | None = None,
         comment: str | None = None,
     ) -> Piece:
-        """JUS-05 / MGR-02: set the status (Reçue, Conforme, Non conforme) with an optional reception date and
-        comment. No mail is sent (the guide: "Je ne reçois pas de mail automatique"); the act is audited."""
+        """JUS-07 / MGR-02: « Lorsque le gestionnaire contrôle les pièces justificatives, il peut leur changer leur
+        statut et éventuellement indiquer une date de réception. » Any status to any other — Reçue, Conforme,
+        Non conforme, or none (``None``, not yet controlled) — with an optional reception date (not in the future;
+        not given, the recorded one is kept) and comment.
+
+        Refused: another académie's candidature (ForbiddenError, logged ``authz_fail``); a pièce the candidature
+        does not ask for (CandidatureNotFound); an online pièce the candidate has not validated yet, or a
+        candidature withdrawn or deleted (IllegalPieceTransition). No mail is sent (the guide: « Je ne reçois pas de
+        mail automatique »); each change is audited (``piece_reviewed``, from → to, reception date, comment)."""
         now = self._clock.now()
+        if status not in REVIEW_STATUSES:
+            raise ValidationError.single("status", "unknown_status", "Ce statut de pièce n'existe pas.")
+        if received_on is not None and (not isinstance(received_on, date) or isinstance(received_on, datetime)):
+            raise ValidationError.single("received_on", "invalid_date", "La date de réception est invalide.")
+        if received_on is not None and received_on > paris(now).date():
+            raise ValidationError.single(
+                "received_on", "in_future", "La date de réception ne peut pas être postérieure à aujourd'hui."
+            )
         if comment is not None and len(comment) > 500:
             raise ValidationError.single("comment", "too_long", "Le commentaire ne peut pas dépasser 500 caractères.")
         if comment is not None:
             check_text(comment, "comment")
+        if status is None and (received_on is not None or comment):
+            raise ValidationError.single(
+                "status", "no_status", "Une pièce sans statut n'a ni date de réception ni commentaire."
+            )
         with self._uow() as uow:
             candidature = managed_candidature(uow, manager, candidature_id, now)
             piece = self._piece(uow, candidature.id, code)
+            if candidature.state in _CLOSED:
+                raise IllegalPieceTransition(
+                    f"Cette candidature est à l'état « {candidature.state.value} » : "
+                    "le statut de ses pièces ne change plus."
+                )
             reviewed = piece.review(status, received_on, comment)
             uow.pieces.update(reviewed)
             uow.audit.append(
                 AuditRecord.of(now, "piece_reviewed", f"manager:{manager.id}", candidature.account_id,
                                candidature=candidature.id, piece=code,
-                               from_status=piece.status.value if piece.status else "aucun", to_status=status.value,
+                               from_status=piece.status.value if piece.status else "aucun",
+                               to_status=status.value if status else "aucun",
+                               received_on=reviewed.received_on.isoformat() if reviewed.received_on else "",
                                comment=comment or "")
             )  # fmt: skip
             uow.commit()
         return reviewed
+
+    def manager_pieces(self, manager: Manager, candidature_id: str) -> tuple[ManagerPieceView, ...]:
+        """MGR-06: the candidature's pièces as the managing service sees them — status, deposit date (« la date
+        de dépôt est affichée (et visible par le gestionnaire) »), validation, reception date, comment and file —
+        in the order of "Mes justificatifs". Another académie's candidature is refused (ForbiddenError) and logged;
+        withdrawn or deleted candidatures stay readable."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            candidature = managed_candidature(uow, manager, candidature_id, now)
+            pieces = list(uow.pieces.for_candidature(candidature.id))
+        modes = list(DepositMode)
+        pieces.sort(key=lambda p: (p.period.end, modes.index(p.mode), p.period.start))
+        return tuple(_manager_view(p) for p in pieces)
+
+    def manager_file(self, manager: Manager, candidature_id: str, code: str) -> tuple[str, str, bytes]:
+        """MGR-06: a deposited file, for the managing service to control: ``(display name, content type, bytes)``.
+        Another académie's candidature is refused (ForbiddenError) and logged; a pièce without a file is
+        CandidatureNotFound; a file the antivirus did not pass is not handed out (ForbiddenError). Each download
+        is audited (``piece_file_read``)."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            candidature = managed_candidature(uow, manager, candidature_id, now)
+            piece = self._piece(uow, candidature.id, code)
+            if piece.file is None:
+                raise CandidatureNotFound("Aucun fichier déposé pour cette pièce.")
+            if piece.file.scan is not ScanVerdict.CLEAN:
+                raise ForbiddenError("Ce fichier n'a pas été analysé par l'antivirus : il ne peut pas être ouvert.")
+            uow.audit.append(
+                AuditRecord.of(now, "piece_file_read", f"manager:{manager.id}", candidature.account_id,
+                               candidature=candidature.id, piece=code)
+            )  # fmt: skip
+            uow.commit()
+        return piece.file.display_name, piece.file.content_type, self._store.get(piece.file.file_id)
 
     # -- helpers ------------------------------------------------------------------------------------------------
 
@@ -354,6 +477,30 @@ class PieceService:
             can_deposit=open_now and not piece.locked,
             can_delete=open_now and file is not None and not piece.locked,
         )
+
+
+#: Candidatures whose pièces no longer change: withdrawn by the candidate or the manager, deleted by the manager.
+_CLOSED = frozenset({CandidatureState.WITHDRAWN, CandidatureState.WITHDRAWN_BY_MANAGER, CandidatureState.DELETED})
+
+
+def _manager_view(piece: Piece) -> ManagerPieceView:
+    file = piece.file
+    rule = PieceRule("", "", "", "", piece.mode, piece.period)
+    return ManagerPieceView(
+        code=piece.code,
+        title=piece.title,
+        heading=rule.heading,
+        mode=piece.mode,
+        status=piece.status,
+        received_on=piece.received_on,
+        comment=piece.comment,
+        deposited_at=paris(file.deposited_at) if file else None,
+        validated_at=paris(piece.validated_at) if piece.validated_at else None,
+        file_name=file.display_name if file else None,
+        content_type=file.content_type if file else None,
+        size=file.size if file else None,
+        scan=file.scan if file else None,
+    )
 
 
 def _probe(now: datetime) -> StoredFile:
