@@ -10,7 +10,7 @@ import pytest
 
 from cyclades_adapters import Portal
 from cyclades_adapters.memory import MemoryDatabase
-from cyclades_adapters.observability import audit_extra, logging_unit_of_work
+from cyclades_adapters.observability import audit_extra, log_storage_opened, logging_unit_of_work
 from cyclades_core.errors import CandidatureNotFound, InvalidCredentials, ValidationError
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.mail import MailKind
@@ -175,3 +175,14 @@ class TestLoggedMemoryStorage(StorageContract):
     @pytest.fixture
     def uow_factory(self) -> object:
         return logging_unit_of_work(MemoryDatabase().unit_of_work)
+
+
+@pytest.mark.rule("L1")
+def test_the_storage_is_logged_by_its_scheme_alone(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="cyclades.storage")
+    log_storage_opened("postgresql+psycopg://cyclades:s3cr3t-Passw0rd@db.interne:5432/cyclades")
+    [record] = caplog.records
+    assert record.storage_scheme == "postgresql+psycopg"  # type: ignore[attr-defined]
+    seen = repr(vars(record)) + record.getMessage()
+    assert "s3cr3t" not in seen
+    assert "db.interne" not in seen
