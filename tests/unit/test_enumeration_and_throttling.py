@@ -11,7 +11,7 @@ import pytest
 
 from cyclades_adapters import Portal
 from cyclades_adapters.files import FileBirthplaceDirectory
-from cyclades_adapters.memory import MemoryCandidateNumberAllocator, MemoryDatabase, MemoryRateLimiter
+from cyclades_adapters.memory import MemoryCandidateNumberAllocator, MemoryCatalogue, MemoryDatabase, MemoryRateLimiter
 from cyclades_core.errors import EmailAlreadyUsed, InvalidCredentials, LinkExpired, TooManyRequests
 from cyclades_core.model.mail import MailKind
 from cyclades_core.ports.security import ThrottlePolicy
@@ -132,7 +132,8 @@ def _spied_service(database: MemoryDatabase, calls: list[str]) -> AccountService
     return AccountService(
         uow=lambda: _SpyUnitOfWork(database.unit_of_work(), calls), clock=ManualClock(T0), hasher=PlainHasher(),
         numbers=MemoryCandidateNumberAllocator(), limiter=_Spy(MemoryRateLimiter(), "limiter", calls),
-        birthplaces=FileBirthplaceDirectory(), settings=AccountSettings(base_url="https://cyclades.exemple.fr"),
+        birthplaces=FileBirthplaceDirectory(), catalogue=MemoryCatalogue(),
+        settings=AccountSettings(base_url="https://cyclades.exemple.fr"),
     )  # fmt: skip
 
 

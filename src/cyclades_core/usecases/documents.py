@@ -20,7 +20,7 @@ from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import DocumentContent, DocumentRenderer, DocumentTable
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from cyclades_core.timeutil import format_date, format_datetime, paris
-from cyclades_core.usecases.accounts import AccountService
+from cyclades_core.usecases.authentication import SessionAuthenticator
 from cyclades_core.usecases.candidatures import CandidatureService, Recapitulatif
 from cyclades_core.usecases.management import Manager
 from cyclades_core.usecases.ownership import managed_candidature, owned_candidature
@@ -206,7 +206,7 @@ class DocumentService:
         uow: UnitOfWorkFactory,
         clock: Clock,
         catalogue: Catalogue,
-        accounts: AccountService,
+        authenticator: SessionAuthenticator,
         renderer: DocumentRenderer,
         signer: DocumentSigner,
         candidatures: CandidatureService | None = None,
@@ -214,7 +214,7 @@ class DocumentService:
         self._uow = uow
         self._clock = clock
         self._catalogue = catalogue
-        self._accounts = accounts
+        self._authenticator = authenticator
         self._renderer = renderer
         self._signer = signer
         self._candidatures = candidatures
@@ -243,7 +243,7 @@ class DocumentService:
         its published version, marked seen (the envelope goes out, CAN-14)."""
         now = self._clock.now()
         with self._uow() as uow:
-            principal = self._accounts.principal_in(uow, session_token)
+            principal = self._authenticator.principal_in(uow, session_token)
             candidature = owned_candidature(uow, principal.account_id, candidature_id, now)
             document = uow.documents.get(candidature.id, kind)
             if document is None:
@@ -258,7 +258,7 @@ class DocumentService:
         """DOC-04: "Les formulaires" exists and is empty for the BTS."""
         with self._uow() as uow:
             owned_candidature(
-                uow, self._accounts.principal_in(uow, session_token).account_id, candidature_id, self._clock.now()
+                uow, self._authenticator.principal_in(uow, session_token).account_id, candidature_id, self._clock.now()
             )
             uow.commit()
         return ()
