@@ -25,7 +25,16 @@ from cyclades_core.ports.mail import Mailer
 from cyclades_core.ports.reference import BirthplaceDirectory
 from cyclades_core.ports.security import BreachedPasswords, CandidateNumberAllocator, PasswordHasher, RateLimiter
 from cyclades_core.ports.storage import UnitOfWorkFactory
-from cyclades_core.usecases.accounts import AccountService, AccountSettings
+from cyclades_core.usecases.accounts import (
+    AccountPorts,
+    AccountSections,
+    AccountService,
+    AccountSettings,
+    MyAccountService,
+    PasswordResetService,
+    RegistrationService,
+    SessionService,
+)
 from cyclades_core.usecases.audit import AuditService
 from cyclades_core.usecases.candidatures import CandidatureService
 from cyclades_core.usecases.catalogue import CatalogueService
@@ -63,7 +72,16 @@ DOCUMENT_OLD_KEYS_ENV = "CYCLADES_DOCUMENT_OLD_KEYS"
 class Portal:
     """The facade integrators use: one attribute per family of use cases."""
 
+    #: The 0.1 facade over the four account services below (delegation only): new code uses those.
     accounts: AccountService
+    #: "Créer un compte": creation, activation, resend, purge of unactivated accounts.
+    registration: RegistrationService
+    #: "Se connecter": login, sessions, logout, the home page "Mes inscriptions".
+    sessions: SessionService
+    #: "Mot de passe oublié".
+    password_reset: PasswordResetService
+    #: "Modifier mon compte", "Supprimer mon compte", the export of personal data.
+    my_account: MyAccountService
     catalogue: CatalogueService
     candidatures: CandidatureService
     management: ManagerService
@@ -283,31 +301,37 @@ def build_portal(
         from cyclades_adapters.mail import MemoryMailer
 
         mailer = MemoryMailer()
-    accounts = AccountService(
+    ports = AccountPorts(
         uow=uow,
         clock=clock,
         hasher=hasher or default_hasher(),
         numbers=numbers,
         limiter=rate_limiter,
-        birthplaces=birthplaces,
-        settings=settings,
-        breached=breached_passwords,
+        settings=settings or AccountSettings(),
     )
-    candidatures = CandidatureService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts, files=file_store)
+    sections = AccountSections.build(ports, birthplaces=birthplaces, catalogue=catalogue, breached=breached_passwords)
+    authenticator = sections.authenticator
+    candidatures = CandidatureService(
+        uow=uow, clock=clock, catalogue=catalogue, authenticator=authenticator, files=file_store
+    )
     return Portal(
-        accounts=accounts,
+        accounts=AccountService.over(sections),
+        registration=sections.registration,
+        sessions=sections.sessions,
+        password_reset=sections.password_reset,
+        my_account=sections.my_account,
         catalogue=CatalogueService(catalogue=catalogue, clock=clock),
         candidatures=candidatures,
-        management=ManagerService(uow=uow, clock=clock, accounts=accounts, catalogue=catalogue),
-        establishments=EstablishmentService(uow=uow, clock=clock, catalogue=catalogue, accounts=accounts),
+        management=ManagerService(uow=uow, clock=clock, identities=sections.identities, catalogue=catalogue),
+        establishments=EstablishmentService(uow=uow, clock=clock, catalogue=catalogue, scolaire=sections.scolaire),
         pieces=PieceService(
-            uow=uow, clock=clock, accounts=accounts, store=file_store, inspector=inspector, scanner=scanner
+            uow=uow, clock=clock, authenticator=authenticator, store=file_store, inspector=inspector, scanner=scanner
         ),
         documents=DocumentService(
             uow=uow,
             clock=clock,
             catalogue=catalogue,
-            accounts=accounts,
+            authenticator=authenticator,
             renderer=renderer,
             signer=signer,
             candidatures=candidatures,

@@ -264,7 +264,7 @@ class TestWhatIsAccepted:
     def test_the_upload_limit_cannot_exceed_the_scanner_s(self) -> None:
         """H6: configuration check."""
         with pytest.raises(ConfigurationError, match=r"scanner\.max_bytes"):
-            PieceService(uow=None, clock=None, accounts=None, store=MemoryFileStore(),  # type: ignore[arg-type]
+            PieceService(uow=None, clock=None, authenticator=None, store=MemoryFileStore(),  # type: ignore[arg-type]
                          inspector=None, scanner=SignatureScanner(max_bytes=1024), max_bytes=2048)  # fmt: skip
 
 

@@ -8,7 +8,6 @@ version), the confirmation document, the outbox mail and the audit record togeth
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 
 from attrs import evolve, frozen
@@ -36,7 +35,7 @@ from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import FileStore
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from cyclades_core.timeutil import format_datetime
-from cyclades_core.usecases.accounts import AccountService
+from cyclades_core.usecases.authentication import SessionAuthenticator
 from cyclades_core.usecases.catalogue import OpeningPolicy
 from cyclades_core.usecases.forms import (
     RECAP_TAB,
@@ -53,6 +52,7 @@ from cyclades_core.usecases.forms import (
     QualificationForm,
     parse_content,
 )
+from cyclades_core.usecases.inscriptions import InscriptionCard, MesInscriptions, active_cards, exam_name
 from cyclades_core.usecases.mail import queue_mail
 from cyclades_core.usecases.ownership import owned_candidature
 from cyclades_core.usecases.pieces import sync_pieces
@@ -115,33 +115,6 @@ class SaveConfirmation:
         )
 
 
-@frozen
-class InscriptionCard:
-    """One active candidature on "Mes inscriptions" (CAN-13), with its envelope (CAN-14)."""
-
-    candidature_id: str
-    inscription_number: str
-    exam: str
-    session_label: str
-    academie_label: str
-    specialite: str
-    state: CandidatureState
-    version: int
-    envelope: bool
-    can_modify: bool
-    can_withdraw: bool
-
-
-@frozen
-class MesInscriptions:
-    header: str
-    cards: tuple[InscriptionCard, ...]
-
-    @property
-    def empty_message(self) -> str | None:
-        return None if self.cards else "Vous n'avez aucune candidature active."
-
-
 def draft_from(candidature: Candidature, tabs: tuple[str, ...]) -> CandidatureDraft:
     """The draft of "Modifier" (CAN-12): every tab filled from the saved content, based on its version."""
     content = candidature.content
@@ -199,13 +172,13 @@ class CandidatureService:
         uow: UnitOfWorkFactory,
         clock: Clock,
         catalogue: Catalogue,
-        accounts: AccountService,
+        authenticator: SessionAuthenticator,
         files: FileStore | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._catalogue = catalogue
-        self._accounts = accounts
+        self._authenticator = authenticator
         self._files = files
         self.policy = OpeningPolicy(catalogue, clock)
 
@@ -213,7 +186,7 @@ class CandidatureService:
 
     def start(self, session_token: str, session_id: str, academie_code: str) -> CandidatureDraft:
         """CAN-01 "Démarrer mon inscription": an activated account, while the service is open (SVC-04)."""
-        principal = self._accounts.authenticate(session_token)
+        principal = self._authenticator.authenticate(session_token)
         session = self._session(session_id)
         self.policy.require_open(session_id, academie_code)
         with self._uow() as uow:
@@ -228,7 +201,7 @@ class CandidatureService:
 
     def edit(self, session_token: str, candidature_id: str) -> CandidatureDraft:
         """CAN-12 "Modifier" (or POR-02, the pupil's préinscription): the saved content as a draft, while open."""
-        principal = self._accounts.authenticate(session_token)
+        principal = self._authenticator.authenticate(session_token)
         with self._uow() as uow:
             candidature = owned_candidature(uow, principal.account_id, candidature_id, self._clock.now())
         self.policy.require_open(candidature.session_id, candidature.academie_code)
@@ -265,7 +238,7 @@ class CandidatureService:
 
         Only the draft's own candidate sees it: another account's draft is refused as CandidatureNotFound."""
         draft = _checked(draft)
-        principal = self._accounts.authenticate(session_token)
+        principal = self._authenticator.authenticate(session_token)
         if principal.account_id != draft.account_id:
             raise CandidatureNotFound()
         session = self._session(draft.session_id)
@@ -288,7 +261,7 @@ class CandidatureService:
         stored version (else ConcurrencyConflict) and raises it by exactly 1. The confirmation is (re)published.
         """
         draft = _checked(draft)
-        principal = self._accounts.authenticate(session_token)
+        principal = self._authenticator.authenticate(session_token)
         if principal.account_id != draft.account_id:
             raise CandidatureNotFound()
         if not draft.on_recapitulatif:
@@ -351,22 +324,16 @@ class CandidatureService:
 
     def mes_inscriptions(self, session_token: str) -> MesInscriptions:
         """CAN-13: every active candidature (not withdrawn, set aside or deleted; session not closed)."""
-        principal = self._accounts.authenticate(session_token)
+        principal = self._authenticator.authenticate(session_token)
         now = self._clock.now()
         with self._uow() as uow:
             account = self._account(uow, principal.account_id)
-            cards = []
-            for candidature in uow.candidatures.for_account(account.id):
-                session = self._catalogue.session(candidature.session_id)
-                if session is None or session.closed or not candidature.visible_to_candidate:
-                    continue
-                documents = uow.documents.for_candidature(candidature.id)
-                cards.append(self._card(account, session, candidature, documents, now))
-        return MesInscriptions(account.home_header(), tuple(cards))
+            cards = active_cards(uow, self._catalogue, account, now)
+        return MesInscriptions(account.home_header(), cards)
 
     def mon_inscription(self, session_token: str, candidature_id: str) -> Recapitulatif:
         """ "Mon inscription": the saved Récapitulatif, read-only."""
-        principal = self._accounts.authenticate(session_token)
+        principal = self._authenticator.authenticate(session_token)
         with self._uow() as uow:
             account = self._account(uow, principal.account_id)
             candidature = owned_candidature(uow, account.id, candidature_id, self._clock.now())
@@ -379,14 +346,14 @@ class CandidatureService:
 
     def documents(self, session_token: str, candidature_id: str) -> tuple[PublishedDocument, ...]:
         """ "Mes documents" of one candidature (DOC-03)."""
-        principal = self._accounts.authenticate(session_token)
+        principal = self._authenticator.authenticate(session_token)
         with self._uow() as uow:
             candidature = owned_candidature(uow, principal.account_id, candidature_id, self._clock.now())
             return tuple(uow.documents.for_candidature(candidature.id))
 
     def open_document(self, session_token: str, candidature_id: str, kind: DocumentKind) -> PublishedDocument:
         """The candidate opens a document: it is marked seen, which puts out the envelope (CAN-14)."""
-        principal = self._accounts.authenticate(session_token)
+        principal = self._authenticator.authenticate(session_token)
         with self._uow() as uow:
             candidature = owned_candidature(uow, principal.account_id, candidature_id, self._clock.now())
             document = uow.documents.get(candidature.id, kind)
@@ -438,7 +405,7 @@ class CandidatureService:
             uow.commit()
 
     def _withdrawable(self, session_token: str, candidature_id: str) -> tuple[str, Candidature]:
-        principal = self._accounts.authenticate(session_token)
+        principal = self._authenticator.authenticate(session_token)
         with self._uow() as uow:
             account = self._account(uow, principal.account_id)
             candidature = owned_candidature(uow, account.id, candidature_id, self._clock.now())
@@ -474,7 +441,7 @@ class CandidatureService:
         return academie
 
     def _exam_name(self, session: ExamSession) -> str:
-        return next((e.name for e in self._catalogue.exams() if e.code == session.exam_code), session.exam_code)
+        return exam_name(self._catalogue, session)
 
     @staticmethod
     def _account(uow: UnitOfWork, account_id: str, *, lock: bool = False) -> Account:
@@ -497,39 +464,9 @@ class CandidatureService:
         content = candidature_saved_mail(
             self._exam_name(session), session.label, candidature.inscription_number, candidature.version,
             format_datetime(now), format_datetime(service.period.end),
-            f"{self._accounts.settings.base_url.rstrip('/')}/mes-documents/{candidature.id}",
+            f"{self._authenticator.settings.base_url.rstrip('/')}/mes-documents/{candidature.id}",
         )  # fmt: skip
         queue_mail(uow, content, now, recipient=account.email.display, account_id=account.id)
-
-    def _card(
-        self,
-        account: Account,
-        session: ExamSession,
-        candidature: Candidature,
-        documents: Sequence[PublishedDocument],
-        now: datetime,
-    ) -> InscriptionCard:
-        service = self._catalogue.service(candidature.session_id, candidature.academie_code)
-        open_now = service is not None and service.is_open(now)
-        specialite = self._catalogue.specialite(candidature.content.qualification.specialite_code, session.year)
-        category = self._catalogue.category(candidature.content.informations.category_code)
-        academie = self._catalogue.academie(candidature.academie_code)
-        return InscriptionCard(
-            candidature_id=candidature.id,
-            inscription_number=candidature.inscription_number,
-            exam=self._exam_name(session),
-            session_label=session.label,
-            academie_label=academie.label if academie else candidature.academie_code,
-            specialite=specialite.label if specialite else candidature.content.qualification.specialite_code,
-            state=candidature.state,
-            version=candidature.version,
-            envelope=any(d.seen_at is None for d in documents),
-            can_modify=open_now,
-            can_withdraw=open_now
-            and account.kind is AccountKind.INDIVIDUAL
-            and candidature.state is CandidatureState.ACTIVE
-            and (category is None or category.may_withdraw),
-        )
 
 
 def _blank_identification(email: str) -> IdentificationForm:

@@ -29,8 +29,7 @@ from cyclades_core.model.values import ErrorCollector
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
-from cyclades_core.usecases.accounts import (
-    AccountService,
+from cyclades_core.usecases.account_forms import (
     IdentityForm,
     ScolaireCredentials,
     ScolaireRegistrationForm,
@@ -46,9 +45,11 @@ from cyclades_core.usecases.forms import (
     QualificationForm,
     parse_content,
 )
+from cyclades_core.usecases.identities import IdentityParser
 from cyclades_core.usecases.ownership import check_manager, managed_candidature, refuse_manager
 from cyclades_core.usecases.publication import publish_confirmation
 from cyclades_core.usecases.recapitulatif import Recapitulatif, build_recapitulatif
+from cyclades_core.usecases.scolaire import ScolaireRegistrar
 
 __all__ = ["CandidatureRow", "EstablishmentService", "Manager", "ManagerService", "PreinscriptionForm"]
 
@@ -93,10 +94,12 @@ class CandidatureRow:
 
 
 class ManagerService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, accounts: AccountService, catalogue: Catalogue) -> None:
+    def __init__(
+        self, *, uow: UnitOfWorkFactory, clock: Clock, identities: IdentityParser, catalogue: Catalogue
+    ) -> None:
         self._uow = uow
         self._clock = clock
-        self._accounts = accounts
+        self._identities = identities
         self._catalogue = catalogue
 
     def candidatures(
@@ -197,7 +200,7 @@ class ManagerService:
         now = self._clock.now()
         check_text(reason, "reason")
         errors = check_form(form, errors=ErrorCollector())
-        identity = errors.checked(self._accounts.parse_identity(form, errors, now))
+        identity = errors.checked(self._identities.parse_identity(form, errors, now))
         with self._uow() as uow:
             candidature = self._managed(uow, manager, candidature_id)
             account = uow.accounts.lock(candidature.account_id)  # no new candidature meanwhile (ACC-11)
@@ -270,11 +273,13 @@ class EstablishmentService:
     """Establishments register their pupils: an account with a Cyclades login, and a candidature in
     préinscription that the pupil validates after logging in with the papillon (POR-02)."""
 
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, catalogue: Catalogue, accounts: AccountService) -> None:
+    def __init__(
+        self, *, uow: UnitOfWorkFactory, clock: Clock, catalogue: Catalogue, scolaire: ScolaireRegistrar
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._catalogue = catalogue
-        self._accounts = accounts
+        self._scolaire = scolaire
 
     def register(
         self, session_id: str, academie_code: str, pupils: Sequence[PreinscriptionForm]
@@ -299,7 +304,7 @@ class EstablishmentService:
             except ValidationError as refused:
                 raise refused.prefixed(f"pupils[{index}].") from None
             try:
-                _, email = self._accounts.check_scolaire(pupil.pupil)
+                _, email = self._scolaire.check_scolaire(pupil.pupil)
             except ValidationError as refused:
                 raise refused.prefixed(f"pupils[{index}].pupil.") from None
             if email is not None:
@@ -308,7 +313,7 @@ class EstablishmentService:
         self._refuse_used_emails(emails)
         papillons = []
         for pupil, content in zip(pupils, contents, strict=True):
-            papillon = self._accounts.register_scolaire(pupil.pupil)
+            papillon = self._scolaire.register_scolaire(pupil.pupil)
             now = self._clock.now()
             with self._uow() as uow:
                 account = uow.accounts.get(papillon.account_id)

@@ -38,7 +38,7 @@ from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import FileScanner, FileStore, UploadInspector
 from cyclades_core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from cyclades_core.timeutil import format_date, format_datetime, paris
-from cyclades_core.usecases.accounts import AccountService
+from cyclades_core.usecases.authentication import SessionAuthenticator
 from cyclades_core.usecases.management import Manager
 from cyclades_core.usecases.ownership import managed_candidature, owned_candidature
 
@@ -181,7 +181,7 @@ class PieceService:
         *,
         uow: UnitOfWorkFactory,
         clock: Clock,
-        accounts: AccountService,
+        authenticator: SessionAuthenticator,
         store: FileStore,
         inspector: UploadInspector,
         scanner: FileScanner,
@@ -196,7 +196,7 @@ class PieceService:
             )
         self._uow = uow
         self._clock = clock
-        self._accounts = accounts
+        self._authenticator = authenticator
         self._store = store
         self._inspector = inspector
         self._scanner = scanner
@@ -439,7 +439,7 @@ class PieceService:
         """The signed-in candidate's own candidature; to change its pièces it must still be in Mes inscriptions
         (not withdrawn, set aside or deleted)."""
         candidature = owned_candidature(
-            uow, self._accounts.principal_in(uow, session_token).account_id, candidature_id, self._clock.now()
+            uow, self._authenticator.principal_in(uow, session_token).account_id, candidature_id, self._clock.now()
         )
         if write and not candidature.visible_to_candidate:
             raise CandidatureNotFound()
