@@ -70,12 +70,15 @@ if TYPE_CHECKING:
     from cyclades_core.model.catalogue import (
         Academie,
         Announcement,
+        DepositMode,
         Domain,
         EvaluationMode,
         ExamSession,
         FormeDePassage,
         Nationality,
         Period,
+        PieceCondition,
+        PieceRule,
         RegistrationService,
         Specialite,
     )
@@ -86,9 +89,6 @@ if TYPE_CHECKING:
         MailKind,
     )
     from cyclades_core.model.pieces import (
-        DepositMode,
-        PieceCondition,
-        PieceRule,
         PieceStatus,
     )
     from cyclades_core.ports.reference import (
@@ -96,9 +96,8 @@ if TYPE_CHECKING:
         Country,
         Departement,
     )
-    from cyclades_core.usecases import (
+    from cyclades_core.usecases.account_forms import (
         AccountCreated,
-        AccountSettings,
         AccountView,
         Activation,
         CreateAccountForm,
@@ -110,10 +109,10 @@ if TYPE_CHECKING:
         ScolaireCredentials,
         ScolaireRegistrationForm,
     )
+    from cyclades_core.usecases.account_settings import (
+        AccountSettings,
+    )
     from cyclades_core.usecases.candidatures import (
-        InscriptionCard,
-        MesInscriptions,
-        Recapitulatif,
         SaveConfirmation,
     )
     from cyclades_core.usecases.catalogue import (
@@ -134,6 +133,10 @@ if TYPE_CHECKING:
         InformationsForm,
         QualificationForm,
     )
+    from cyclades_core.usecases.inscriptions import (
+        InscriptionCard,
+        MesInscriptions,
+    )
     from cyclades_core.usecases.mail import (
         RelayReport,
     )
@@ -146,13 +149,39 @@ if TYPE_CHECKING:
         PieceGroupView,
         PieceView,
     )
+    from cyclades_core.usecases.recapitulatif import (
+        Recapitulatif,
+    )
 
 _LAZY: dict[str, str] = {
     "__version__": "cyclades_core._version",  # from the package metadata
+    **dict.fromkeys(["AccountKind", "AccountState"], "cyclades_core.model.account"),
+    **dict.fromkeys(["CandidatureState", "Position"], "cyclades_core.model.candidature"),
+    **dict.fromkeys(
+        [
+            "Academie",
+            "Announcement",
+            "DepositMode",
+            "Domain",
+            "EvaluationMode",
+            "ExamSession",
+            "FormeDePassage",
+            "Nationality",
+            "Period",
+            "PieceCondition",
+            "PieceRule",
+            "RegistrationService",
+            "Specialite",
+        ],
+        "cyclades_core.model.catalogue",
+    ),
+    **dict.fromkeys(["DocumentKind"], "cyclades_core.model.documents"),
+    **dict.fromkeys(["MailKind"], "cyclades_core.model.mail"),
+    **dict.fromkeys(["PieceStatus"], "cyclades_core.model.pieces"),
+    **dict.fromkeys(["Commune", "Country", "Departement"], "cyclades_core.ports.reference"),
     **dict.fromkeys(
         [
             "AccountCreated",
-            "AccountSettings",
             "AccountView",
             "Activation",
             "CreateAccountForm",
@@ -164,8 +193,12 @@ _LAZY: dict[str, str] = {
             "ScolaireCredentials",
             "ScolaireRegistrationForm",
         ],
-        "cyclades_core.usecases",
+        "cyclades_core.usecases.account_forms",
     ),
+    **dict.fromkeys(["AccountSettings"], "cyclades_core.usecases.account_settings"),
+    **dict.fromkeys(["SaveConfirmation"], "cyclades_core.usecases.candidatures"),
+    **dict.fromkeys(["ServiceOpening"], "cyclades_core.usecases.catalogue"),
+    **dict.fromkeys(["RenderedFile"], "cyclades_core.usecases.documents"),
     **dict.fromkeys(
         [
             "AcquisEntryForm",
@@ -181,36 +214,11 @@ _LAZY: dict[str, str] = {
         ],
         "cyclades_core.usecases.forms",
     ),
-    **dict.fromkeys(["CandidatureRow", "Manager", "PreinscriptionForm"], "cyclades_core.usecases.management"),
-    **dict.fromkeys(
-        ["InscriptionCard", "MesInscriptions", "Recapitulatif", "SaveConfirmation"],
-        "cyclades_core.usecases.candidatures",
-    ),
-    **dict.fromkeys(["PieceGroupView", "PieceView"], "cyclades_core.usecases.pieces"),
-    **dict.fromkeys(["RenderedFile"], "cyclades_core.usecases.documents"),
-    **dict.fromkeys(["ServiceOpening"], "cyclades_core.usecases.catalogue"),
+    **dict.fromkeys(["InscriptionCard", "MesInscriptions"], "cyclades_core.usecases.inscriptions"),
     **dict.fromkeys(["RelayReport"], "cyclades_core.usecases.mail"),
-    **dict.fromkeys(["Commune", "Country", "Departement"], "cyclades_core.ports.reference"),
-    **dict.fromkeys(["AccountKind", "AccountState"], "cyclades_core.model.account"),
-    **dict.fromkeys(["CandidatureState", "Position"], "cyclades_core.model.candidature"),
-    **dict.fromkeys(
-        [
-            "Academie",
-            "Announcement",
-            "Domain",
-            "EvaluationMode",
-            "ExamSession",
-            "FormeDePassage",
-            "Nationality",
-            "Period",
-            "RegistrationService",
-            "Specialite",
-        ],
-        "cyclades_core.model.catalogue",
-    ),
-    **dict.fromkeys(["DepositMode", "PieceCondition", "PieceRule", "PieceStatus"], "cyclades_core.model.pieces"),
-    **dict.fromkeys(["DocumentKind"], "cyclades_core.model.documents"),
-    **dict.fromkeys(["MailKind"], "cyclades_core.model.mail"),
+    **dict.fromkeys(["CandidatureRow", "Manager", "PreinscriptionForm"], "cyclades_core.usecases.management"),
+    **dict.fromkeys(["PieceGroupView", "PieceView"], "cyclades_core.usecases.pieces"),
+    **dict.fromkeys(["Recapitulatif"], "cyclades_core.usecases.recapitulatif"),
 }
 
 __all__ = [

@@ -39,6 +39,7 @@ def test_the_guides_journey_runs_on_the_example_storage() -> None:
     assert (portal.storage, portal.storage_url) == (None, "external://")
     token = signed_in(portal)  # ACCRALL: created, activated from his mail, logged in
     candidature_id = register(portal, token)
+    assert [card.candidature_id for card in portal.sessions.home(token).candidatures] == [candidature_id]
     draft = portal.candidatures.edit(token, candidature_id)
     while not draft.on_recapitulatif:
         draft = portal.candidatures.next(draft, None)
