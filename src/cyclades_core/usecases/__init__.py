@@ -1,11 +1,12 @@
 """Use cases (application services). Each takes its ports by constructor injection.
 
-The account service and its commands are re-exported here; the others live in their modules:
-``catalogue`` (CatalogueService, OpeningPolicy), ``candidatures`` (CandidatureService) with ``forms`` (the tabs),
-``management`` (ManagerService, EstablishmentService), ``pieces`` (PieceService), ``documents`` (DocumentService),
-``mail`` (OutboxService, MailRelay, ReminderService), ``audit`` (AuditService), ``reference`` (ReferenceService:
-countries, départements, communes, nationalities). The forms, results and enums an integrator types are also
-importable from :mod:`cyclades_core` itself (the documented place).
+The account services (one per section of the guide: RegistrationService, SessionService, PasswordResetService,
+MyAccountService; AccountService is their 0.1 facade), their forms and results are re-exported here; the others live
+in their modules: ``catalogue`` (CatalogueService, OpeningPolicy), ``candidatures`` (CandidatureService) with
+``forms`` (the tabs), ``management`` (ManagerService, EstablishmentService), ``pieces`` (PieceService),
+``documents`` (DocumentService), ``mail`` (OutboxService, MailRelay, ReminderService), ``audit`` (AuditService),
+``reference`` (ReferenceService: countries, départements, communes, nationalities). The forms, results and enums an
+integrator types are also importable from :mod:`cyclades_core` itself (the documented place).
 """
 
 from cyclades_core.usecases.accounts import (
@@ -18,10 +19,16 @@ from cyclades_core.usecases.accounts import (
     HomeView,
     IdentityForm,
     LoginResult,
+    MyAccountService,
+    PasswordResetService,
+    PersonalData,
     Principal,
+    RegistrationService,
     ResetRequested,
     ScolaireCredentials,
     ScolaireRegistrationForm,
+    SessionAuthenticator,
+    SessionService,
 )
 
 __all__ = [
@@ -34,8 +41,14 @@ __all__ = [
     "HomeView",
     "IdentityForm",
     "LoginResult",
+    "MyAccountService",
+    "PasswordResetService",
+    "PersonalData",
     "Principal",
+    "RegistrationService",
     "ResetRequested",
     "ScolaireCredentials",
     "ScolaireRegistrationForm",
+    "SessionAuthenticator",
+    "SessionService",
 ]
