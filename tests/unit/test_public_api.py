@@ -117,3 +117,23 @@ def test_the_portal_offers_the_reference_lists_keyed_by_code(portal: Portal) -> 
     with pytest.raises(ValidationError) as refused:
         portal.reference.communes("014", "may", limit=0)
     assert refused.value.fields == ("limit",)
+
+
+def test_build_portal_takes_an_adapter_for_every_port() -> None:
+    """Issue 16: the hexagon is open on its driven side; storage, limiter and allocator included."""
+    import typing
+
+    import cyclades_core.ports as ports
+    from cyclades_adapters.bootstrap import build_portal
+
+    hints = typing.get_type_hints(build_portal)
+    accepted = {arg for hint in hints.values() for arg in typing.get_args(hint)}
+    driven = {
+        getattr(ports, name)
+        for name in ports.__all__
+        if name.endswith(("Factory", "Store", "Scanner", "Inspector", "Renderer", "Directory", "Limiter", "Allocator"))
+        or name in {"Catalogue", "Clock", "Mailer", "PasswordHasher", "BreachedPasswords"}
+    }
+    driven.discard(ports.TokenStore)  # reached through the unit of work, like the other repositories
+    assert len(driven) == 13
+    assert {port.__name__ if isinstance(port, type) else repr(port) for port in driven - accepted} == set()

@@ -5,7 +5,13 @@ from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import DocumentContent, DocumentRenderer, FileScanner, FileStore, UploadInspector
 from cyclades_core.ports.mail import Mailer
 from cyclades_core.ports.reference import BirthplaceDirectory, Commune, Country, Departement
-from cyclades_core.ports.security import CandidateNumberAllocator, PasswordHasher, RateLimiter, ThrottlePolicy
+from cyclades_core.ports.security import (
+    BreachedPasswords,
+    CandidateNumberAllocator,
+    PasswordHasher,
+    RateLimiter,
+    ThrottlePolicy,
+)
 from cyclades_core.ports.storage import (
     AccountRepository,
     AuditLog,
@@ -23,6 +29,7 @@ __all__ = [
     "AccountRepository",
     "AuditLog",
     "BirthplaceDirectory",
+    "BreachedPasswords",
     "CandidateNumberAllocator",
     "CandidatureIndex",
     "CandidatureRepository",
