@@ -12,7 +12,7 @@ from cyclades_core.errors import AccountNotFound, ActivationExpired, InvalidLink
 from cyclades_core.model.account import Account, AccountState, Identity
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.mail import MailContent
-from cyclades_core.model.passwords import PasswordContext
+from cyclades_core.model.passwords import PasswordContext, check_new_password
 from cyclades_core.model.text import lookup_key
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose, digest
 from cyclades_core.model.values import IdentifierKind, classify_identifier, email_key
@@ -31,6 +31,7 @@ __all__ = [
     "AccountSection",
     "BreachedPasswordCheck",
     "can_reset",
+    "check_new_account_password",
     "find_by_identifier",
     "get_account",
     "identifier_key",
@@ -146,6 +147,18 @@ def password_context(identity: Identity | None, form: CreateAccountForm | None) 
     if form is not None:
         return PasswordContext(names=tuple(n for n in (form.birth_name, form.usage_name, form.first_names) if n))
     return PasswordContext()
+
+
+def check_new_account_password(account: Account, new_password: str, confirmation: str) -> None:
+    """ACC-03 for an existing account's new password (change or reset): the policy, the confirmation, and none of
+    the account's names or birth date; ValidationError on ``new_password`` / ``new_password_confirmation``."""
+    check_new_password(
+        new_password,
+        confirmation,
+        password_context(account.identity, None),
+        field="new_password",
+        confirmation_field="new_password_confirmation",
+    )
 
 
 class BreachedPasswordCheck:

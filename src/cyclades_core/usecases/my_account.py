@@ -8,7 +8,6 @@ from cyclades_core.errors import AccountHasCandidatures, ConcurrencyConflict, Va
 from cyclades_core.model.account import Account
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.mail import account_deleted_mail, email_changed_mail, password_changed_mail
-from cyclades_core.model.passwords import check_new_password
 from cyclades_core.model.text import check_form
 from cyclades_core.model.tokens import TokenPurpose
 from cyclades_core.model.values import ErrorCollector, email_key, mask_email, parse_email
@@ -18,9 +17,9 @@ from cyclades_core.usecases.account_support import (
     AccountPorts,
     AccountSection,
     BreachedPasswordCheck,
+    check_new_account_password,
     get_account,
     mail_account,
-    password_context,
 )
 from cyclades_core.usecases.authentication import SessionAuthenticator
 from cyclades_core.usecases.identities import IdentityParser
@@ -79,13 +78,7 @@ class MyAccountService(AccountSection):
     def change_password(self, session_token: str, current_password: str, new_password: str, confirmation: str) -> None:
         """ACC-11 / D6: requires the current password; ends the other sessions and outstanding reset links."""
         principal, account = self._reauthenticate(session_token, current_password, allow_initial=True)
-        check_new_password(
-            new_password,
-            confirmation,
-            password_context(account.identity, None),
-            field="new_password",
-            confirmation_field="new_password_confirmation",
-        )
+        check_new_account_password(account, new_password, confirmation)
         if new_password == current_password:
             raise ValidationError.single(
                 "new_password", "unchanged", "Le nouveau mot de passe doit être différent de l'actuel."

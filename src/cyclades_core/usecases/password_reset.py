@@ -8,7 +8,6 @@ from datetime import timedelta
 from cyclades_core.errors import InvalidLink, LinkExpired
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.mail import password_changed_mail, reset_mail
-from cyclades_core.model.passwords import check_new_password
 from cyclades_core.model.tokens import TokenPurpose, digest, new_token
 from cyclades_core.model.values import IdentifierKind, classify_identifier, email_key, mask_email
 from cyclades_core.usecases.account_forms import ResetRequested
@@ -17,12 +16,12 @@ from cyclades_core.usecases.account_support import (
     AccountSection,
     BreachedPasswordCheck,
     can_reset,
+    check_new_account_password,
     find_by_identifier,
     get_account,
     identifier_key,
     issue_token,
     mail_account,
-    password_context,
     valid_link,
 )
 
@@ -117,13 +116,7 @@ class PasswordResetService(AccountSection):
         with self._uow() as uow:
             issued = valid_link(uow, token, TokenPurpose.RESET, now, allow_used=False)
             account = get_account(uow, issued.account_id)
-        check_new_password(
-            new_password,
-            confirmation,
-            password_context(account.identity, None),
-            field="new_password",
-            confirmation_field="new_password_confirmation",
-        )
+        check_new_account_password(account, new_password, confirmation)
         self._passwords.refuse_breached(new_password, "new_password", now, account.id)
         password_hash = self._hasher.hash(new_password)
         with self._uow() as uow:
