@@ -73,7 +73,7 @@ def test_the_recapitulatif_and_the_demande_de_pieces_render(portal: Portal) -> N
     recap = text_of(portal.documents.render_recapitulatif(token, candidature_id).data)
     for expected in (
         "RECAPITULATIF D'INSCRIPTION", "Candidature enregistrée le lundi 15 novembre 2021 à 11:00",
-        "Version : 1 du 15/11/2021 à 11:00", "Inscription n° : 001", "Session : BTS 2022", "ACADÉMIE DE BESANCON",
+        "Version : 1 du 15/11/2021 à 11:00", "Inscription n° : 001", "Session : 2022", "ACADÉMIE DE BESANCON",
         "Spécialité : Aéronautique", "Nom de famille : ACCRALL", "Acquis déclarés",
         "Session normale 1er groupe - Epreuve(s) obligatoire(s)", "Session normale 2nd groupe",
         "ECT - Epreuves de contrôle", "Note: 15.00 Année d'obtention: 2021",

@@ -538,3 +538,23 @@ def test_the_start_up_check_reads_while_another_process_writes(tmp_path: Path) -
         writer.execute("ROLLBACK")
         writer.close()
         database.dispose()
+
+
+@pytest.mark.rule("DOC-06")
+def test_a_stored_document_of_a_kind_no_longer_printed_is_left_unread(sql_database: SqlDatabase) -> None:  # noqa: F811
+    """0.1 published stub convocations, relevés and notifications (issue 17: « No stub may remain »): their rows stay
+    in ``documents`` but "Mes documents" lists only the kinds this version prints, and nothing fails reading them."""
+    portal = sql_portal(sql_database)
+    token = signed_in(portal)
+    candidature_id = register(portal, token)
+    with sql_database.engine.begin() as connection:
+        for kind in ("CONVOCATION", "RELEVE_NOTES", "AMENAGEMENTS"):
+            connection.execute(
+                text("INSERT INTO documents (candidature_id, kind, version, updated_at, published_by) "
+                     "VALUES (:c, :k, 1, :t, 'manager:old')"),
+                {"c": candidature_id, "k": kind, "t": DURING},
+            )  # fmt: skip
+    kinds = [d.kind for d in portal.candidatures.documents(token, candidature_id)]
+    assert kinds == [DocumentKind.CONFIRMATION, DocumentKind.DEMANDE_PIECES]
+    [card] = portal.candidatures.mes_inscriptions(token).cards
+    assert card.envelope is True

@@ -201,7 +201,7 @@ class TestIdentification:
         assert identity["Prénoms"] == "Dack"
         assert identity["Date de naissance"] == "28/11/2004"
         assert identity["Commune de naissance"] == "MAY-SUR-ORNE"
-        assert identity["Nationalité"] == "Française"
+        assert identity["Nationalité"] == "Français"  # as the guide's Récapitulatif writes it (issue 17)
 
 
 @pytest.mark.rule("CAN-04")

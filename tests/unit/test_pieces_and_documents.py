@@ -442,14 +442,14 @@ def test_the_manager_publishes_a_document_that_lights_the_envelope(
     for kind in (DocumentKind.CONFIRMATION, DocumentKind.DEMANDE_PIECES):
         portal.candidatures.open_document(token, candidature_id, kind)
     assert portal.candidatures.mes_inscriptions(token).cards[0].envelope is False
-    first = portal.documents.publish(BESANCON, candidature_id, DocumentKind.CONVOCATION)
-    again = portal.documents.publish(BESANCON, candidature_id, DocumentKind.CONVOCATION)
+    first = portal.documents.publish(BESANCON, candidature_id, DocumentKind.RELANCE_PIECES)
+    again = portal.documents.publish(BESANCON, candidature_id, DocumentKind.RELANCE_PIECES)
     assert (first.version, again.version) == (1, 2)
     assert portal.candidatures.mes_inscriptions(token).cards[0].envelope is True
-    text = pdf_text(portal.documents.render(token, candidature_id, DocumentKind.CONVOCATION).data)
-    assert "CONVOCATION AUX ÉPREUVES" in text
+    text = pdf_text(portal.documents.render(token, candidature_id, DocumentKind.RELANCE_PIECES).data)
+    assert "RELANCE DE PIECES JUSTIFICATIVES" in text
     with pytest.raises(ForbiddenError):
-        portal.documents.publish(Manager("gest-lyon", ("10",)), candidature_id, DocumentKind.CONVOCATION)
+        portal.documents.publish(Manager("gest-lyon", ("10",)), candidature_id, DocumentKind.RELANCE_PIECES)
 
 
 def test_a_candidate_reaches_only_its_own_documents_and_files(portal: Portal, token: str, candidature_id: str) -> None:
@@ -515,7 +515,7 @@ def test_another_academie_s_manager_is_refused_and_logged_on_pieces_and_document
     with pytest.raises(ForbiddenError, match="votre académie"):
         portal.pieces.review(lyon, candidature_id, "CINSIG01", PieceStatus.RECUE)
     with pytest.raises(ForbiddenError, match="votre académie"):
-        portal.documents.publish(lyon, candidature_id, DocumentKind.CONVOCATION)
+        portal.documents.publish(lyon, candidature_id, DocumentKind.RELANCE_PIECES)
     assert [(actor, target) for actor, _, target in authz_failures(portal)] == [
         ("manager:gest-lyon", candidature_id), ("manager:gest-lyon", candidature_id),
     ]  # fmt: skip

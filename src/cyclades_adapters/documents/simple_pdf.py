@@ -36,7 +36,7 @@ class SimplePdfRenderer:
     def _lines(self, content: DocumentContent) -> list[tuple[str, bool]]:
         lines: list[tuple[str, bool]] = [(t, True) for t in content.title]
         lines += [(h, False) for h in content.header]
-        for heading, rows in content.blocks:
+        for heading, rows in (*content.columns, *content.blocks):  # no columns here: one after the other
             lines.append(("", False))
             if heading:
                 lines.append((heading, True))

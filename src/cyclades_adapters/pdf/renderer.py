@@ -1,5 +1,5 @@
-"""A4 documents with reportlab: the title block on the left and the references top right, titled blocks, tables
-whose cells wrap, page numbers "Page n / N" and the verification code on every page.
+"""A4 documents with reportlab: the title block on the left and the references top right, the columns side by side,
+titled blocks, tables whose cells wrap, page numbers "Page n / N" and the verification code on every page.
 
 Fonts: the DejaVu-derived Vera family shipped with reportlab, embedded (é, œ, °, « » covered). Byte-deterministic
 (``invariant=1``): the same content gives the same bytes.
@@ -130,6 +130,8 @@ class ReportlabRenderer:
             initialFontName=_fonts()[0],  # no unembedded Helvetica resource
         )  # fmt: skip
         story: list[Any] = [self._title_block(content), Spacer(1, 4 * mm)]
+        if content.columns:
+            story += [self._columns(content.columns), Spacer(1, 2 * mm)]
         for heading, lines in content.blocks:
             block: list[Any] = [_line(heading, "heading", BODY)] if heading else [Spacer(1, 2 * mm)]
             block += [_line(line, "text", BODY) for line in lines]
@@ -156,10 +158,34 @@ class ReportlabRenderer:
         return block
 
     @staticmethod
+    def _columns(columns: tuple[tuple[str, tuple[str, ...]], ...]) -> Table:
+        """Titled blocks side by side, each in a column of equal width; long lines wrap inside their column."""
+        width = WIDTH / len(columns)
+        cells = [
+            [
+                *([_line(heading, "head", width - 10)] if heading else []),
+                *(_line(line, "text", width - 10) for line in lines),
+            ]
+            for heading, lines in columns
+        ]
+        block = Table([cells], colWidths=[width] * len(columns))
+        block.setStyle(
+            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 5)])
+        )  # fmt: skip
+        return block
+
+    @staticmethod
     def _table(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> Table:
-        fractions = [0.46, 0.09, 0.12, 0.11, 0.22][: len(columns)]
-        widths = [WIDTH * f / sum(fractions) for f in fractions]
         regular, bold = _fonts()
+        # Each column but the first as wide as its longest cell (from a ninth to a quarter of the page, so that the
+        # tables of one document line up); the first (the épreuve's title) takes the rest and wraps.
+        widths = [
+            min(WIDTH / 4, max(WIDTH / 9, 12 + max(pdfmetrics.stringWidth(text, font, 8)
+                                    for text, font in ((column, bold), *((row[i], regular) for row in rows)))))
+            for i, column in enumerate(columns)
+        ][1:]  # fmt: skip
+        widths.insert(0, WIDTH - sum(widths))
 
         def cell(text: str, width: float, style: str, font: str) -> Any:
             # A string that fits is drawn as is (cheap); only what must wrap becomes a paragraph.

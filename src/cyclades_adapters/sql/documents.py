@@ -19,6 +19,8 @@ _HOT = PreparedSet({
     "insert_document": insert(t.documents)
         .values(bind_columns(t.documents, "candidature_id", "kind", "version", "updated_at", "published_by", "seen_at")),
 })  # fmt: skip
+#: The kinds this version prints: rows of a kind it no longer has (0.1's stubs) stay stored, unread.
+_KINDS = tuple(kind.name for kind in DocumentKind)
 
 
 class _Documents(Repository):
@@ -47,7 +49,7 @@ class _Documents(Repository):
     def for_candidature(self, candidature_id: str) -> Sequence[PublishedDocument]:
         statement = (
             select(t.documents)
-            .where(t.documents.c.candidature_id == candidature_id)
+            .where(t.documents.c.candidature_id == candidature_id, t.documents.c.kind.in_(_KINDS))
             .order_by(t.documents.c.updated_at, t.documents.c.kind)
         )
         return [self._document(row) for row in self._c.execute(statement)]

@@ -89,13 +89,19 @@ class DocumentTable:
 @frozen
 class DocumentContent:
     """What a document says, for a renderer to lay out: the title block, the top-right lines, titled blocks of
-    lines, then tables; the verification code to print, and the document's own timestamp."""
+    lines, then tables; the verification code to print.
+
+    ``columns`` are titled blocks laid side by side under the title block (the confirmation's candidate / exam /
+    service block); a renderer that cannot place them side by side prints them one after the other. A block's
+    title is printed in bold; a block may be a title alone (the confirmation's « A RENVOYER IMPERATIVEMENT … »).
+    """
 
     title: tuple[str, ...]
     header: tuple[str, ...]
     blocks: tuple[tuple[str, tuple[str, ...]], ...]
     tables: tuple[DocumentTable, ...] = ()
     verification: str | None = None
+    columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class DocumentRenderer(Protocol):

@@ -264,7 +264,8 @@ class DocumentRepository(Protocol):
     def get(self, candidature_id: str, kind: DocumentKind) -> PublishedDocument | None: ...
 
     def for_candidature(self, candidature_id: str) -> Sequence[PublishedDocument]:
-        """The candidature's documents, in publication order."""
+        """The candidature's documents, in publication order. A stored row of a kind :class:`DocumentKind` no longer
+        has (0.1's convocation, relevé de notes, notification) is left out, not an error."""
         ...
 
 

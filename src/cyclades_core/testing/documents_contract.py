@@ -34,4 +34,4 @@ class DocumentRepositoryContract(StorageSuite):
                 DocumentKind.DEMANDE_PIECES,
                 DocumentKind.CONFIRMATION,
             ]
-            assert uow.documents.get(candidature.id, DocumentKind.CONVOCATION) is None
+            assert uow.documents.get(candidature.id, DocumentKind.RELANCE_PIECES) is None

@@ -58,6 +58,7 @@ from cyclades_core.usecases.ownership import owned_candidature
 from cyclades_core.usecases.pieces import sync_pieces
 from cyclades_core.usecases.publication import publish_confirmation
 from cyclades_core.usecases.recapitulatif import NOT_YET_SAVED, Recapitulatif, build_recapitulatif
+from cyclades_core.usecases.service_contact import contact_problem
 
 __all__ = [
     "NOT_YET_SAVED",
@@ -69,6 +70,18 @@ __all__ = [
     "draft_from",
 ]
 
+#: CAN-10, the "N° Inscription" tab's paragraphs, word for word.
+KEEP_DOCUMENTS = (
+    "Vous devez impérativement prendre connaissance et conserver les documents suivants :",
+    "- Le récapitulatif d'inscription",
+    "- La liste des pièces justificatives indispensables pour la suite de l'examen.",
+    'Ces documents sont mis à votre disposition dans votre espace candidat, menu "Mes documents". Vous pouvez '
+    "également éditer la confirmation d'inscription au format pdf à l'aide du bouton \"Visualiser/Imprimer\", ou à "
+    "défaut l'enregistrer.",
+)
+CONTACT_SENTENCE = (
+    "Pour tout renseignement, vous pouvez contacter le service des examens et concours dont vous dépendez :"
+)
 WITHDRAWAL_QUESTION = (
     "Confirmez-vous la suppression de cette candidature (désinscription) ? "
     "La candidature ne sera plus visible et un mail vous confirmera la désinscription."
@@ -102,7 +115,10 @@ class SaveConfirmation:
 
     @property
     def contact(self) -> tuple[str, ...]:
-        """``ACADÉMIE DE REIMS`` / ``Rectorat de Reims`` / ``1, Rue Navier`` / … / ``contact@ac-reims.fr``."""
+        """``ACADÉMIE DE REIMS`` / ``Rectorat de Reims`` / ``1, Rue Navier`` / … / ``contact@ac-reims.fr``; the
+        académie's name alone where its contact is not configured (never a placeholder, DOC-05)."""
+        if contact_problem(self.academie) is not None:
+            return (self.academie.label,)
         return (self.academie.label, *self.academie.contact.lines())
 
     @property
@@ -113,6 +129,18 @@ class SaveConfirmation:
             f"Votre numéro d'inscription : {self.inscription_number}",
             self.closing_sentence,
         )
+
+    @property
+    def documents_paragraph(self) -> tuple[str, ...]:
+        """The guide's paragraph on the documents to keep, line by line."""
+        return KEEP_DOCUMENTS
+
+    @property
+    def screen(self) -> tuple[str, ...]:
+        """The whole "N° Inscription" tab in the guide's order: the lines, the documents to keep, and the service to
+        contact (« Pour tout renseignement, vous pouvez contacter le service des examens et concours dont vous
+        dépendez : » then the contact)."""
+        return (*self.lines, *self.documents_paragraph, CONTACT_SENTENCE, *self.contact)
 
 
 def draft_from(candidature: Candidature, tabs: tuple[str, ...]) -> CandidatureDraft:

@@ -8,20 +8,25 @@ from datetime import datetime
 from attrs import frozen
 
 from cyclades_core.model.account import Account
-from cyclades_core.model.candidature import Candidature, CandidatureContent, EpreuvePosition
+from cyclades_core.model.candidature import AcquisKind, Candidature, CandidatureContent, EpreuvePosition
 from cyclades_core.model.catalogue import ExamSession
 from cyclades_core.ports.catalogue import Catalogue
-from cyclades_core.timeutil import format_date
+from cyclades_core.timeutil import format_date, paris
 
-__all__ = ["NOT_YET_SAVED", "Recapitulatif", "build_recapitulatif"]
+__all__ = ["NOT_YET_SAVED", "Recapitulatif", "build_recapitulatif", "masculine_nationality"]
 
 #: CAN-09, the guide's warning on the Récapitulatif tab.
 NOT_YET_SAVED = "Attention ! A ce stade, la candidature n'est pas encore enregistrée"
+#: What the portal shows for a value that does not exist (« Nom d'usage - », « Académie d'origine: - »).
+NONE = "-"
 
 
 @frozen
 class Recapitulatif:
-    """CAN-09 as data, in the guide's order; the PDF issue renders it. ``sections`` are (title, rows)."""
+    """CAN-09 as data, in the guide's order; the PDF renders it. ``sections`` are (title, rows).
+
+    ``created_at`` is the candidature's creation (« Créée le »), ``saved_at`` its last save (« Version : n du … »);
+    both are ``None`` before the first save."""
 
     candidate_number: str
     inscription_number: str | None
@@ -31,13 +36,81 @@ class Recapitulatif:
     session_label: str
     sections: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     epreuves: tuple[tuple[str, tuple[EpreuvePosition, ...], tuple[EpreuvePosition, ...]], ...]
+    created_at: datetime | None = None
+    #: « Session : 2023 », as the guide's Récapitulatif writes the session.
+    session_year: int | None = None
 
     @property
     def warning(self) -> str | None:
         return NOT_YET_SAVED if self.inscription_number is None else None
 
+    @property
+    def references(self) -> tuple[tuple[str, str], ...]:
+        """The tab's top block, in the guide's order (« N° candidat 02235030277 | Académie de destination: - »,
+        « N° inscription 004 | Académie d'origine: - », « Créée le 31/08/2022 15:13 | N° candidature d'origine: - »).
+
+        The library moves no candidature from one académie to another: destination, origin and original
+        candidature are « - », as the guide's example shows them for a candidature made where it is."""
+        created = NONE
+        if self.created_at is not None:
+            local = paris(self.created_at)
+            created = f"{format_date(local.date())} {local.hour:02d}:{local.minute:02d}"
+        return (
+            ("N° candidat", self.candidate_number),
+            ("Académie de destination", NONE),
+            ("N° inscription", self.inscription_number or NONE),
+            ("Académie d'origine", NONE),
+            ("Créée le", created),
+            ("N° candidature d'origine", NONE),
+        )
+
     def section(self, title: str) -> dict[str, str]:
         return dict(next(rows for name, rows in self.sections if name == title))
+
+
+#: Feminine endings of the nationality list and their masculine form (« Française » → « Français », « Italienne » →
+#: « Italien », « Marocaine » → « Marocain », « Allemande » → « Allemand »); an adjective ending in a mute e after
+#: another consonant (« Belge », « Russe », « Suisse », « Tchèque ») is the same in both.
+_MASCULINE_ENDINGS = (
+    ("enne", "en"), ("aise", "ais"), ("oise", "ois"), ("ine", "in"), ("ane", "an"), ("one", "on"), ("nde", "nd"),
+    ("ole", "ol"), ("khe", "kh"), ("ize", "iz"), ("ike", "ik"),
+)  # fmt: skip
+_MASCULINE_WORDS = {"grecque": "Grec", "turque": "Turc", "kosovare": "Kosovar", "ouzbèke": "Ouzbek"}
+
+
+def masculine_nationality(label: str) -> str:
+    """The nationality as the guide's Récapitulatif writes it (« Nationalité Français »), from the catalogue's label,
+    which is the feminine the confirmation prints (« Nationalité : Française »). A parenthesis stays as it is
+    (« Congolaise (RDC) » → « Congolais (RDC) »)."""
+    words = label.split(" ")
+    index = max((i for i, word in enumerate(words) if not word.startswith("(")), default=0)
+    word = words[index]
+    if word.casefold() in _MASCULINE_WORDS:
+        words[index] = _MASCULINE_WORDS[word.casefold()]
+    else:
+        for feminine, masculine in _MASCULINE_ENDINGS:
+            if word.endswith(feminine):
+                words[index] = word[: len(word) - len(feminine)] + masculine
+                break
+    return " ".join(words)
+
+
+def _acquis_rows(
+    catalogue: Catalogue, session: ExamSession, content: CandidatureContent
+) -> tuple[tuple[str, str], ...]:
+    """Per acquis, « Déjà présenté : BREVET DE TECHNICIEN SUPERIEUR Aéronautique » then « Type de droit : notes
+    conservées dans la spécialité présentée - Année : 2021 Académie : BESANCON »."""
+    exam = next((e.name for e in catalogue.exams() if e.code == session.exam_code), session.exam_code)
+    rows: list[tuple[str, str]] = []
+    for acquis in content.acquis:
+        if acquis.kind in (AcquisKind.SAME_BTS, AcquisKind.OTHER_BTS):
+            code = acquis.specialite_code or ""
+            specialite = catalogue.specialite(code, acquis.year) or catalogue.specialite(code, session.year)
+            rows.append(("Déjà présenté", f"{exam} {specialite.name if specialite else code}".strip()))
+        else:
+            rows.append((acquis.kind.value, NONE))
+        rows.append(("Type de droit", f"{acquis.kind.right_type} - Année : {acquis.year} Académie : {acquis.academie}"))
+    return tuple(rows)
 
 
 def build_recapitulatif(
@@ -56,7 +129,7 @@ def build_recapitulatif(
     specialite = catalogue.specialite(qual.specialite_code, session.year)
     category = catalogue.category(info.category_code)
     pcs = next((p.label for p in catalogue.pcs() if p.code == ident.pcs_code), ident.pcs_code)
-    nationality = next((n.label for n in catalogue.nationalities() if n.code == ident.nationality_code), "-")
+    nationality = next((n.label for n in catalogue.nationalities() if n.code == ident.nationality_code), None)
     diploma = next((d for d in catalogue.diplomas() if d.code == content.diploma_code), None)
     place = identity.birth_place
     academie = catalogue.academie(academie_code)
@@ -75,7 +148,7 @@ def build_recapitulatif(
             ("Commune de naissance", place.commune_name),
             ("Département, DOM ou COM de naissance", place.departement_code or "-"),
             ("Pays de naissance", place.country_name),
-            ("Nationalité", nationality),
+            ("Nationalité", masculine_nationality(nationality) if nationality else NONE),
         )),
         ("Adresse et contact", (
             ("Adresse", " ".join(ident.address.lines())),
@@ -104,9 +177,7 @@ def build_recapitulatif(
         ("Diplôme possédé", (
             ("Diplôme possédé", f"{diploma.label} - {diploma.short_label}" if diploma else content.diploma_code),
         )),
-        ("Acquis déclarés", tuple(
-            (a.kind.value, f"Année : {a.year} Académie : {a.academie}") for a in content.acquis
-        )),
+        ("Acquis déclarés", _acquis_rows(catalogue, session, content)),
     )  # fmt: skip
     groups = []
     for group, title in ((1, "Session normale 1er groupe"), (2, "Session normale 2nd groupe")):
@@ -122,4 +193,6 @@ def build_recapitulatif(
         session_label=session.label,
         sections=sections,
         epreuves=tuple(groups),
+        created_at=saved.created_at if saved else None,
+        session_year=session.year,
     )
