@@ -14,21 +14,38 @@ from attrs import evolve
 
 from cyclades_adapters import Portal
 from cyclades_adapters.pdf import ReportlabRenderer
-from cyclades_core.errors import CandidatureNotFound, ConfigurationError, ConflictError
+from cyclades_core.errors import CandidatureNotFound, ConfigurationError, ConflictError, ValidationError
 from cyclades_core.model.catalogue import Contact
 from cyclades_core.model.documents import DocumentKind
 from cyclades_core.model.pieces import PieceStatus
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.testing import ManualClock, minimal_pdf
 from cyclades_core.usecases.candidatures import CONTACT_SENTENCE, KEEP_DOCUMENTS
+from cyclades_core.usecases.forms import AcquisForm, CandidatureDraft
 from cyclades_core.usecases.management import Manager
 from cyclades_core.usecases.recapitulatif import masculine_nationality
 from cyclades_core.usecases.service_contact import unprintable_contacts
-from tests.candidature_support import DURING, accrall_tabs, dubois_tabs, fill, guide_portal, register, signed_in
+from tests.candidature_support import (
+    DURING,
+    accrall_tabs,
+    acquis_e1,
+    dubois_tabs,
+    fill,
+    guide_portal,
+    register,
+    replace,
+    signed_in,
+)
 from tests.conftest import PASSWORD
 
 BESANCON = Manager("gest-besancon", ("03",))
 ONLINE = "A déposer en ligne entre le lundi 01 novembre 2021 et le mercredi 15 décembre 2021 23:59 (heure/Paris)"
+
+
+def fill_upto(portal: Portal, draft: CandidatureDraft, tabs: list[object]) -> CandidatureDraft:
+    for tab_form in tabs:
+        draft = portal.candidatures.next(draft, tab_form)
+    return draft
 
 
 def pdf_text(data: bytes) -> str:
@@ -131,6 +148,54 @@ class TestRecapitulatif:
         assert (
             "Type de droit : notes conservées dans la spécialité présentée - Année : 2021 Académie : BESANCON" in text
         )
+
+    def test_the_former_establishment_and_the_acquis_history_as_the_guide_writes_them(
+        self, portal: Portal, clock: ManualClock
+    ) -> None:
+        """The guide's Récapitulatif: « Votre ancien établissement LP FERNAND LEGERE - AUDINCOURT CEDEX (0250001R) »
+        and « Déjà présenté : BREVET DE TECHNICIEN SUPERIEUR Aéronautique (depuis 2017) Type de droit : notes
+        conservées dans la spécialité présentée - Année : 2021 Académie : BESANCON - Ancienne catégorie : SCOLAIRE
+        Ancienne forme de passage : Globale ». They stay through « Modifier »."""
+        token = signed_in(portal)
+        [entry] = acquis_e1().entries
+        tabs = replace(accrall_tabs(), 2, former_establishment="LP FERNAND LEGERE - AUDINCOURT CEDEX (0250001R)")
+        tabs = replace(tabs, 4, entries=(evolve(entry, first_year="2017", former_category_code="100",
+                                                former_forme="Globale"),))  # fmt: skip
+        candidature_id = register(portal, token, tabs)
+        clock.advance(minutes=5)
+        token = portal.accounts.login("accrall@ac-rennes.fr", PASSWORD).session_token
+        portal.candidatures.save(token, fill(portal, portal.candidatures.edit(token, candidature_id), [None] * 7))
+        recap = portal.candidatures.mon_inscription(token, candidature_id)
+        assert recap.version == 2
+        assert recap.section("Informations candidature")["Votre ancien établissement"] == (
+            "LP FERNAND LEGERE - AUDINCOURT CEDEX (0250001R)"
+        )
+        text = pdf_text(portal.documents.render_recapitulatif(token, candidature_id).data)
+        for expected in (
+            "Votre établissement : INDIV BESANCON (02500005) Votre ancien établissement : LP FERNAND LEGERE - "
+            "AUDINCOURT CEDEX (0250001R)",
+            "Déjà présenté : BREVET DE TECHNICIEN SUPERIEUR Aéronautique (depuis 2017) Type de droit : notes "
+            "conservées dans la spécialité présentée - Année : 2021 Académie : BESANCON - Ancienne catégorie : "
+            "SCOLAIRE Ancienne forme de passage : Globale",
+        ):
+            assert expected in text, expected
+
+    def test_without_them_the_recapitulatif_says_so_with_a_dash(self, portal: Portal, accrall: tuple[str, str]) -> None:
+        token, candidature_id = accrall
+        recap = portal.candidatures.mon_inscription(token, candidature_id)
+        assert recap.section("Informations candidature")["Votre ancien établissement"] == "-"
+        assert dict(recap.section("Acquis déclarés"))["Déjà présenté"] == "BREVET DE TECHNICIEN SUPERIEUR Aéronautique"
+
+    def test_a_wrong_acquis_history_is_refused_field_by_field(self, portal: Portal) -> None:
+        token = signed_in(portal)
+        draft = fill_upto(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs()[:4])
+        [entry] = acquis_e1().entries
+        wrong = AcquisForm(entries=(evolve(entry, first_year="2030", former_category_code="999", former_forme="X"),))
+        with pytest.raises(ValidationError) as refused:
+            portal.candidatures.next(draft, wrong)
+        assert set(refused.value.fields) == {
+            "acquis.entries[0].first_year", "acquis.entries[0].former_category_code", "acquis.entries[0].former_forme"
+        }  # fmt: skip
 
     def test_the_epreuves_show_a_mode_only_where_the_guide_does_and_no_unit(
         self, portal: Portal, accrall: tuple[str, str]

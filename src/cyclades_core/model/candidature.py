@@ -94,6 +94,9 @@ class Informations:
     press_consent: bool = False
     local_authorities_consent: bool = False
     renounce_acquis: bool = False
+    #: « Votre ancien établissement LP FERNAND LEGERE - AUDINCOURT CEDEX (0250001R) » (the guide's Récapitulatif):
+    #: where a former pupil was taught, label with its code.
+    former_establishment: str | None = None
 
 
 @frozen
@@ -157,6 +160,11 @@ class Acquis:
     academie: str  # "BESANCON"
     specialite_code: str | None
     grades: tuple[KeptGrade, ...]
+    #: The Récapitulatif's « Déjà présenté : … (depuis 2017) … - Ancienne catégorie : SCOLAIRE Ancienne forme de
+    #: passage : Globale »: the first session presented, the category code and the forme de passage of then.
+    first_year: int | None = None
+    former_category_code: str | None = None
+    former_forme: FormeDePassage | None = None
 
 
 @frozen

@@ -164,6 +164,7 @@ def draft_from(candidature: Candidature, tabs: tuple[str, ...]) -> CandidatureDr
             training_duration_adjustment=info.training_duration_adjustment,
             disability_arrangement=info.disability_arrangement, press_consent=info.press_consent,
             local_authorities_consent=info.local_authorities_consent, renounce_acquis=info.renounce_acquis,
+            former_establishment=info.former_establishment,
         ),
         qualification=QualificationForm(
             specialite_code=qual.specialite_code, forme=qual.forme.value, derogation=qual.derogation
@@ -174,6 +175,8 @@ def draft_from(candidature: Candidature, tabs: tuple[str, ...]) -> CandidatureDr
                     kind=a.kind.name, year=str(a.year), academie=a.academie, specialite_code=a.specialite_code,
                     grades=tuple(GradeForm(epreuve_code=g.epreuve_code, grade="" if g.grade is None else f"{g.grade:.2f}", kept=g.kept)
                                  for g in a.grades),
+                    first_year=str(a.first_year or ""), former_category_code=a.former_category_code or "",
+                    former_forme=a.former_forme.value if a.former_forme else "",
                 )
                 for a in content.acquis
             )

@@ -88,6 +88,7 @@ class InformationsForm:
     press_consent: bool = False
     local_authorities_consent: bool = False
     renounce_acquis: bool = False
+    former_establishment: str | None = None  # « Votre ancien établissement … (code) », optional
 
 
 @frozen(kw_only=True)
@@ -113,6 +114,11 @@ class AcquisEntryForm:
     academie: str
     specialite_code: str | None = None
     grades: tuple[GradeForm, ...] = ()
+    #: Optional, for the Récapitulatif's « (depuis 2017) … Ancienne catégorie : SCOLAIRE Ancienne forme de passage :
+    #: Globale »: the first year presented, the category code and the forme de passage of then.
+    first_year: str = ""
+    former_category_code: str = ""
+    former_forme: str = ""
 
 
 @frozen(kw_only=True)
@@ -243,10 +249,12 @@ def parse_informations(form: InformationsForm, catalogue: Catalogue) -> Informat
         errors.add("informations.category_code", "invalid_choice", "Sélectionnez votre catégorie de candidat.")
     establishment = _text(errors, "informations.establishment", form.establishment, limit=120)
     situation = _text(errors, "informations.situation", form.situation, required=False) or None
+    former = _text(errors, "informations.former_establishment", form.former_establishment, required=False, limit=120)
     errors.raise_if_any()
     return Informations(
         form.category_code, establishment, situation, form.training_duration_adjustment,
         form.disability_arrangement, form.press_consent, form.local_authorities_consent, form.renounce_acquis,
+        former or None,
     )  # fmt: skip
 
 
@@ -272,7 +280,7 @@ def parse_qualification(
 _GRADE = re.compile(r"(\d{1,2})(?:[.,](\d{1,2}))?")
 
 
-def parse_acquis(form: AcquisForm, session: ExamSession) -> tuple[Acquis, ...]:
+def parse_acquis(form: AcquisForm, session: ExamSession, catalogue: Catalogue | None = None) -> tuple[Acquis, ...]:
     errors = ErrorCollector()
     found: list[Acquis] = []
     for i, entry in enumerate(form.entries):
@@ -299,10 +307,36 @@ def parse_acquis(form: AcquisForm, session: ExamSession) -> tuple[Acquis, ...]:
                 errors.add(f"{prefix}grades[{j}].grade", "invalid_grade", "La note doit être comprise entre 0 et 20.")
             else:
                 grades.append(KeptGrade(grade.epreuve_code, value, grade.kept))
+        first_year, former_category, former_forme = _acquis_history(errors, prefix, entry, year, catalogue)
         if kind is not None and year is not None:
-            found.append(Acquis(kind, year, academie.upper(), entry.specialite_code, tuple(grades)))
+            found.append(
+                Acquis(kind, year, academie.upper(), entry.specialite_code, tuple(grades), first_year, former_category,
+                       former_forme)
+            )  # fmt: skip
     errors.raise_if_any()
     return tuple(found)
+
+
+def _acquis_history(
+    errors: ErrorCollector, prefix: str, entry: AcquisEntryForm, year: int | None, catalogue: Catalogue | None
+) -> tuple[int | None, str | None, FormeDePassage | None]:
+    """The optional « (depuis 2017) », « Ancienne catégorie » and « Ancienne forme de passage » of an acquis."""
+    first: int | None = None
+    raw = entry.first_year.strip()
+    if raw:
+        first = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else None
+        if first is None or not 1990 <= first <= (year or first):
+            errors.add(prefix + "first_year", "invalid_year",
+                       "L'année de première présentation doit être comprise entre 1990 et l'année de l'acquis.")  # fmt: skip
+            first = None
+    category = entry.former_category_code.strip() or None
+    if category is not None and catalogue is not None and catalogue.category(category) is None:
+        errors.add(prefix + "former_category_code", "invalid_choice", "Sélectionnez l'ancienne catégorie.")
+        category = None
+    forme = next((f for f in FormeDePassage if f.value == entry.former_forme.strip()), None)
+    if entry.former_forme.strip() and forme is None:
+        errors.add(prefix + "former_forme", "invalid_choice", "Sélectionnez l'ancienne forme de passage.")
+    return first, category, forme
 
 
 def parse_diploma(form: DiplomaForm, catalogue: Catalogue) -> str:
@@ -397,7 +431,7 @@ def _parse_tab(tab: str, form: Any, values: dict[str, Any], session: ExamSession
             raise ValidationError.single("informations", "missing_tab", _MISSING_TAB.format("Informations candidature"))
         return parse_qualification(form, values["Informations candidature"], session, catalogue)
     if tab == "Acquis":
-        return parse_acquis(form, session)
+        return parse_acquis(form, session, catalogue)
     if tab == "Diplôme possédé":
         return parse_diploma(form, catalogue)
     choices = parse_choices(form)

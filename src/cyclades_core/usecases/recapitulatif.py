@@ -106,10 +106,18 @@ def _acquis_rows(
         if acquis.kind in (AcquisKind.SAME_BTS, AcquisKind.OTHER_BTS):
             code = acquis.specialite_code or ""
             specialite = catalogue.specialite(code, acquis.year) or catalogue.specialite(code, session.year)
-            rows.append(("Déjà présenté", f"{exam} {specialite.name if specialite else code}".strip()))
+            since = f" (depuis {acquis.first_year})" if acquis.first_year else ""
+            rows.append(("Déjà présenté", f"{exam} {specialite.name if specialite else code}".strip() + since))
         else:
             rows.append((acquis.kind.value, NONE))
-        rows.append(("Type de droit", f"{acquis.kind.right_type} - Année : {acquis.year} Académie : {acquis.academie}"))
+        right = f"{acquis.kind.right_type} - Année : {acquis.year} Académie : {acquis.academie}"
+        former = []
+        if acquis.former_category_code:
+            category = catalogue.category(acquis.former_category_code)
+            former.append(f"Ancienne catégorie : {category.label if category else acquis.former_category_code}")
+        if acquis.former_forme:
+            former.append(f"Ancienne forme de passage : {acquis.former_forme.value}")
+        rows.append(("Type de droit", " - ".join((right, " ".join(former))) if former else right))
     return tuple(rows)
 
 
@@ -162,6 +170,7 @@ def build_recapitulatif(
         ("Informations candidature", (
             ("Catégorie du candidat", category.label if category else info.category_code),
             ("Votre établissement", info.establishment),
+            ("Votre ancien établissement", info.former_establishment or NONE),
             ("Aménagement durée de formation", yes_no(info.training_duration_adjustment)),
             ("Demande d'aménagement(s) d'épreuves au titre du handicap", yes_no(info.disability_arrangement)),
             ("Valorisation des acquis de l'expérience", "Non VAE" if not any(
