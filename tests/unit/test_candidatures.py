@@ -313,7 +313,7 @@ class TestEpreuves:
         rows = [(e.title, e.position.value, e.mode.value if e.mode else None) for e in first[1]]
         assert rows[:4] == [
             ("E1 - Culture générale et expression", "Bénéfice", None),
-            ("E2 - Anglais", "Inscrit", None),
+            ("E2 - Anglais", "Inscrit", "Ponctuel"),  # one unit, U2: the guide's « E2 - Anglais Inscrit Ponctuel »
             ("E2-A - Compréhension orale", "Inscrit", "Ponctuel"),
             ("E2-B - Expression orale en continu et en interaction", "Inscrit", "Ponctuel"),
         ]

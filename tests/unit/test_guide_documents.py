@@ -200,16 +200,20 @@ class TestRecapitulatif:
     def test_the_epreuves_show_a_mode_only_where_the_guide_does_and_no_unit(
         self, portal: Portal, accrall: tuple[str, str]
     ) -> None:
-        """The guide's Récapitulatif: « E2-A - Compréhension orale Inscrit Ponctuel », « EF2 - Engagement étudiant
-        Non Inscrit » (no mode), « E1 - Culture générale et expression Académie d'obtention: BESANCON Bénéfice Note:
-        15.00 Année d'obtention: 2021 »; no Unité column (the confirmation has one)."""
+        """The guide's Récapitulatif: « E2 - Anglais Inscrit Ponctuel », « E2-A - Compréhension orale Inscrit
+        Ponctuel », « E3 - Etude mathématique et scientifique Inscrit » (no mode: its parts are units), « EF2 -
+        Engagement étudiant Non Inscrit » (no mode), « E1 - Culture générale et expression Académie d'obtention:
+        BESANCON Bénéfice Note: 15.00 Année d'obtention: 2021 »; no Unité column (the confirmation has one)."""
         token, candidature_id = accrall
         text = pdf_text(portal.documents.render_recapitulatif(token, candidature_id).data)
-        assert "E2-A - Compréhension orale Inscrit Ponctuel" in text
+        assert "E2 - Anglais Inscrit Ponctuel E2-A - Compréhension orale Inscrit Ponctuel" in text
+        [(_, mandatory, _), _] = portal.candidatures.mon_inscription(token, candidature_id).epreuves
+        modes = {e.code: e.mode.value if e.mode else None for e in mandatory}
+        assert (modes["E2"], modes["E3"], modes["E4"], modes["E6"]) == ("Ponctuel", None, None, None)
         assert re.search(r"EF2 - Engagement étudiant Non Inscrit (?!Ponctuel)", text)
         assert "Bénéfice Note: 15.00 Année d'obtention: 2021" in text
         assert "Unité" not in text
-        assert "U21" not in text
+        assert "U31" not in text
 
 
 # -- the Récapitulatif printed before saving ----------------------------------------------------------------------
@@ -410,7 +414,7 @@ class TestNoStub:
         Demande de pièces justificatives, Relance de pièces justificatives … »: each prints more than a title."""
         token, candidature_id = accrall
         expected = {
-            DocumentKind.CONFIRMATION: "E2-A - Compréhension orale U21 Inscrit Ponctuel",
+            DocumentKind.CONFIRMATION: "E2 - Anglais U2 Inscrit Ponctuel E2-A - Compréhension orale Inscrit Ponctuel",
             DocumentKind.DEMANDE_PIECES: "CINSIG01 : Confirmation d'inscription signée : à déposer en ligne",
             DocumentKind.RELANCE_PIECES: "CINSIG01 : Confirmation d'inscription signée : à déposer en ligne",
             DocumentKind.RECAPITULATIF: "Nom de famille : ACCRALL",

@@ -283,7 +283,8 @@ def compute_positions(
     Obligatoires are Inscrit unless kept as Bénéfice (same BTS) or dispensed (CAN-16: another spécialité's unit,
     through ``unit_of``; another diploma; the VAE); facultatives are what the candidate chose (Non Inscrit by
     default); an Inscrit épreuve with options needs one of them; modes must be allowed for the category (the first
-    allowed one by default). A parent épreuve (E4 of E4-A, E4-B) takes the position of its children, without mode.
+    allowed one by default). A parent épreuve (E4 of E4-A, E4-B) takes the position of its children, without mode
+    unless it is itself one unit (E2, U2, of the parts E2-A, E2-B): then with its parts' mode.
     """
     chosen = {c.code: c for c in choices}
     problems: dict[str, str] = {}
@@ -378,8 +379,15 @@ def _with_parents(specialite: Specialite, rows: list[EpreuvePosition]) -> tuple[
             position = Position.INSCRIT
         else:
             position = Position.NON_INSCRIT
+        # A parent that is itself one unit (« E2 - Anglais », U2, its parts E2-A and E2-B without units of their
+        # own) is evaluated as one: it shows its parts' mode (the guide's « E2 - Anglais Inscrit Ponctuel »). A
+        # parent whose parts are units (E3 → U31, U32, U33) shows none (« E3 - … Inscrit »).
+        modes = {c.mode for c in children if c.position is Position.INSCRIT}
+        mode = modes.pop() if epreuve.unit and position is Position.INSCRIT and len(modes) == 1 else None
         ordered.append(
-            EpreuvePosition(epreuve.code, epreuve.label, epreuve.unit, epreuve.mandatory, epreuve.group, None, position)
+            EpreuvePosition(
+                epreuve.code, epreuve.label, epreuve.unit, epreuve.mandatory, epreuve.group, None, position, mode
+            )
         )
     return tuple(ordered)
 
