@@ -4,7 +4,7 @@ and the purge of accounts never activated (ACC-01 … ACC-07)."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from cyclades_core.errors import ActivationExpired, InvalidLink, TooManyRequests
 from cyclades_core.model.account import Account, AccountKind, AccountState
@@ -14,6 +14,7 @@ from cyclades_core.model.passwords import check_new_password
 from cyclades_core.model.text import check_form, check_int, lookup_key
 from cyclades_core.model.tokens import TokenPurpose, digest, new_token
 from cyclades_core.model.values import CandidateNumber, ErrorCollector, email_key, parse_email
+from cyclades_core.ports.storage import UnitOfWork
 from cyclades_core.timeutil import paris
 from cyclades_core.usecases.account_forms import AccountCreated, Activation, CreateAccountForm
 from cyclades_core.usecases.account_support import (
@@ -47,6 +48,10 @@ class RegistrationService(AccountSection):
         ``creations_per_source_per_hour``, whatever addresses they name, so repeated creations for someone else's
         address are refused to their source and never to the owner's. Without a source (library callers), per
         email: ``creations_per_hour``.
+
+        An account still pending past its 48 h holds the address no longer (ACC-15, « Passé ce délai, vos
+        informations seront effacées, vous devrez recommencer votre démarche de création de compte »): it is erased
+        and replaced in the same unit of work, whether or not the purge has run yet.
 
         Raises ValidationError (every wrong field at once), EmailAlreadyUsed, TooManyRequests.
         """
@@ -94,6 +99,9 @@ class RegistrationService(AccountSection):
         )
         token = new_token()
         with self._uow() as uow:
+            expired = uow.accounts.find_by_email(email.key)
+            if expired is not None and expired.activation_expired(now):
+                _erase_pending(uow, expired, now, reason="replaced")  # if activated meanwhile, add refuses below
             uow.accounts.add(account)
             issue_token(uow, account, TokenPurpose.ACTIVATION, token, now, deadline)
             mail_account(uow, account, activation_mail(self.settings.link("activer-mon-compte", token)), now)
@@ -184,12 +192,21 @@ class RegistrationService(AccountSection):
                     account = uow.accounts.get(account_id)
                     if account is None or not account.activation_expired(now):
                         continue
-                    uow.tokens.revoke_for_account(account_id, tuple(TokenPurpose))
-                    uow.outbox.discard_for_account(account_id)
-                    if uow.accounts.remove(account_id, account.version):
-                        uow.audit.append(AuditRecord.of(now, "account_purged", "system", account_id))
+                    if _erase_pending(uow, account, now):
                         uow.commit()
                         erased += 1
                         progressed += 1
             if progressed == 0:
                 return erased
+
+
+def _erase_pending(uow: UnitOfWork, account: Account, now: datetime, *, reason: str | None = None) -> bool:
+    """Erase an account left pending past its deadline, with its links and mails (B7), if it is still the version
+    read (an activation racing the erasure wins, B8). Returns whether it was erased; the caller commits."""
+    uow.tokens.revoke_for_account(account.id, tuple(TokenPurpose))
+    uow.outbox.discard_for_account(account.id)
+    if not uow.accounts.remove(account.id, account.version):
+        return False
+    details = {"reason": reason} if reason else {}
+    uow.audit.append(AuditRecord.of(now, "account_purged", "system", account.id, **details))
+    return True
