@@ -423,6 +423,22 @@ class TestNoStub:
             portal.documents.publish(BESANCON, candidature_id, kind)
             assert expected[kind] in pdf_text(portal.documents.render(token, candidature_id, kind).data), kind
 
+    def test_a_published_recapitulatif_verifies_at_the_version_it_prints(
+        self, portal: Portal, accrall: tuple[str, str]
+    ) -> None:
+        """« Version : 1 du 19/07/2022 à 12:01 » (the guide's RECAPITULATIF D'INSCRIPTION): the code printed on a
+        Récapitulatif the managing service published answers for that version, whatever the publication count."""
+        token, candidature_id = accrall
+        for _ in range(2):
+            portal.documents.publish(BESANCON, candidature_id, DocumentKind.RECAPITULATIF)
+        text = pdf_text(portal.documents.render(token, candidature_id, DocumentKind.RECAPITULATIF).data)
+        code = re.search(r"Code de vérification : ([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})", text)
+        number = re.search(r"N° candidat : (\d{11})", text)
+        assert code is not None
+        assert number is not None
+        assert "Version : 1 du 15/11/2021 à 11:00" in text
+        assert portal.documents.verify(code[1], DocumentKind.RECAPITULATIF, number[1], "001", 1) is True
+
     def test_the_relance_has_its_own_title_and_lists_the_pieces_still_awaited(
         self, portal: Portal, accrall: tuple[str, str]
     ) -> None:

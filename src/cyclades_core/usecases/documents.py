@@ -421,7 +421,12 @@ class DocumentService:
             recap = build_recapitulatif(
                 self._catalogue, account, session, candidature.academie_code, candidature.content, candidature
             )
-            content = recapitulatif_content(recap, code)
+            # It prints the candidature's version (« Version : 2 du … »), as render_recapitulatif does: the code
+            # signs the version printed, so that verify() answers for what the reader sees.
+            printed = self._signer.code(
+                document.kind, str(account.candidate_number), candidature.inscription_number, candidature.version
+            )
+            content = recapitulatif_content(recap, printed)
         slug = re.sub(r"[^a-z]+", "-", document.kind.name.lower()).strip("-")
         filename = f"{slug}-{account.candidate_number}-{candidature.inscription_number}-v{document.version}.pdf"
         return RenderedFile(filename, self._renderer.media_type, self._renderer.render(content))
