@@ -52,7 +52,14 @@ from cyclades_core.usecases.forms import (
     QualificationForm,
     parse_content,
 )
-from cyclades_core.usecases.inscriptions import InscriptionCard, MesInscriptions, active_cards, exam_name
+from cyclades_core.usecases.inscriptions import (
+    InscriptionCard,
+    MesInscriptions,
+    PreviousCandidature,
+    active_cards,
+    exam_name,
+    previous_candidatures,
+)
 from cyclades_core.usecases.mail import queue_mail
 from cyclades_core.usecases.ownership import owned_candidature
 from cyclades_core.usecases.pieces import sync_pieces
@@ -361,6 +368,16 @@ class CandidatureService:
             account = self._account(uow, principal.account_id)
             cards = active_cards(uow, self._catalogue, account, now)
         return MesInscriptions(account.home_header(), cards)
+
+    def candidatures_precedentes(self, session_token: str, draft: CandidatureDraft) -> tuple[PreviousCandidature, ...]:
+        """The first tab, « Candidatures précédentes » (CAN-02): the candidate's other candidatures, every session
+        and state, latest first; empty for a first candidature. Only the draft's own candidate sees them."""
+        draft = _checked(draft)
+        principal = self._authenticator.authenticate(session_token)
+        if principal.account_id != draft.account_id:
+            raise CandidatureNotFound()
+        with self._uow() as uow:
+            return previous_candidatures(uow, self._catalogue, principal.account_id, exclude=draft.candidature_id)
 
     def mon_inscription(self, session_token: str, candidature_id: str) -> Recapitulatif:
         """ "Mon inscription": the saved Récapitulatif, read-only."""

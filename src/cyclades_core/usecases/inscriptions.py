@@ -19,7 +19,15 @@ from cyclades_core.model.documents import PublishedDocument
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.storage import UnitOfWork
 
-__all__ = ["NO_ACTIVE_CANDIDATURE", "InscriptionCard", "MesInscriptions", "active_cards", "exam_name"]
+__all__ = [
+    "NO_ACTIVE_CANDIDATURE",
+    "InscriptionCard",
+    "MesInscriptions",
+    "PreviousCandidature",
+    "active_cards",
+    "exam_name",
+    "previous_candidatures",
+]
 
 #: ACC-13, the guide's sentence when no candidature is active.
 NO_ACTIVE_CANDIDATURE = "Vous n'avez aucune candidature active."
@@ -98,3 +106,47 @@ def _card(
         and candidature.state is CandidatureState.ACTIVE
         and (category is None or category.may_withdraw),
     )
+
+
+@frozen
+class PreviousCandidature:
+    """One line of the form's first tab, « Candidatures précédentes »: a candidature the account already holds,
+    whatever its session and state (CAN-02)."""
+
+    candidature_id: str
+    exam: str
+    session_label: str
+    year: int
+    academie_label: str
+    specialite: str  # its label, ``Banque - conseiller de clientèle (31310)``
+    inscription_number: str
+    state: CandidatureState
+    created_at: datetime
+
+    @property
+    def state_label(self) -> str:
+        return self.state.value
+
+
+def previous_candidatures(
+    uow: UnitOfWork, catalogue: Catalogue, account_id: str, *, exclude: str | None = None
+) -> tuple[PreviousCandidature, ...]:
+    """The account's candidatures other than ``exclude`` (the one being modified), latest session first, read in the
+    caller's unit of work."""
+    found = []
+    for candidature in uow.candidatures.for_account(account_id):
+        session = catalogue.session(candidature.session_id)
+        if candidature.id == exclude or session is None:
+            continue
+        code = candidature.content.qualification.specialite_code
+        specialite = catalogue.specialite(code, session.year)
+        academie = catalogue.academie(candidature.academie_code)
+        found.append(
+            PreviousCandidature(
+                candidature.id, exam_name(catalogue, session), session.label, session.year,
+                academie.label if academie else candidature.academie_code,
+                specialite.label if specialite else code, candidature.inscription_number,
+                candidature.state, candidature.created_at,
+            )
+        )  # fmt: skip
+    return tuple(sorted(found, key=lambda p: (-p.year, p.created_at, p.candidature_id)))
