@@ -3,6 +3,10 @@
 
 The draft lives with the caller; every save goes through one unit of work that writes the candidature (or its next
 version), the confirmation document, the outbox mail and the audit record together, or nothing.
+
+Over 500 lines on purpose: this is one section of the guide (6 « S'inscrire à un examen », through 12
+« Se désinscrire »), whose steps share the draft's checks and the opening policy; what stands on its own already
+lives apart (the Récapitulatif in ``recapitulatif``, Mes inscriptions in ``inscriptions``, the tabs in ``forms``).
 """
 
 from __future__ import annotations
