@@ -84,8 +84,10 @@ class AccountLifecycle(RuleBasedStateMachine):
             created = self.portal.accounts.create_account(form(email=email))
         except EmailAlreadyUsed:
             assert key in self.model
+            assert self.model[key].active or not self._expired(self.model[key])
             return
-        assert key not in self.model
+        # ACC-15: an account left pending past its 48 h is replaced at once, purge or not.
+        assert key not in self.model or (not self.model[key].active and self._expired(self.model[key]))
         account = ModelAccount(created.account_id, self.clock.now())
         account.activation_link = self._latest_link(key, (MailKind.ACTIVATION,))
         self.model[key] = account
