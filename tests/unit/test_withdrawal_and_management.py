@@ -303,7 +303,7 @@ class TestPreinscription:
         bad = PreinscriptionForm(
             pupil=pupil(first_names="Paul"),
             identification=identification(mobile_phone="12"),
-            informations=InformationsForm(category_code="100", establishment="LP"),
+            informations=InformationsForm(category_code="100", establishment="0250013D"),
             qualification=QualificationForm(specialite_code=BANQUE),
             diploma=DiplomaForm(diploma_code="00013"),
         )

@@ -15,12 +15,14 @@ from cyclades_core.model.catalogue import (
     CandidateCategory,
     CatalogueItem,
     Diploma,
+    Establishment,
     Exam,
     ExamSession,
     Nationality,
     Pcs,
     PieceRule,
     RegistrationService,
+    Situation,
     Specialite,
 )
 
@@ -41,6 +43,8 @@ class DictCatalogue:
         self._nationalities: dict[str, Nationality] = {}
         self._announcements: dict[str, Announcement] = {}
         self._piece_rules: dict[tuple[str, str], PieceRule] = {}
+        self._situations: dict[str, Situation] = {}
+        self._establishments: dict[tuple[str, str], Establishment] = {}
 
     def put(self, item: CatalogueItem) -> None:
         with self._lock:
@@ -72,6 +76,11 @@ class DictCatalogue:
                 case PieceRule():
                     self._require(item.session_id in self._sessions, f"session {item.session_id}")
                     self._piece_rules[(item.session_id, item.code)] = item
+                case Situation():
+                    self._situations[item.code] = item
+                case Establishment():
+                    self._require(item.academie_code in self._academies, f"académie {item.academie_code}")
+                    self._establishments[(item.academie_code, item.code)] = item
 
     @staticmethod
     def _require(present: bool, what: str) -> None:
@@ -138,6 +147,15 @@ class DictCatalogue:
     def piece_rules(self, session_id: str) -> Sequence[PieceRule]:
         with self._lock:
             return [rule for (sid, _), rule in self._piece_rules.items() if sid == session_id]
+
+    def situations(self) -> Sequence[Situation]:
+        with self._lock:
+            return sorted(self._situations.values(), key=lambda s: s.code)
+
+    def establishments(self, academie_code: str) -> Sequence[Establishment]:
+        with self._lock:
+            found = [e for (code, _), e in self._establishments.items() if code == academie_code]
+        return sorted(found, key=lambda e: (e.name, e.code))
 
     def announcements(self) -> Sequence[Announcement]:
         with self._lock:

@@ -2,7 +2,7 @@
 
 A data file holds arrays of tables named after what they configure — ``[[exam]]``, ``[[academie]]``,
 ``[[session]]``, ``[[service]]``, ``[[specialite]]``, ``[[category]]``, ``[[diploma]]``, ``[[pcs]]``,
-``[[nationality]]``, ``[[announcement]]``, ``[[piece]]`` — with exactly the fields of the corresponding core
+``[[nationality]]``, ``[[announcement]]``, ``[[piece]]``, ``[[situation]]``, ``[[establishment]]`` — with exactly the fields of the corresponding core
 class. Times are typed in Paris time (``JJ/MM/AAAA HH:MM``). A bad file raises :class:`CatalogueDataError` naming the file, the line (TOML
 syntax) or the key path (``service[2].period.end``) and the problem; nothing of a bad load is kept.
 
@@ -29,6 +29,7 @@ from cyclades_core.model.catalogue import (
     CandidateCategory,
     CatalogueItem,
     Diploma,
+    Establishment,
     Exam,
     ExamSession,
     Nationality,
@@ -36,6 +37,7 @@ from cyclades_core.model.catalogue import (
     Period,
     PieceRule,
     RegistrationService,
+    Situation,
     Specialite,
     parse_paris_datetime,
 )
@@ -64,6 +66,8 @@ SECTIONS: dict[str, type[Any]] = {
     "nationality": Nationality,
     "announcement": Announcement,
     "piece": PieceRule,
+    "situation": Situation,
+    "establishment": Establishment,
 }
 
 

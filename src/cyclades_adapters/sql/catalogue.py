@@ -23,12 +23,14 @@ from cyclades_core.model.catalogue import (
     CandidateCategory,
     CatalogueItem,
     Diploma,
+    Establishment,
     Exam,
     ExamSession,
     Nationality,
     Pcs,
     PieceRule,
     RegistrationService,
+    Situation,
     Specialite,
 )
 
@@ -47,6 +49,8 @@ KINDS: dict[str, tuple[type[Any], Any]] = {
     "nationality": (Nationality, lambda i: i.code),
     "announcement": (Announcement, lambda i: i.id),
     "piece": (PieceRule, lambda i: f"{i.session_id}|{i.code}"),
+    "situation": (Situation, lambda i: i.code),
+    "establishment": (Establishment, lambda i: f"{i.academie_code}|{i.code}"),
 }
 
 
@@ -148,6 +152,12 @@ class SqlCatalogue:
 
     def piece_rules(self, session_id: str) -> Sequence[PieceRule]:
         return self._current().piece_rules(session_id)
+
+    def situations(self) -> Sequence[Situation]:
+        return self._current().situations()
+
+    def establishments(self, academie_code: str) -> Sequence[Establishment]:
+        return self._current().establishments(academie_code)
 
     def announcements(self) -> Sequence[Announcement]:
         return self._current().announcements()

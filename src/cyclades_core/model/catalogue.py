@@ -29,6 +29,7 @@ __all__ = [
     "Diploma",
     "Domain",
     "Epreuve",
+    "Establishment",
     "EvaluationMode",
     "Exam",
     "ExamSession",
@@ -40,6 +41,7 @@ __all__ = [
     "PieceRule",
     "ReferenceItem",
     "RegistrationService",
+    "Situation",
     "Specialite",
     "format_long_date",
     "parse_paris_datetime",
@@ -335,6 +337,27 @@ class Nationality(ReferenceItem):
     """Nationalité, coded like the INSEE country (``99100`` Française)."""
 
 
+@frozen
+class Situation(ReferenceItem):
+    """« Situation à l'inscription » (tab Informations candidature, CAN-04): a list the managing service
+    configures; when it holds values, the candidate picks one of them."""
+
+
+@frozen
+class Establishment:
+    """An établissement d'inscription of an académie: « Choisir mon établissement d'inscription (par ex. CNED,
+    INDIVIDUELS 025) » (CAN-04). ``code`` is its UAI (``0250013D``); the form shows ``label``."""
+
+    code: str
+    name: str
+    academie_code: str
+
+    @property
+    def label(self) -> str:
+        """``LP P-ADRIEN PARIS - BESANCON (0250013D)``, as the guide's Récapitulatif writes it."""
+        return f"{self.name} ({self.code})"
+
+
 class DepositMode(Enum):
     EN_LIGNE = "en ligne"
     COURRIER = "courrier"
@@ -379,5 +402,5 @@ class PieceRule:
 #: Everything the catalogue port stores.
 CatalogueItem = (
     Exam | ExamSession | Academie | RegistrationService | Specialite | CandidateCategory | Diploma | Pcs
-    | Nationality | Announcement | PieceRule
+    | Nationality | Announcement | PieceRule | Situation | Establishment
 )  # fmt: skip

@@ -15,12 +15,14 @@ from cyclades_core.model.catalogue import (
     CandidateCategory,
     CatalogueItem,
     Diploma,
+    Establishment,
     Exam,
     ExamSession,
     Nationality,
     Pcs,
     PieceRule,
     RegistrationService,
+    Situation,
     Specialite,
 )
 
@@ -81,6 +83,14 @@ class Catalogue(Protocol):
 
     def piece_rules(self, session_id: str) -> Sequence[PieceRule]:
         """The pièces justificatives the session requires (MGR-01), in the order configured."""
+        ...
+
+    def situations(self) -> Sequence[Situation]:
+        """« Situation à l'inscription »: the configured values in code order; empty when none is configured."""
+        ...
+
+    def establishments(self, academie_code: str) -> Sequence[Establishment]:
+        """The établissements d'inscription of the académie, in name order; empty when none is configured."""
         ...
 
     def announcements(self) -> Sequence[Announcement]:

@@ -16,6 +16,7 @@ from cyclades_core.model.catalogue import (
     Diploma,
     Domain,
     Epreuve,
+    Establishment,
     Exam,
     ExamSession,
     FormeDePassage,
@@ -23,6 +24,7 @@ from cyclades_core.model.catalogue import (
     Pcs,
     Period,
     RegistrationService,
+    Situation,
     Specialite,
 )
 from cyclades_core.ports.catalogue import Catalogue
@@ -115,3 +117,20 @@ class CatalogueContract:
         with pytest.raises(NotFoundError):
             catalogue.put(Specialite("99999", "Inconnue", "NOPE", ()))
         assert catalogue.service("T-2022", "T10") is None
+
+    def test_the_establishments_and_situations_lists_are_read_back(self, catalogue: Catalogue) -> None:
+        """CAN-04: « Choisir mon établissement (par ex. CNED, INDIVIDUELS 025) » per académie, in name order, and
+        « Situation à l'inscription » in code order; an establishment needs its académie."""
+        self._fill(catalogue)
+        with pytest.raises(NotFoundError):
+            catalogue.put(Establishment("0250013D", "LP P-ADRIEN PARIS - BESANCON", "NOPE"))
+        assert catalogue.establishments("T03") == []
+        catalogue.put(Establishment("0250013D", "LP P-ADRIEN PARIS - BESANCON", "T03"))
+        catalogue.put(Establishment("02500005", "INDIV BESANCON", "T03"))
+        catalogue.put(Establishment("0690001A", "LYCEE DU PARC", "T10"))
+        assert [e.label for e in catalogue.establishments("T03")] == [
+            "INDIV BESANCON (02500005)", "LP P-ADRIEN PARIS - BESANCON (0250013D)",
+        ]  # fmt: skip
+        catalogue.put(Situation("T02", "Salarié"))
+        catalogue.put(Situation("T01", "Etudiant"))
+        assert [s.code for s in catalogue.situations() if s.code.startswith("T")] == ["T01", "T02"]

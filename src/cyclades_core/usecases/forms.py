@@ -243,12 +243,29 @@ def parse_identification(form: IdentificationForm, catalogue: Catalogue) -> Iden
     )
 
 
-def parse_informations(form: InformationsForm, catalogue: Catalogue) -> Informations:
+def parse_informations(form: InformationsForm, catalogue: Catalogue, academie_code: str | None = None) -> Informations:
+    """Tab « Informations candidature » (CAN-04). Where the catalogue lists the académie's établissements (or the
+    situations), the value must be one of them — its label ``NAME (CODE)`` or its code — and is kept as its label;
+    where it lists none, the text typed is kept."""
     errors = ErrorCollector()
     if catalogue.category(form.category_code) is None:
         errors.add("informations.category_code", "invalid_choice", "Sélectionnez votre catégorie de candidat.")
     establishment = _text(errors, "informations.establishment", form.establishment, limit=120)
+    listed = catalogue.establishments(academie_code) if academie_code and lookup_key(academie_code) else ()
+    if establishment and listed:
+        chosen = next((e for e in listed if establishment in (e.label, e.code)), None)
+        if chosen is None:
+            errors.add("informations.establishment", "invalid_choice", "Choisissez votre établissement dans la liste.")
+        else:
+            establishment = chosen.label
     situation = _text(errors, "informations.situation", form.situation, required=False) or None
+    situations = catalogue.situations()
+    if situation and situations:
+        picked = next((s for s in situations if situation in (s.code, s.label)), None)
+        if picked is None:
+            errors.add("informations.situation", "invalid_choice", "Sélectionnez une valeur.")
+        else:
+            situation = picked.label
     former = _text(errors, "informations.former_establishment", form.former_establishment, required=False, limit=120)
     errors.raise_if_any()
     return Informations(
@@ -382,7 +399,7 @@ def parse_content(
         form = draft.form_for(tab)
         if form is None:
             raise ValidationError.single(TAB_FORMS[tab][0], "missing_tab", _MISSING_TAB.format(tab))
-        values[tab] = _parse_tab(tab, form, values, session, catalogue)
+        values[tab] = _parse_tab(tab, form, values, session, catalogue, draft.academie_code)
     if len(values) < len(order):
         return None
     if session.missing_tabs:  # a session without one of these tabs cannot make a candidature
@@ -421,11 +438,13 @@ def _raise_problems(problems: dict[str, str]) -> None:
         )
 
 
-def _parse_tab(tab: str, form: Any, values: dict[str, Any], session: ExamSession, catalogue: Catalogue) -> Any:
+def _parse_tab(
+    tab: str, form: Any, values: dict[str, Any], session: ExamSession, catalogue: Catalogue, academie_code: str
+) -> Any:
     if tab == "Identification":
         return parse_identification(form, catalogue)
     if tab == "Informations candidature":
-        return parse_informations(form, catalogue)
+        return parse_informations(form, catalogue, academie_code)
     if tab == "Qualification présentée":
         if "Informations candidature" not in values:
             raise ValidationError.single("informations", "missing_tab", _MISSING_TAB.format("Informations candidature"))
