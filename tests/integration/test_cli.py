@@ -360,10 +360,14 @@ def test_a_storage_command_does_not_load_the_commune_index_nor_the_pdf_libraries
     assert shown.stdout.splitlines()[-1] == "[]", shown.stderr
 
 
-def test_the_document_kinds_of_the_cli_are_the_models() -> None:
-    from cyclades_adapters.cli.main import DOCUMENT_KINDS
-
-    assert tuple(kind.name for kind in DocumentKind) == DOCUMENT_KINDS
+def test_document_verify_takes_every_kind_of_the_model_and_refuses_others(runner: CliRunner) -> None:
+    """The kinds are read from the model when the command needs them (``cyclades --help`` does not load it)."""
+    page = runner.invoke(cli, ["document", "verify", "--help"]).output
+    assert all(kind.name in page for kind in DocumentKind)
+    base = ["document", "verify", "x", "--candidate", "1", "--inscription", "1", "--version", "1"]
+    assert main([*base, "--kind", "NOPE"]) == 2
+    for kind in DocumentKind:
+        assert main([*base, "--kind", kind.name]) == 5  # parsed; then no key: configuration
 
 
 def test_the_relay_with_its_progress_bar_counts_as_without(tmp_path: Path) -> None:

@@ -48,9 +48,7 @@ EXIT_CONFIGURATION = 5
 EXIT_INTERNAL = 70
 URL_HELP = "URL de la base (sinon CYCLADES_DATABASE_URL), ex. sqlite:///cyclades.db"
 SCHEMA_HELP = "Schéma PostgreSQL de la bibliothèque (comme ?schema=… dans l'URL)."
-#: ``DocumentKind``'s names, written out so that ``--help`` loads no model (a test keeps them equal).
-DOCUMENT_KINDS = ("CONFIRMATION", "DEMANDE_PIECES", "RELANCE_PIECES", "AMENAGEMENTS", "CONVOCATION", "RELEVE_NOTES",
-                  "RECAPITULATIF")  # fmt: skip
+
 
 # -- click in French --------------------------------------------------------------------------------------------------
 # click wraps its texts in gettext but ships no French catalogue: the texts of the help pages are given here, and
@@ -121,6 +119,25 @@ class _Group(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         sys.exit(main(list(args) if args is not None else None, _group=self))
+
+
+class _LazyChoice(click.Choice):  # type: ignore[type-arg]
+    """A choice whose values are read on first use (``--help`` of the command, or parsing it): the list of
+    document kinds comes from the model without loading it for every command."""
+
+    def __init__(self, load: Callable[[], tuple[str, ...]]) -> None:  # no super().__init__: the values wait
+        self._load = load
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self._load()
+
+
+def _document_kinds() -> tuple[str, ...]:
+    from cyclades_core.model.documents import DocumentKind
+
+    return tuple(kind.name for kind in DocumentKind)
 
 
 class Refused(click.BadParameter):
@@ -543,7 +560,7 @@ def document() -> None:
 
 @document.command()
 @click.argument("code")
-@click.option("--kind", type=click.Choice(DOCUMENT_KINDS), default="CONFIRMATION", show_default=True,
+@click.option("--kind", type=_LazyChoice(_document_kinds), default="CONFIRMATION", show_default=True,
               help="Type du document.")  # fmt: skip
 @click.option("--candidate", required=True, help="N° candidat imprimé sur le document.")
 @click.option("--inscription", required=True, help="N° d'inscription imprimé sur le document.")
