@@ -106,11 +106,15 @@ class Qualification:
     specialite_code: str
     forme: FormeDePassage
     derogation: bool = False
+    enseignement: str | None = None
 
     @property
     def forme_finale(self) -> FormeDePassage:
-        """The forme de passage finale: the chosen one (a dérogation is granted by the managing service later)."""
-        return self.forme
+        """« Forme passage finale »: the category's forme, or with a « Dérogation à la forme de passage » the other
+        one, which the category does not offer (the managing service examines the request)."""
+        if not self.derogation:
+            return self.forme
+        return next(f for f in FormeDePassage if f is not self.forme)
 
 
 class AcquisKind(Enum):

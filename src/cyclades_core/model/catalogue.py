@@ -281,6 +281,9 @@ class Specialite:
     exam_code: str
     epreuves: tuple[Epreuve, ...]
     valid_from_year: int = 0
+    #: « éventuellement l'enseignement auquel je me présente »: where a spécialité has several, the candidate
+    #: chooses one on tab Qualification présentée.
+    enseignements: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:

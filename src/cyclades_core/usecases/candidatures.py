@@ -178,7 +178,8 @@ def draft_from(candidature: Candidature, tabs: tuple[str, ...]) -> CandidatureDr
             former_establishment=info.former_establishment,
         ),
         qualification=QualificationForm(
-            specialite_code=qual.specialite_code, forme=qual.forme.value, derogation=qual.derogation
+            specialite_code=qual.specialite_code, forme=qual.forme.value, derogation=qual.derogation,
+            enseignement=qual.enseignement,
         ),
         acquis=AcquisForm(
             entries=tuple(

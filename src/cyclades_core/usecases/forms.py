@@ -98,6 +98,7 @@ class QualificationForm:
     specialite_code: str
     forme: str = "Globale"
     derogation: bool = False
+    enseignement: str | None = None
 
 
 @frozen(kw_only=True)
@@ -290,8 +291,22 @@ def parse_qualification(
         errors.add(
             "qualification.forme", "invalid_choice", f"Forme de passage proposée pour votre catégorie : {choices}."
         )
+    elif form.derogation and all(f in offered for f in FormeDePassage):
+        errors.add(
+            "qualification.derogation", "not_needed",
+            "Votre catégorie propose déjà chaque forme de passage : aucune dérogation n'est nécessaire.",
+        )  # fmt: skip
+    enseignement = _text(errors, "qualification.enseignement", form.enseignement, required=False) or None
+    if specialite is not None and specialite.enseignements and enseignement not in specialite.enseignements:
+        errors.add(
+            "qualification.enseignement", "invalid_choice",
+            f"Choisissez l'enseignement auquel vous vous présentez : {', '.join(specialite.enseignements)}.",
+        )  # fmt: skip
+    elif specialite is not None and not specialite.enseignements and enseignement is not None:
+        errors.add("qualification.enseignement", "invalid_choice", "Cette spécialité ne propose pas d'enseignement.")
     errors.raise_if_any()
-    return Qualification(form.specialite_code, errors.checked(forme), form.derogation), errors.checked(specialite)
+    qualification = Qualification(form.specialite_code, errors.checked(forme), form.derogation, enseignement)
+    return qualification, errors.checked(specialite)
 
 
 _GRADE = re.compile(r"(\d{1,2})(?:[.,](\d{1,2}))?")

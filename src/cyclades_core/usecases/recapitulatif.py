@@ -146,7 +146,10 @@ def build_recapitulatif(
         return "Oui" if value else "Non"
 
     sections: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-        ("Qualification présentée", (("Spécialité", specialite.name if specialite else qual.specialite_code),)),
+        ("Qualification présentée", (
+            ("Spécialité", specialite.name if specialite else qual.specialite_code),
+            *((("Enseignement", qual.enseignement),) if qual.enseignement else ()),
+        )),
         ("Identification du candidat", (
             ("Civilité", identity.civility.label),
             ("Nom de famille", identity.birth_name.upper()),
