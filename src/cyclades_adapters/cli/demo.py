@@ -55,7 +55,7 @@ __all__ = ["MARKER", "DemoSummary", "prepare_directory", "run_demo"]
 MARKER = ".cyclades-demo"
 
 SESSION = "BTS-DEMO"
-BESANCON, LILLE = "03", "09"
+BESANCON, REIMS = "03", "19"
 
 
 @frozen
@@ -71,12 +71,12 @@ class DemoSummary:
 
 
 def _catalogue(now: datetime) -> FileCatalogue:
-    """The shipped catalogue, plus a demo session open from yesterday for a month in Besançon and Lille."""
+    """The shipped catalogue, plus a demo session open from yesterday for a month in Besançon and Reims."""
     catalogue = FileCatalogue.default()
     local_year = now.year + 1
     catalogue.put(ExamSession(SESSION, "BTS", f"BTS {local_year}", local_year, 6))
     period = Period(now - timedelta(days=1), now + timedelta(days=30))
-    for academie in (BESANCON, LILLE):
+    for academie in (BESANCON, REIMS):
         catalogue.put(RegistrationService(SESSION, academie, period))
     deposit = Period(now - timedelta(days=1), now + timedelta(days=45))
     catalogue.put(PieceRule(SESSION, "CINSIG01", "Confirmation d'inscription signée", "Confirmation d'inscription",
@@ -237,7 +237,7 @@ def run_demo(directory: Path, database_url: str | None = None, say: Callable[[st
             )
         ),
     ]
-    draft = candidatures.start(dubois, SESSION, LILLE)
+    draft = candidatures.start(dubois, SESSION, REIMS)
     for form in banque_tabs:
         draft = candidatures.next(draft, form)
     banque = candidatures.save(dubois, draft)
@@ -266,7 +266,7 @@ def run_demo(directory: Path, database_url: str | None = None, say: Callable[[st
     say(f"Préinscription de {papillon.login} validée")
 
     portal.relay.run_until_idle()
-    rows = portal.management.candidatures(Manager("gestionnaire", (BESANCON, LILLE)))
+    rows = portal.management.candidatures(Manager("gestionnaire", (BESANCON, REIMS)))
     return DemoSummary(
         directory=directory,
         database_url=url,
