@@ -407,7 +407,8 @@ class IllegalCandidatureTransition(ForbiddenError):
 
 
 class IllegalPieceTransition(ForbiddenError):
-    """A pièce's status cannot go there from its current status (JUS-05)."""
+    """A pièce's status cannot change now (JUS-07): an online pièce not yet validated by the candidate, or a
+    pièce of a withdrawn or deleted candidature. A manager moves a pièce between any two statuses otherwise."""
 
     code = "illegal_piece_transition"
     default_message = "Ce changement de statut n'est pas possible pour cette pièce."

@@ -3,7 +3,7 @@
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import DocumentContent, DocumentRenderer, FileScanner, FileStore, UploadInspector
-from cyclades_core.ports.mail import Mailer
+from cyclades_core.ports.mail import Mailer, TimedMailer
 from cyclades_core.ports.reference import BirthplaceDirectory, Commune, Country, Departement
 from cyclades_core.ports.security import (
     BreachedPasswords,
@@ -49,6 +49,7 @@ __all__ = [
     "PieceRepository",
     "RateLimiter",
     "ThrottlePolicy",
+    "TimedMailer",
     "TokenStore",
     "UnitOfWork",
     "UnitOfWorkFactory",
