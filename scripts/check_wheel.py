@@ -40,7 +40,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SDIST_MUST_HOLD = ("docs/", "tests/", "CHANGELOG.md", "LICENSE", "README.md", "pyproject.toml", "src/")
+SDIST_MUST_HOLD = (
+    "docs/", "tests/", "examples/", "benchmarks/", "scripts/", "CHANGELOG.md", "LICENSE", "README.md", "pyproject.toml", "src/"
+)  # fmt: skip
 
 CORE_ONLY = """
 import importlib.util, sys
