@@ -1,8 +1,9 @@
 """``cyclades demo``: the guide's journeys end to end on the embedded default (a SQLite file in a folder).
 
 ACCRALL Dack creates his account, activates it from the mail, logs in, registers to BTS Aéronautique with his E1
-in Bénéfice, modifies (version 2), deposits and validates his pièces; the managing service marks one Non conforme;
-he deposits it again. DUBOIS Pierre registers to BTS Banque and withdraws. A school registers DUPONT Marie, who
+in Bénéfice, prints his Récapitulatif before saving, modifies (version 2), deposits and validates his pièces; the
+managing service marks one Non conforme; he deposits it again and the managing service finds it Conforme, then
+corrects a mistaken Conforme. DUBOIS Pierre registers to BTS Banque and withdraws. A school registers DUPONT Marie, who
 validates her préinscription. Mails are written as .eml files, documents as PDFs.
 """
 
@@ -193,6 +194,9 @@ def run_demo(directory: Path, database_url: str | None = None, say: Callable[[st
     draft = candidatures.start(token, SESSION, BESANCON)
     for form in aero_tabs:
         draft = candidatures.next(draft, form)
+    say("Il imprime son Récapitulatif avant d'enregistrer (« Visualiser/imprimer »)")
+    printed = documents.render_draft_recapitulatif(token, draft)
+    (pdfs / printed.filename).write_bytes(printed.data)
     saved = candidatures.save(token, draft)
     say(saved.sentence)
     draft = candidatures.edit(token, saved.candidature_id)
@@ -212,6 +216,14 @@ def run_demo(directory: Path, database_url: str | None = None, say: Callable[[st
     legible = _piece_pdf("CINSIG01 lisible")
     portal.pieces.upload(token, saved.candidature_id, "CINSIG01", "cinsig01-lisible.pdf", [legible])
     portal.pieces.validate(token, saved.candidature_id, group.heading)
+    say("Le gestionnaire contrôle la pièce redéposée : Conforme ; il corrige un « Conforme » posé par erreur")
+    portal.pieces.review(manager, saved.candidature_id, "CINSIG01", PieceStatus.CONFORME, received_on=now.date())
+    portal.pieces.review(manager, saved.candidature_id, "RELNOT01", PieceStatus.CONFORME)
+    portal.pieces.review(
+        manager, saved.candidature_id, "RELNOT01", PieceStatus.NON_CONFORME, comment="Relevé incomplet"
+    )
+    for piece in portal.pieces.manager_pieces(manager, saved.candidature_id):
+        say(f"  {piece.title} : {piece.deposited or 'non déposée'} - Statut : {piece.status_label}")
     for kind in (DocumentKind.CONFIRMATION, DocumentKind.DEMANDE_PIECES):
         rendered = documents.render(token, saved.candidature_id, kind)
         (pdfs / rendered.filename).write_bytes(rendered.data)
