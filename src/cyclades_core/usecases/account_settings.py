@@ -23,6 +23,10 @@ class AccountSettings:
     reset_ttl: timedelta = timedelta(hours=48)
     session_idle_timeout: timedelta = timedelta(minutes=30)
     session_absolute_timeout: timedelta = timedelta(hours=12)
+    #: A session's last-used time is written only once it is older than this step, so that most read pages write
+    #: nothing (issue 19). A session unused for more than ``session_idle_timeout`` is still refused; one unused for
+    #: at most ``session_idle_timeout - session_touch_interval`` is still accepted (SessionAuthenticator).
+    session_touch_interval: timedelta = field(default=timedelta(minutes=1))
     initial_password_ttl: timedelta = timedelta(days=90)
     resend_cooldown: timedelta = timedelta(seconds=180)
     reset_requests_per_minute: int = 5
@@ -49,6 +53,11 @@ class AccountSettings:
     #: refused by it.
     login_throttle_per_account: ThrottlePolicy = field(factory=lambda: ThrottlePolicy(free_failures=100))
     show_masked_contact: bool = True
+
+    @session_touch_interval.validator
+    def _touch_within_idle(self, _attribute: object, value: timedelta) -> None:
+        if not timedelta(0) <= value < self.session_idle_timeout:
+            raise ValueError("session_touch_interval must be at least 0 and shorter than session_idle_timeout")
 
     def link(self, path: str, token: str) -> str:
         return f"{self.base_url.rstrip('/')}/{path}?jeton={token}"

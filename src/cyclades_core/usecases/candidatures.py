@@ -366,12 +366,15 @@ class CandidatureService:
     # -- Mes inscriptions ---------------------------------------------------------------------------------------
 
     def mes_inscriptions(self, session_token: str) -> MesInscriptions:
-        """CAN-13: every active candidature (not withdrawn, set aside or deleted; session not closed)."""
-        principal = self._authenticator.authenticate(session_token)
+        """CAN-13: every active candidature (not withdrawn, set aside or deleted; session not closed). One unit of
+        work, which writes nothing unless the session's last-used time is due for its refresh."""
         now = self._clock.now()
         with self._uow() as uow:
+            principal, touched = self._authenticator.check(uow, session_token, now, allow_initial=False)
             account = self._account(uow, principal.account_id)
             cards = active_cards(uow, self._catalogue, account, now)
+            if touched:
+                uow.commit()
         return MesInscriptions(account.home_header(), cards)
 
     def candidatures_precedentes(self, session_token: str, draft: CandidatureDraft) -> tuple[PreviousCandidature, ...]:

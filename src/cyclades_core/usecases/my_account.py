@@ -52,9 +52,10 @@ class MyAccountService(AccountSection):
     def account(self, session_token: str) -> AccountView:
         """ "Modifier mon compte" shows the account first."""
         with self._uow() as uow:
-            principal = self._authenticator.principal(uow, session_token, self._clock.now(), allow_initial=False)
+            principal, touched = self._authenticator.check(uow, session_token, self._clock.now(), allow_initial=False)
             account = get_account(uow, principal.account_id)
-            uow.commit()
+            if touched:
+                uow.commit()
         return AccountView.of(account)
 
     def export_my_data(self, session_token: str) -> PersonalData:

@@ -153,13 +153,15 @@ class SessionService(AccountSection):
             uow.commit()
 
     def home(self, session_token: str) -> HomeView:
-        """ACC-13: "Mes inscriptions", the page after login: the header and the active candidatures' cards."""
+        """ACC-13: "Mes inscriptions", the page after login: the header and the active candidatures' cards. Writes
+        nothing unless the session's last-used time is due for its refresh."""
         now = self._clock.now()
         with self._uow() as uow:
-            principal = self._authenticator.principal(uow, session_token, now, allow_initial=False)
+            principal, touched = self._authenticator.check(uow, session_token, now, allow_initial=False)
             account = get_account(uow, principal.account_id)
             cards = active_cards(uow, self._catalogue, account, now)
-            uow.commit()
+            if touched:
+                uow.commit()
         return HomeView(account.home_header(), cards)
 
     def purge_expired_tokens(self) -> int:
