@@ -9,6 +9,9 @@ error is one French line on stderr, never a traceback.
 Start-up is kept light: click is the only import at start (``cyclades --help``); the storage commands load the
 storage and the services they use, never the commune index (loaded lazily by ``FileBirthplaceDirectory``), the PDF
 libraries nor the upload parser.
+
+Over 500 lines on purpose: one click command tree whose commands share the error-to-exit-code mapping, the storage
+checks and the output helpers; the demo already lives apart (``demo.py``).
 """
 
 from __future__ import annotations

@@ -25,6 +25,10 @@ A PDF is accepted only when all of this holds:
 
 Images: the magic bytes were checked by the core; here the chunk or marker structure must end exactly at the end
 of the file, the size must be at most ``max_pixels``, and Pillow must decode every pixel.
+
+Over 500 lines on purpose: it is one security decision whose checks (byte coverage, objects, streams and their
+decoders, images) share the opened file and one budget of caps; split, a reader would have to hold several modules
+to see what is accepted.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ UNS-01 … UNS-05, MGR-04, MGR-05).
 The form's tabs are parsed into frozen values (:class:`Identification`, :class:`Informations`, …); the épreuves'
 positions are computed from the spécialité, the category and the acquis (:func:`compute_positions`); the saved
 :class:`Candidature` is a frozen aggregate whose lifecycle is a plain transition table.
+
+Slightly over 500 lines on purpose: the tab values, the épreuves' positions (Bénéfice, Dispense) and the aggregate
+are read together whenever a rule of the form changes; the state machine is the small part at the end.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@ review (JUS-01 … JUS-07, MGR-02) and the manager's view of a candidature's pi�
 
 Files go through the FileStore port (outside any transaction): a deposit stores the file first, checks its content
 and its scan, then records it in a unit of work; whatever is refused or rolled back is removed from the store.
+
+Slightly over 500 lines on purpose: one section of the guide (11 « Mes pièces justificatives ») seen from both
+sides, the candidate's and the managing service's, which share the views and the checks of one pièce.
 """
 
 from __future__ import annotations
