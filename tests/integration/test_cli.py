@@ -45,13 +45,15 @@ def test_the_demo_plays_the_guide_and_leaves_its_pdfs_and_mails(runner: CliRunne
     assert result.exit_code == 0, result.output
     assert "Préinscription de dupont.marie1 validée" in result.output
     pdfs = sorted(p.name for p in (tmp_path / "demo" / "pdf").glob("*.pdf"))
-    assert len(pdfs) == 4
+    assert len(pdfs) == 5
     assert any(name.startswith("recapitulatif-") for name in pdfs)
+    assert any(name.endswith("-non-enregistre.pdf") for name in pdfs)  # printed before saving (CAN-17)
+    assert "Statut : Non conforme" in result.output  # the mistaken Conforme corrected (JUS-07)
     mails = list((tmp_path / "demo" / "mails").glob("*.eml"))
     assert {p.name.split("-")[2] for p in mails} >= {"activation", "candidature_saved", "withdrawal"}
     again = runner.invoke(cli, ["demo", "--dir", str(tmp_path / "demo")])  # re-running starts over cleanly
     assert again.exit_code == 0, again.output
-    assert len(list((tmp_path / "demo" / "pdf").glob("*.pdf"))) == 4
+    assert len(list((tmp_path / "demo" / "pdf").glob("*.pdf"))) == 5
 
 
 def test_operator_commands_on_a_sqlite_database(runner: CliRunner, tmp_path: Path) -> None:
@@ -78,6 +80,23 @@ def test_catalogue_check_names_the_file_and_the_key(tmp_path: Path) -> None:
     assert main(["catalogue", "check", str(good)]) == 0
     assert main(["catalogue", "check", str(bad)]) == 1  # a failed check
     assert main(["catalogue", "check", str(tmp_path / "absent.toml")]) == 2  # usage: no such file
+
+
+@pytest.mark.rule("DOC-05")
+def test_catalogue_check_fails_on_an_academie_without_a_printable_contact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A document must never print a placeholder: a session opening a service in an académie without a sourced
+    contact (Lyon ships none) fails the check, naming the académie; one in Reims (the guide's contact) passes."""
+    session = '[[session]]\nid = "S"\nexam_code = "BTS"\nlabel = "BTS 2030"\nyear = 2030\nmonth = 6\n'
+    service = '[[service]]\nsession_id = "S"\nacademie_code = "{}"\nperiod = {{ start = "01/11/2029 08:00", end = "29/11/2029 18:00" }}\n'
+    lyon, reims = tmp_path / "lyon.toml", tmp_path / "reims.toml"
+    lyon.write_text(session + service.format("10"), encoding="utf-8")
+    reims.write_text(session + service.format("19"), encoding="utf-8")
+    assert main(["catalogue", "check", str(reims)]) == 0
+    capsys.readouterr()
+    assert main(["catalogue", "check", str(lyon)]) == 1
+    assert "LYON" in capsys.readouterr().err
 
 
 def test_document_verify(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -538,9 +538,11 @@ def catalogue() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Résultat en JSON sur la sortie standard.")
 def check(files: tuple[Path, ...], as_json: bool) -> None:
-    """Valide des fichiers de données du catalogue (avec le catalogue livré). Code 1 si un fichier est invalide."""
+    """Valide des fichiers de données du catalogue (avec le catalogue livré). Code 1 si un fichier est invalide ou si
+    une académie où une session ouvre un service n'a pas de coordonnées imprimables."""
     from cyclades_adapters.files import FileCatalogue
     from cyclades_core.errors import ConfigurationError
+    from cyclades_core.usecases.service_contact import unprintable_contacts
 
     try:
         loaded = FileCatalogue.default(*files)
@@ -550,6 +552,15 @@ def check(files: tuple[Path, ...], as_json: bool) -> None:
         _error(invalid.code, invalid.message)
         sys.exit(EXIT_REFUSED)
     sessions = sum(len(loaded.sessions(e.code)) for e in loaded.exams())
+    contacts = unprintable_contacts(loaded)  # DOC-05: no document may print a placeholder
+    if contacts:
+        if as_json:
+            _print_json(
+                {"valid": False, "files": [str(f) for f in files], "error": contacts[0], "contacts": list(contacts)}
+            )
+        for problem in contacts:
+            _error("configuration_error", problem)
+        sys.exit(EXIT_REFUSED)
     if as_json:
         _print_json({"valid": True, "files": [str(f) for f in files], "sessions": sessions})
     else:
