@@ -126,10 +126,10 @@ def sources_section(rows: Sequence[Row]) -> str:
                 "  the épreuves' titles, and each spécialité's référentiel (its arrêté's règlement d'examen) could not",
                 "  be read for the current versions. The catalogue's `[[specialite]]` entries need both, so no",
                 "  spécialité is added to `catalogue/specialites/`: it still carries only the guide's two (Banque -",
-                "  conseiller de clientèle 31310, Aéronautique), unchanged.",
+                "  conseiller de clientèle 31310, Aéronautique).",
                 "* Checked against the annex: Banque-Conseiller de clientèle, E1, E2, E3, E4 (U41, U42), E5, matches the",
-                "  guide's spécialité 31310. Aéronautique does not fully: the annex writes its E2 without units, while",
-                "  the shipped entry (« to confirm » in `bts.toml`) splits E2 into E2-A/U21 and E2-B/U22.",
+                "  guide's spécialité 31310. Aéronautique's E2 is one unit, U2, as the annex writes it: the shipped",
+                "  entry's parts E2-A and E2-B carry no unit of their own (they had U21/U22 before this was checked).",
             ]
         )
         + "\n"
