@@ -8,7 +8,9 @@ refusal (a failed login is logged by design, C7): they are left out of the compa
 Each example starts from valid arguments built on a world that holds the guide's candidate with a saved
 candidature, a pending account, live activation/reset/session tokens, a scolaire account and a manager, and corrupts
 exactly one text leaf (a parameter, or a field of a form, nested forms included) — so that the call reaches as
-deep as the corrupted value lets it.
+deep as the corrupted value lets it. Methods that take no argument a caller types (``relay.run_once``,
+``reminders.send_due``, ``audit.purge_expired``, ``catalogue.current_announcements``, ``reference.countries``…) have
+nothing to corrupt and are left out.
 """
 
 from __future__ import annotations
@@ -463,6 +465,15 @@ def surface(w: World) -> dict[str, Callable[[], Call]]:
             p.documents.render_recapitulatif,
             {"session_token": w.session, "candidature_id": w.candidature},
         ),
+        "documents.render_draft_recapitulatif": lambda: (
+            p.documents.render_draft_recapitulatif,
+            {"session_token": w.session, "draft": draft()},
+        ),
+        "candidatures.candidatures_precedentes": lambda: (
+            p.candidatures.candidatures_precedentes,
+            {"session_token": w.session, "draft": draft()},
+        ),
+        "reference.communes": lambda: (p.reference.communes, {"departement": "014", "query": "may", "limit": 5}),
         "documents.publish": lambda: (
             p.documents.publish,
             {"manager": Manager("gest", ("10",)), "candidature_id": w.candidature, "kind": DocumentKind.CONFIRMATION},
@@ -480,6 +491,7 @@ def surface(w: World) -> dict[str, Callable[[], Call]]:
         # mail and housekeeping
         "outbox.mark_sent": lambda: (p.outbox.mark_sent, {"message_id": "0" * 32}),
         "outbox.pending": lambda: (p.outbox.pending, {"limit": 5}),
+        "outbox.failed": lambda: (p.outbox.failed, {"limit": 5}),
         "relay.backoff": lambda: (p.relay.backoff, {"attempts": 3}),
         "accounts.purge_unactivated": lambda: (p.accounts.purge_unactivated, {"batch_size": 10}),
         "audit.records_for": lambda: (p.audit.records_for, {"account_id": "0" * 32}),
@@ -596,3 +608,36 @@ def test_a_form_holding_a_control_character_is_refused_naming_the_field(
         w.portal.candidatures.next(attrs.evolve(draft, current=1), identification(street="1 rue\udfff des champs"))
     assert refused.value.fields == ("identification.street",)
     assert w.snapshot() == before
+
+
+def test_the_reset_answer_never_echoes_text_no_page_could_print(
+    storage: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Review finding: the mask of a typed email kept a lone surrogate (``'\\udfffa***@y.fr'``), which no HTTP
+    response can encode. Such text gets no mask, like any other non-email text."""
+    p = world_for(storage, tmp_path_factory).portal
+    for typed in ("\udfffabc@y.fr", "ab\x00c@y.fr", "abc\x1b@y.fr"):
+        assert p.accounts.request_password_reset(typed).masked_contact is None
+
+
+def test_verify_answers_false_for_what_no_document_carries(
+    storage: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Review finding: a kind given as text (``"CONFIRMATION"``) raised AttributeError."""
+    p = world_for(storage, tmp_path_factory).portal
+    assert p.documents.verify("ABCD", "CONFIRMATION", "1", "1", 1) is False  # type: ignore[arg-type]
+    assert p.documents.verify("ABCD", DocumentKind.CONFIRMATION, "1", "1", True) is False
+
+
+def test_a_forged_draft_naming_an_unknown_academie_prints_nothing(
+    storage: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Review finding: ``render_draft_recapitulatif`` printed a made-up académie (« ZZ-forged ») beside a real
+    inscription number, and a 5,000-character one raised reportlab's LayoutError."""
+    from cyclades_core.errors import CatalogueNotFound
+
+    w = world_for(storage, tmp_path_factory)
+    draft = w.portal.candidatures.edit(w.session, w.candidature)
+    for forged in ("ZZ-forged", "x" * 5000):
+        with pytest.raises(CatalogueNotFound):
+            w.portal.documents.render_draft_recapitulatif(w.session, attrs.evolve(draft, academie_code=forged))

@@ -34,7 +34,9 @@ class DocumentSigner:
     ) -> bool:
         """Whether ``code`` is the one of that document; typing case and dashes do not matter."""
         identity = (candidate_number, inscription_number)
-        if not all(map(_encodable, identity)) or not code.isascii():
+        if not isinstance(kind, DocumentKind) or isinstance(version, bool) or not isinstance(version, int):
+            return False  # no document of that type or version exists
+        if not all(isinstance(part, str) and _encodable(part) for part in (code, *identity)) or not code.isascii():
             return False  # no document carries it: nothing printable on one is outside ASCII or unencodable
         given = "".join(code.split()).replace("-", "").upper()
         matches = [

@@ -279,12 +279,15 @@ class CandidatureService:
     def recapitulatif(self, session_token: str, draft: CandidatureDraft) -> Recapitulatif:
         """CAN-09: everything entered and the épreuves, in the guide's order, with its warning.
 
-        Only the draft's own candidate sees it: another account's draft is refused as CandidatureNotFound."""
+        Only the draft's own candidate sees it: another account's draft is refused as CandidatureNotFound; a draft
+        naming a session or académie with no registration service configured is CatalogueNotFound (a forged draft
+        must not print a made-up académie)."""
         draft = _checked(draft)
         principal = self._authenticator.authenticate(session_token)
         if principal.account_id != draft.account_id:
             raise CandidatureNotFound()
         session = self._session(draft.session_id)
+        self.policy.service(draft.session_id, draft.academie_code)
         content = parse_content(draft, session, self._catalogue)
         if content is None:  # pragma: no cover - parse_content returns the whole content when not stopped early
             raise ValidationError.single("tab", "incomplete", "Le formulaire est incomplet.")

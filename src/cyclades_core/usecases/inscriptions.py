@@ -149,4 +149,4 @@ def previous_candidatures(
                 candidature.state, candidature.created_at,
             )
         )  # fmt: skip
-    return tuple(sorted(found, key=lambda p: (-p.year, p.created_at, p.candidature_id)))
+    return tuple(sorted(found, key=lambda p: (p.year, p.created_at, p.candidature_id), reverse=True))

@@ -8,6 +8,7 @@ from datetime import timedelta
 from cyclades_core.errors import InvalidLink, LinkExpired
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.mail import password_changed_mail, reset_mail
+from cyclades_core.model.text import lookup_key
 from cyclades_core.model.tokens import TokenPurpose, digest, new_token
 from cyclades_core.model.values import IdentifierKind, classify_identifier, email_key, mask_email
 from cyclades_core.usecases.account_forms import ResetRequested
@@ -95,6 +96,8 @@ class PasswordResetService(AccountSection):
         same input whether or not an account exists. An email shows the mask of its normalised key (the guide's
         ``paul.***@l.com``); a candidate number or a Cyclades login shows none, as any other text does."""
         typed = identifier.strip()
+        if lookup_key(typed) is None:  # a surrogate or a control character: nothing to echo (no page could print it)
+            return ResetRequested(None)
         if not self.settings.show_masked_contact or classify_identifier(typed) is not IdentifierKind.EMAIL:
             return ResetRequested(None)
         return ResetRequested(mask_email(email_key(typed)))
