@@ -26,13 +26,13 @@ from cyclades_core.ports.reference import BirthplaceDirectory
 from cyclades_core.ports.security import BreachedPasswords, CandidateNumberAllocator, PasswordHasher, RateLimiter
 from cyclades_core.ports.storage import UnitOfWorkFactory
 from cyclades_core.usecases.accounts import (
+    AccountCreationService,
     AccountPorts,
     AccountSections,
     AccountService,
     AccountSettings,
     MyAccountService,
     PasswordResetService,
-    RegistrationService,
     SessionService,
 )
 from cyclades_core.usecases.audit import AuditService
@@ -75,7 +75,7 @@ class Portal:
     #: The 0.1 facade over the four account services below (delegation only): new code uses those.
     accounts: AccountService
     #: "Créer un compte": creation, activation, resend, purge of unactivated accounts.
-    registration: RegistrationService
+    registration: AccountCreationService
     #: "Se connecter": login, sessions, logout, the home page "Mes inscriptions".
     sessions: SessionService
     #: "Mot de passe oublié".

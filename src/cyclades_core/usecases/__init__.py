@@ -1,6 +1,6 @@
 """Use cases (application services). Each takes its ports by constructor injection.
 
-The account services (one per section of the guide: RegistrationService, SessionService, PasswordResetService,
+The account services (one per section of the guide: AccountCreationService, SessionService, PasswordResetService,
 MyAccountService; AccountService is their 0.1 facade), their forms and results are re-exported here; the others live
 in their modules: ``catalogue`` (CatalogueService, OpeningPolicy), ``candidatures`` (CandidatureService) with
 ``forms`` (the tabs), ``management`` (ManagerService, EstablishmentService), ``pieces`` (PieceService),
@@ -11,6 +11,7 @@ integrator types are also importable from :mod:`cyclades_core` itself (the docum
 
 from cyclades_core.usecases.accounts import (
     AccountCreated,
+    AccountCreationService,
     AccountService,
     AccountSettings,
     AccountView,
@@ -23,7 +24,6 @@ from cyclades_core.usecases.accounts import (
     PasswordResetService,
     PersonalData,
     Principal,
-    RegistrationService,
     ResetRequested,
     ScolaireCredentials,
     ScolaireRegistrationForm,
@@ -33,6 +33,7 @@ from cyclades_core.usecases.accounts import (
 
 __all__ = [
     "AccountCreated",
+    "AccountCreationService",
     "AccountService",
     "AccountSettings",
     "AccountView",
@@ -45,7 +46,6 @@ __all__ = [
     "PasswordResetService",
     "PersonalData",
     "Principal",
-    "RegistrationService",
     "ResetRequested",
     "ScolaireCredentials",
     "ScolaireRegistrationForm",

@@ -1,6 +1,6 @@
 """The candidate account (POR-02, ACC-01 … ACC-14), one service per section of the guide:
 
-- "Créer un compte" (section 3), the activation link, its resend, the purge: :class:`RegistrationService`,
+- "Créer un compte" (section 3), the activation link, its resend, the purge: :class:`AccountCreationService`,
   ``portal.registration``;
 - "Se connecter" (section 3), sessions, the home page "Mes inscriptions": :class:`SessionService`,
   ``portal.sessions``;
@@ -53,12 +53,13 @@ from cyclades_core.usecases.authentication import SessionAuthenticator
 from cyclades_core.usecases.identities import IdentityParser
 from cyclades_core.usecases.my_account import MyAccountService
 from cyclades_core.usecases.password_reset import PasswordResetService
-from cyclades_core.usecases.registration import RegistrationService
+from cyclades_core.usecases.registration import AccountCreationService
 from cyclades_core.usecases.scolaire import ScolaireRegistrar
 from cyclades_core.usecases.sessions import SessionService
 
 __all__ = [
     "AccountCreated",
+    "AccountCreationService",
     "AccountPorts",
     "AccountSections",
     "AccountService",
@@ -73,7 +74,6 @@ __all__ = [
     "PasswordResetService",
     "PersonalData",
     "Principal",
-    "RegistrationService",
     "ResetRequested",
     "ScolaireCredentials",
     "ScolaireRegistrar",
@@ -87,7 +87,7 @@ __all__ = [
 class AccountSections:
     """The account services of every guide section and the pieces they share, built once from the ports."""
 
-    registration: RegistrationService
+    registration: AccountCreationService
     sessions: SessionService
     password_reset: PasswordResetService
     my_account: MyAccountService
@@ -109,7 +109,7 @@ class AccountSections:
         identities = IdentityParser(birthplaces=birthplaces)
         passwords = BreachedPasswordCheck(uow=ports.uow, settings=ports.settings, breached=breached)
         return cls(
-            registration=RegistrationService(ports, identities=identities, passwords=passwords),
+            registration=AccountCreationService(ports, identities=identities, passwords=passwords),
             sessions=SessionService(ports, authenticator=authenticator, catalogue=catalogue),
             password_reset=PasswordResetService(ports, passwords=passwords),
             my_account=MyAccountService(ports, authenticator=authenticator, identities=identities, passwords=passwords),
@@ -167,26 +167,26 @@ class AccountService:
         self._mine = sections.my_account
         self._scolaire = sections.scolaire
 
-    # -- "Créer un compte": RegistrationService -----------------------------------------------------------------
+    # -- "Créer un compte": AccountCreationService -----------------------------------------------------------------
 
     def create_account(self, form: CreateAccountForm, *, source: str | None = None) -> AccountCreated:
-        """:meth:`RegistrationService.create_account`."""
+        """:meth:`AccountCreationService.create_account`."""
         return self._registration.create_account(form, source=source)
 
     def resend_activation(self, email: str) -> None:
-        """:meth:`RegistrationService.resend_activation`."""
+        """:meth:`AccountCreationService.resend_activation`."""
         self._registration.resend_activation(email)
 
     def check_activation_link(self, token: str) -> str:
-        """:meth:`RegistrationService.check_activation_link`."""
+        """:meth:`AccountCreationService.check_activation_link`."""
         return self._registration.check_activation_link(token)
 
     def activate(self, token: str) -> Activation:
-        """:meth:`RegistrationService.activate`."""
+        """:meth:`AccountCreationService.activate`."""
         return self._registration.activate(token)
 
     def purge_unactivated(self, batch_size: int = 500) -> int:
-        """:meth:`RegistrationService.purge_unactivated`."""
+        """:meth:`AccountCreationService.purge_unactivated`."""
         return self._registration.purge_unactivated(batch_size)
 
     # -- scolaire candidates: ScolaireRegistrar -----------------------------------------------------------------

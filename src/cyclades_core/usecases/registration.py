@@ -29,10 +29,10 @@ from cyclades_core.usecases.account_support import (
 )
 from cyclades_core.usecases.identities import IdentityParser
 
-__all__ = ["RegistrationService"]
+__all__ = ["AccountCreationService"]
 
 
-class RegistrationService(AccountSection):
+class AccountCreationService(AccountSection):
     """Creating and activating an individual candidate's account. Methods raise only
     :class:`~cyclades_core.errors.CycladesError`."""
 
