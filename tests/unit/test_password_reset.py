@@ -22,7 +22,7 @@ NEW = "Nouv3au*Mdp"
 @pytest.mark.rule("ACC-10")
 class TestForgottenPassword:
     def test_each_identifier_kind_mails_the_address_on_record_with_the_masked_contact(
-        self, portal: Portal, active_account: ActiveAccount, database: MemoryDatabase
+        self, portal: Portal, active_account: ActiveAccount, database: MemoryDatabase, clock: ManualClock
     ) -> None:
         """E1: email, candidate number or Cyclades login; the mail goes to the stored address. The mask comes from
         what was typed (issue 15): an email shows its own, a candidate number none (only a lookup could find one)."""
@@ -31,6 +31,7 @@ class TestForgottenPassword:
         by_email = portal.accounts.request_password_reset("PAUL.MARTIN@L.COM")
         assert by_email.masked_contact == "paul.***@l.com"
         assert "sur votre mail de contact (paul.***@l.com)" in by_email.message
+        clock.advance(minutes=2)  # one link per account per reset_cooldown
         by_number = portal.accounts.request_password_reset(number)
         assert by_number.masked_contact is None
         assert "sur votre mail de contact, veuillez cliquer" in by_number.message
@@ -84,10 +85,13 @@ class TestForgottenPassword:
                 with pytest.raises(LinkExpired, match="48 heures"):
                     portal.accounts.reset_password(token, NEW, NEW)
 
-    def test_a_later_request_invalidates_earlier_links(self, portal: Portal, active_account: ActiveAccount) -> None:
+    def test_a_later_request_invalidates_earlier_links(
+        self, portal: Portal, active_account: ActiveAccount, clock: ManualClock
+    ) -> None:
         active_account()
         portal.accounts.request_password_reset("accrall@ac-rennes.fr")
         first = last_link(portal, MailKind.PASSWORD_RESET)
+        clock.advance(minutes=2)  # past reset_cooldown: within it, a request would keep the first link
         portal.accounts.request_password_reset("accrall@ac-rennes.fr")
         with pytest.raises(InvalidLink):
             portal.accounts.check_reset_link(first)
@@ -280,3 +284,22 @@ def test_an_email_change_invalidates_reset_links(portal: Portal, active_account:
     portal.accounts.change_email(session, PASSWORD, "nouvelle@exemple.fr", "nouvelle@exemple.fr")
     with pytest.raises(InvalidLink):
         portal.accounts.reset_password(link_in(reset), NEW, NEW)
+
+
+@pytest.mark.rule("E4")
+def test_within_the_cooldown_another_request_neither_mails_nor_revokes_the_link(
+    portal: Portal, active_account: ActiveAccount, clock: ManualClock
+) -> None:
+    """Review finding: every allowed request revoked the earlier link and mailed a new one, so another source could
+    keep the owner's link revoked and queue 300 mails an hour to them. One link per account per cooldown."""
+    active_account()
+    portal.accounts.request_password_reset("accrall@ac-rennes.fr", source="198.51.100.2")
+    owners = last_link(portal, MailKind.PASSWORD_RESET)
+    for _ in range(5):
+        clock.advance(seconds=20)
+        portal.accounts.request_password_reset("ACCRALL@ac-rennes.fr", source="203.0.113.7")
+    assert portal.accounts.check_reset_link(owners)  # still valid
+    assert len(mails(portal, MailKind.PASSWORD_RESET)) == 1
+    clock.advance(minutes=2)
+    portal.accounts.request_password_reset("accrall@ac-rennes.fr", source="203.0.113.7")
+    assert len(mails(portal, MailKind.PASSWORD_RESET)) == 2  # after the cooldown, a new link as before (E5)

@@ -29,6 +29,9 @@ class AccountSettings:
     session_touch_interval: timedelta = field(default=timedelta(minutes=1))
     initial_password_ttl: timedelta = timedelta(days=90)
     resend_cooldown: timedelta = timedelta(seconds=180)
+    #: One reset mail per account (or typed identifier) per this cooldown: within it a request neither mails nor
+    #: revokes the live link, so a third party cannot flood the owner's mailbox nor keep revoking their link.
+    reset_cooldown: timedelta = timedelta(minutes=2)
     reset_requests_per_minute: int = 5
     #: Throttling counters untouched for this long are forgotten by the purge (longer than every throttling window).
     throttle_retention: timedelta = timedelta(days=1)

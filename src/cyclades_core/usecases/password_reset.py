@@ -70,8 +70,13 @@ class PasswordResetService(AccountSection):
         with self._uow() as uow:
             found = find_by_identifier(uow, identifier)
         # Without an account the typed identifier stands in for it, so every request hits the same counters.
-        per_account = f"reset-account:{found.id if found is not None else typed_key}"
+        subject = found.id if found is not None else typed_key
+        per_account, cooldown = f"reset-account:{subject}", f"reset-mail:{subject}"
         if not allowed or not self._limiter.hit(per_account, now, per_minute, minute):
+            return outcome
+        # One link per cooldown: a request within it neither mails nor revokes the link already sent (the owner's
+        # mailbox cannot be flooded, nor their link kept revoked, by someone else's requests).
+        if not self._limiter.hit(cooldown, now, 1, self.settings.reset_cooldown):
             return outcome
         token = new_token()
         with self._uow() as uow:
