@@ -76,3 +76,21 @@ def test_the_replacement_is_one_transaction_on_sql(storage: str, tmp_path: Path)
     second = portal.accounts.create_account(form())
     assert accounts_with(portal, "accrall@ac-rennes.fr") == [second.account_id]
     assert first.account_id != second.account_id
+
+
+def test_an_email_change_takes_the_address_of_an_expired_pending_account(portal: Portal, clock: ManualClock) -> None:
+    """The same rule for « Modifier mon compte »: past its 48 h, a pending account no longer holds its address."""
+    from tests.conftest import PASSWORD
+
+    portal.accounts.create_account(form(email="owner@exemple.fr"))
+    portal.accounts.activate(activation_token(portal))
+    session = portal.accounts.login("owner@exemple.fr", PASSWORD).session_token
+    squatter = portal.accounts.create_account(form(email="wanted@exemple.fr"))
+    with pytest.raises(EmailAlreadyUsed) as refused:
+        portal.accounts.change_email(session, PASSWORD, "wanted@exemple.fr", "wanted@exemple.fr")
+    assert refused.value.field == "new_email"  # the field of this form
+    clock.advance(HOURS_48 + timedelta(seconds=1))
+    session = portal.accounts.login("owner@exemple.fr", PASSWORD).session_token
+    portal.accounts.change_email(session, PASSWORD, "wanted@exemple.fr", "wanted@exemple.fr")
+    assert accounts_with(portal, "wanted@exemple.fr") != [squatter.account_id]
+    assert portal.accounts.login("wanted@exemple.fr", PASSWORD).session_token

@@ -191,3 +191,15 @@ class BreachedPasswordCheck:
         if breached:
             raise ValidationError.single(field, "password_breached", BREACHED_MESSAGE)
         return password
+
+
+def erase_expired_pending(uow: UnitOfWork, account: Account, now: datetime, *, reason: str | None = None) -> bool:
+    """Erase an account left pending past its deadline, with its links and mails (B7), if it is still the version
+    read (an activation racing the erasure wins, B8). Returns whether it was erased; the caller commits."""
+    uow.tokens.revoke_for_account(account.id, tuple(TokenPurpose))
+    uow.outbox.discard_for_account(account.id)
+    if not uow.accounts.remove(account.id, account.version):
+        return False
+    details = {"reason": reason} if reason else {}
+    uow.audit.append(AuditRecord.of(now, "account_purged", "system", account.id, **details))
+    return True

@@ -4,7 +4,7 @@ ACC-12, L3)."""
 
 from __future__ import annotations
 
-from cyclades_core.errors import AccountHasCandidatures, ConcurrencyConflict, ValidationError
+from cyclades_core.errors import AccountHasCandidatures, ConcurrencyConflict, EmailAlreadyUsed, ValidationError
 from cyclades_core.model.account import Account
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.mail import account_deleted_mail, email_changed_mail, password_changed_mail
@@ -18,6 +18,7 @@ from cyclades_core.usecases.account_support import (
     AccountSection,
     BreachedPasswordCheck,
     check_new_account_password,
+    erase_expired_pending,
     get_account,
     mail_account,
 )
@@ -112,7 +113,13 @@ class MyAccountService(AccountSection):
         now = self._clock.now()
         old = account.email
         with self._uow() as uow:
-            uow.accounts.update(account.change_email(email))
+            holder = uow.accounts.find_by_email(email.key)
+            if holder is not None and holder.id != account.id and holder.activation_expired(now):
+                erase_expired_pending(uow, holder, now, reason="replaced")  # ACC-15: its 48 h are over
+            try:
+                uow.accounts.update(account.change_email(email))
+            except EmailAlreadyUsed:
+                raise EmailAlreadyUsed(field="new_email") from None
             uow.tokens.revoke_for_account(account.id, LINK_PURPOSES)
             if old is not None and old.key != email.key:
                 mail_account(uow, account, email_changed_mail(mask_email(email.display)), now)

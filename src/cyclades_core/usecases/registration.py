@@ -4,7 +4,7 @@ and the purge of accounts never activated (ACC-01 … ACC-07)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from cyclades_core.errors import ActivationExpired, InvalidLink, TooManyRequests
 from cyclades_core.model.account import Account, AccountKind, AccountState
@@ -14,13 +14,13 @@ from cyclades_core.model.passwords import check_new_password
 from cyclades_core.model.text import check_form, check_int, lookup_key
 from cyclades_core.model.tokens import TokenPurpose, digest, new_token
 from cyclades_core.model.values import CandidateNumber, ErrorCollector, email_key, parse_email
-from cyclades_core.ports.storage import UnitOfWork
 from cyclades_core.timeutil import paris
 from cyclades_core.usecases.account_forms import AccountCreated, Activation, CreateAccountForm
 from cyclades_core.usecases.account_support import (
     AccountPorts,
     AccountSection,
     BreachedPasswordCheck,
+    erase_expired_pending,
     identifier_key,
     issue_token,
     mail_account,
@@ -101,7 +101,7 @@ class AccountCreationService(AccountSection):
         with self._uow() as uow:
             expired = uow.accounts.find_by_email(email.key)
             if expired is not None and expired.activation_expired(now):
-                _erase_pending(uow, expired, now, reason="replaced")  # if activated meanwhile, add refuses below
+                erase_expired_pending(uow, expired, now, reason="replaced")  # if activated meanwhile, add refuses below
             uow.accounts.add(account)
             issue_token(uow, account, TokenPurpose.ACTIVATION, token, now, deadline)
             mail_account(uow, account, activation_mail(self.settings.link("activer-mon-compte", token)), now)
@@ -192,21 +192,9 @@ class AccountCreationService(AccountSection):
                     account = uow.accounts.get(account_id)
                     if account is None or not account.activation_expired(now):
                         continue
-                    if _erase_pending(uow, account, now):
+                    if erase_expired_pending(uow, account, now):
                         uow.commit()
                         erased += 1
                         progressed += 1
             if progressed == 0:
                 return erased
-
-
-def _erase_pending(uow: UnitOfWork, account: Account, now: datetime, *, reason: str | None = None) -> bool:
-    """Erase an account left pending past its deadline, with its links and mails (B7), if it is still the version
-    read (an activation racing the erasure wins, B8). Returns whether it was erased; the caller commits."""
-    uow.tokens.revoke_for_account(account.id, tuple(TokenPurpose))
-    uow.outbox.discard_for_account(account.id)
-    if not uow.accounts.remove(account.id, account.version):
-        return False
-    details = {"reason": reason} if reason else {}
-    uow.audit.append(AuditRecord.of(now, "account_purged", "system", account.id, **details))
-    return True
