@@ -241,6 +241,76 @@ def flate_bomb_stream(inflated: int) -> bytes:
     return first[:2] + body + again * (inflated // MiB - 1) + b"\x03\x00" + adler.to_bytes(4, "big")
 
 
+def flate_bomb_after(prefix: bytes, inflated: int) -> bytes:
+    """A zlib stream of ``prefix`` then ``inflated`` zero bytes (a 1 MiB fully flushed block repeated)."""
+    block = bytes(MiB)
+    deflater = zlib.compressobj(9)
+    head = deflater.compress(prefix) + deflater.flush(zlib.Z_FULL_FLUSH)
+    again = deflater.compress(block) + deflater.flush(zlib.Z_FULL_FLUSH)
+    adler = zlib.adler32(prefix)
+    for _ in range(inflated // MiB):
+        adler = zlib.adler32(block, adler)
+    return head + again * (inflated // MiB) + b"\x03\x00" + adler.to_bytes(4, "big")
+
+
+def xref_stream_pdf(objects: Sequence[bytes], in_stream: Sequence[int] = (), *, object_stream: bytes | None = None,
+                    xref_data: Callable[[bytes], bytes] | None = None, trailer: bytes = b"") -> bytes:  # fmt: skip
+    """A PDF 1.5 with a cross-reference stream: ``objects[i]`` is object ``i + 1``, written in the body unless its
+    number is in ``in_stream`` (then it is stored in ``object_stream``, object ``len(objects) + 1``). ``xref_data``
+    compresses the xref stream's data (None: not compressed)."""
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    entries: list[tuple[int, int, int]] = [(0, 0, 65535)]
+    stream_number = len(objects) + 1
+    for number, body in enumerate(objects, start=1):
+        if number in in_stream:
+            entries.append((2, stream_number, list(in_stream).index(number)))
+        else:
+            entries.append((1, len(out), 0))
+            out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    if object_stream is not None:
+        entries.append((1, len(out), 0))
+        out += b"%d 0 obj\n" % stream_number + object_stream + b"\nendobj\n"
+    xref_number = len(entries)
+    entries.append((1, len(out), 0))
+    table = b"".join(bytes([t]) + f.to_bytes(4, "big") + g.to_bytes(2, "big") for t, f, g in entries)
+    data = xref_data(table) if xref_data else table
+    flt = b"/Filter /FlateDecode " if xref_data else b""
+    start = len(out)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R %s%s/Length %d >>\nstream\n" % (
+        xref_number, xref_number + 1, trailer, flt, len(data))  # fmt: skip
+    out += data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start
+    return bytes(out)
+
+
+PAGE_OBJECTS = (
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << >> >>",
+)
+
+
+def object_stream_bomb(
+    inflated: int, *, encrypt: Callable[[bytes], bytes] | None = None, trailer: bytes = b""
+) -> bytes:
+    """Catalog, Pages and Page stored in an object stream (object 4) whose data goes on with ``inflated`` zero
+    bytes; ``encrypt`` turns the stream's data into what an encrypted file holds (``trailer``: its /Encrypt)."""
+    bodies, offsets = b"", []
+    for body in PAGE_OBJECTS:
+        offsets.append(len(bodies))
+        bodies += body + b"\n"
+    header = b" ".join(b"%d %d" % (n, o) for n, o in enumerate(offsets, start=1)) + b"\n"
+    data = flate_bomb_after(header + bodies, inflated)
+    data = encrypt(data) if encrypt else data
+    objstm = b"<< /Type /ObjStm /N 3 /First %d /Filter /FlateDecode /Length %d >>\nstream\n" % (
+        len(header), len(data)) + data + b"\nendstream"  # fmt: skip
+    return xref_stream_pdf(PAGE_OBJECTS, (1, 2, 3), object_stream=objstm, trailer=trailer)
+
+
+def xref_stream_bomb(inflated: int) -> bytes:
+    """A cross-reference stream whose data goes on with ``inflated`` zero bytes (qpdf reads it inside open)."""
+    return xref_stream_pdf(PAGE_OBJECTS, xref_data=lambda table: flate_bomb_after(table, inflated))
+
+
 # -- genuine ----------------------------------------------------------------------------------------------------
 
 
@@ -347,6 +417,16 @@ def heavy_files() -> dict[str, Entry]:
     files["flate_bomb_1gib.pdf"] = (
         one_page(more=[b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream"]),
         f"a {len(bomb) // 1000} kB stream that inflates to 1 GiB", "inflated_too_large",
+    )  # fmt: skip
+    data = object_stream_bomb(1024 * MiB)
+    files["object_stream_bomb_1gib.pdf"] = (
+        data, f"an object stream of {len(data) // 1000} kB holding the page objects, then 1 GiB of zeros (qpdf "
+        "inflates it whole when an object in it is read)", "inflated_too_large",
+    )  # fmt: skip
+    data = xref_stream_bomb(1024 * MiB)
+    files["xref_stream_bomb_1gib.pdf"] = (
+        data, f"a cross-reference stream of {len(data) // 1000} kB inflating to 1 GiB (qpdf inflates it inside "
+        "open)", "inflated_too_large",
     )  # fmt: skip
     return files
 
@@ -591,6 +671,23 @@ def hostile_files() -> dict[str, Entry]:
         FOREIGN)  # fmt: skip
     add("jpeg_dimension_bomb.jpg", _jpeg_bomb(good_jpeg), "a JPEG whose frame header declares 65000×65000",
         "inflated_too_large")  # fmt: skip
+    add("object_stream_bomb_16mib.pdf", object_stream_bomb(16 * MiB), "an object stream holding the page objects, "
+        "then 16 MiB of zeros (ratio 1000)", "inflated_too_large")  # fmt: skip
+    add("xref_stream_bomb_16mib.pdf", xref_stream_bomb(16 * MiB), "a cross-reference stream inflating to 16 MiB "
+        "(ratio 1000)", "inflated_too_large")  # fmt: skip
+    add("zip_in_image_stream.pdf", one_page(more=[stream(zip_bytes().rjust(30000, b"\0"), b"/Type /XObject "
+        b"/Subtype /Image /Width 100 /Height 100 /ColorSpace /DeviceRGB /BitsPerComponent 8 ", compress=False)]),
+        "a PDF/ZIP polyglot: the ZIP in an uncompressed image stream (unzip -l lists it)", FOREIGN)  # fmt: skip
+    add("zip_in_png_chunk.png", good_png[:33] + _png_chunk(b"zzIP", zip_bytes()) + good_png[33:],
+        "a PNG/ZIP polyglot: the ZIP in a private ancillary chunk", FOREIGN)  # fmt: skip
+    app15 = b"\xff\xef" + (len(zip_bytes()) + 2).to_bytes(2, "big") + zip_bytes()
+    add("zip_in_jpeg_segment.jpg", good_jpeg[:2] + app15 + good_jpeg[2:],
+        "a JPEG/ZIP polyglot: the ZIP in an APP15 segment", FOREIGN)  # fmt: skip
+    for label, target in (("javascript", "javascript:app.alert(1)"), ("file", "file:///C:/Windows/System32/calc.exe")):
+        text = b"<" + ("\ufeff" + target).encode("utf-16-be").hex().encode() + b">"
+        add(f"uri_utf16_{label}.pdf", one_page(page_extra=b"/Annots [6 0 R]", more=[
+            b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] /A << /S /URI /URI " + text + b" >> >>"]),
+            f"a link to {target.split(':')[0]}: written as a UTF-16 string with its BOM")  # fmt: skip
     add("pdf_renamed.png", genuine, "a PDF named .png", "extension_mismatch")
     add("png_renamed.pdf", good_png, "a PNG named .pdf", "extension_mismatch")
     add("pdf_with_junk_prefix.pdf", b"JUNK" * 25 + genuine, "100 bytes before %PDF-", "unsupported_type")
@@ -638,6 +735,10 @@ def _png_bomb() -> bytes:
     header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes((8, 0, 0, 0, 0))
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(10 * MiB), 9)) + chunk(
         b"IEND", b"")  # fmt: skip
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
 
 
 def _jpeg_bomb(good: bytes) -> bytes:

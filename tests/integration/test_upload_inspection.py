@@ -6,11 +6,15 @@ then the parser-backed inspector. Target: 0 genuine refused, 0 hostile accepted.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import io
 import json
 import random
 import sys
+import zlib
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -235,3 +239,95 @@ def test_the_inspector_is_total_on_noise(content_type: str, tail: bytes) -> None
         ParserUploadInspector().inspect(head[content_type] + tail, content_type)
     except ValidationError as refused:
         assert refused.fields == ("file",)
+
+
+@pytest.mark.rule("H3")
+@pytest.mark.parametrize("name", ["object_stream_bomb_16mib.pdf", "xref_stream_bomb_16mib.pdf"])
+def test_object_and_xref_stream_bombs_are_refused_before_qpdf_opens_the_file(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Review of issue 15 item 2: qpdf inflates an xref stream whole inside ``open`` and an object stream whole
+    when one of its objects is read, before the inspector's caps (a 522 kB object stream reached 1 GiB of memory).
+    The raw pre-scan refuses both before pikepdf is handed the file (time and memory: the benchmark)."""
+    import pikepdf
+
+    def must_not_open(*args: object, **kwargs: object) -> None:
+        raise AssertionError("pikepdf.open reached with a bomb")
+
+    monkeypatch.setattr(pikepdf, "open", must_not_open)
+    data = (CORPUS / "hostile" / name).read_bytes()
+    assert screen(ParserUploadInspector(), data, name) == "inflated_too_large"
+
+
+@pytest.mark.rule("H3")
+def test_an_encrypted_object_stream_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The raw pre-scan sees ciphertext in an encrypted file (an owner password only, which any reader opens):
+    there, the object streams are checked, decrypted and under the caps, before any object is read from one."""
+    import pikepdf
+
+    source = io.BytesIO()
+    with pikepdf.new() as blank:
+        blank.save(source, encryption=pikepdf.Encryption(owner="owner", user="", R=3, aes=False, metadata=False))
+    with pikepdf.open(source) as encrypted:
+        key = encrypted.encryption.encryption_key
+        trailer = b"/Encrypt " + encrypted.trailer.Encrypt.unparse(resolved=True)
+        trailer += b" /ID " + encrypted.trailer.ID.unparse() + b" "
+    object_key = hashlib.md5(key + (4).to_bytes(3, "little") + bytes(2)).digest()[: len(key) + 5]  # noqa: S324
+    data = _builder().object_stream_bomb(16 * 1024 * 1024, encrypt=lambda raw: _rc4(object_key, raw), trailer=trailer)
+    inspector = ParserUploadInspector()
+    with monkeypatch.context() as patch:  # refused before any object is read (qpdf would inflate the stream)
+        patch.setattr(inspector, "_walk", _must_not_walk)
+        assert screen(inspector, data, "bomb.pdf") == "inflated_too_large"
+    monkeypatch.setattr(inspector, "_check_stream", lambda *args, **kwargs: b"")  # the caps are what refuses it:
+    assert screen(inspector, data, "bomb.pdf") is None  # without them, qpdf decrypts and reads the file
+
+
+def _must_not_walk(obj: object, depth: int) -> None:
+    raise AssertionError("an object was read before the object streams were checked")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    state = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + state[i] + key[i % len(key)]) & 255
+        state[i], state[j] = state[j], state[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) & 255
+        j = (j + state[i]) & 255
+        state[i], state[j] = state[j], state[i]
+        out.append(byte ^ state[(state[i] + state[j]) & 255])
+    return bytes(out)
+
+
+def _png(width: int, height: int, rows: Callable[[int], bytes], kind: int = 0, bits: int = 8) -> bytes:
+    def chunk(tag: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + tag + body + zlib.crc32(tag + body).to_bytes(4, "big")
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes((bits, kind, 0, 0, 0))
+    data = zlib.compress(b"".join(rows(y) for y in range(height)))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+@pytest.mark.rule("H3")
+def test_a_png_is_decoded_row_by_row_not_held_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of issue 15: Pillow's ``load()`` held a whole PNG in memory (330 MB for 8900×8900 16-bit RGBA zeros
+    in a 616 kB file). The pixel data is now inflated 1 MiB at a time and checked against IHDR: ``load()`` is no
+    longer called for a still PNG, and what it caught is still caught."""
+    from PIL import ImageFile
+
+    def no_load(self: object) -> None:
+        raise AssertionError("the whole image was loaded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_load)
+    inspector = ParserUploadInspector()
+    row = bytes(1 + 2000 * 8)
+    assert screen(inspector, _png(2000, 2000, lambda y: row, kind=6, bits=16), "scan.png") is None
+    assert screen(inspector, (CORPUS / "genuine" / "interlaced.png").read_bytes(), "a.png") is None
+    bad_filter = _png(100, 100, lambda y: bytes([5 if y == 50 else 0]) + bytes(100))
+    too_few_rows = _png(100, 100, lambda y: bytes(101) if y < 99 else b"")
+    too_many_rows = _png(100, 100, lambda y: bytes(101) * (2 if y == 0 else 1))
+    for broken in (bad_filter, too_few_rows, too_many_rows):
+        assert screen(inspector, broken, "a.png") == "not_an_image"

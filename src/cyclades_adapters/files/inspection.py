@@ -39,7 +39,7 @@ import io
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from attrs import frozen
 
@@ -67,6 +67,9 @@ _MAX_COMMENT = 256
 #: reads). Four bytes alone are not enough: a font program holds ``PK\x03\x04`` by chance (3 in 10⁹ per byte).
 _ARCHIVE_STARTS = (b"PK\x03\x04", b"PK\x05\x06", b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b\x08")
 _ZIP_END = re.compile(rb"PK\x05\x06")
+#: How far before ``stream`` a raw scan looks for the ``N G obj`` that opens its dictionary.
+_MAX_DICTIONARY = 64 * 1024
+_OBJ_HEAD = re.compile(rb"\d[\x00\t\n\x0c\r ]+\d{1,5}[\x00\t\n\x0c\r ]+\Z")
 
 _ACTIVE_KEYS = frozenset(
     {"/JS", "/JavaScript", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/XFA",
@@ -161,6 +164,8 @@ class ParserUploadInspector:
             raise ValidationError.single("file", "unsupported_type", f"Format de fichier non accepté ({ACCEPTED}).")
         try:
             check(data)
+            if _holds_a_zip(data):  # a ZIP unzip would list: in a PDF image stream, a PNG chunk, a JPEG segment
+                raise _Refused(UploadRefusal.FOREIGN_DATA)  # (last: the checks above name what they find better)
         except _Refused as refused:
             raise refused.refusal.error("file") from None
         except ValidationError:
@@ -175,6 +180,7 @@ class ParserUploadInspector:
         last_eof = data.rfind(b"%%EOF")
         if last_eof != -1 and data[last_eof + 5 :].strip(_WS):  # a payload after the end (PDF+ZIP, PDF+HTML)
             raise _Refused(UploadRefusal.FOREIGN_DATA)
+        self._prescan(data)  # qpdf inflates xref and object streams whole, before any cap of ours: bombs first
         try:
             pdf = pikepdf.open(io.BytesIO(data), password="", suppress_warnings=True)
         except pikepdf.PasswordError:
@@ -185,6 +191,8 @@ class ParserUploadInspector:
             xref = pdf.get_xref_table()
             if len(xref) > self.max_objects:
                 raise _Refused(UploadRefusal.UNREADABLE)
+            if pdf.is_encrypted:  # the raw scan saw ciphertext: check object streams, decrypted, before qpdf reads one
+                self._encrypted_object_streams(pdf, xref)
             current = {
                 offset: objgen
                 for objgen, entry in xref.items()
@@ -217,6 +225,71 @@ class ParserUploadInspector:
                 for leftover in stale:
                     self._check_leftover(data, leftover, budget)
 
+    def _prescan(self, data: bytes) -> None:
+        """Every stream of the raw file that is not an image, decoded under the caps of :meth:`_check_stream`
+        (ratio, ``max_stream_bytes``, ``max_inflated_bytes`` in all) before qpdf sees the file: qpdf inflates an
+        xref stream whole inside ``pikepdf.open`` and an object stream whole when one of its objects is read.
+        The data is taken from ``stream`` to the end of the file: every decoder stops at its own end marker (a
+        deflate stream's last block, LZW's and RunLength's EOD), so a ``/Length`` that lies, is indirect, or a
+        ``endstream`` written inside the data cannot shorten what is measured. A dictionary that does not parse,
+        or whose /Filter is indirect, is decoded as FlateDecode when its data starts with a zlib header.
+        Encrypted streams are ciphertext here (zlib fails at once): :meth:`_encrypted_object_streams`."""
+        pikepdf = self._pikepdf
+        budget = _Budget(self.max_inflated_bytes)
+        view = memoryview(data)
+        for keyword in _STREAM_KEYWORD.finditer(data):
+            begin = keyword.end()
+            floor = max(0, keyword.start() - _MAX_DICTIONARY)
+            opened = data.rfind(b"obj", floor, keyword.start())
+            while opened != -1 and not _OBJ_HEAD.search(data, max(floor, opened - 20), opened):
+                opened = data.rfind(b"obj", floor, opened)  # an ``obj`` inside a string of the dictionary
+            dictionary = None
+            if opened != -1:
+                text = _REFERENCE.sub(b"null", data[opened + 3 : keyword.start()]).strip(_WS)
+                try:
+                    dictionary = pikepdf.Object.parse(text)
+                except Exception:  # not a dictionary we can read: decoded below if it looks like zlib
+                    dictionary = None
+            if not isinstance(dictionary, pikepdf.Dictionary):
+                dictionary = pikepdf.Dictionary()
+            if dictionary.get("/Subtype") == pikepdf.Name.Image and dictionary.get("/Type") not in (
+                pikepdf.Name.ObjStm, pikepdf.Name.XRef
+            ):  # fmt: skip
+                continue  # qpdf decodes no image on its own; _check_stream caps it by its declared size later
+            if "/Filter" not in dictionary:
+                if not _zlib_header(data[begin : begin + 2]):
+                    continue
+                dictionary = pikepdf.Dictionary(Filter=pikepdf.Name.FlateDecode)
+            first = _as_list(dictionary.get("/Filter"), pikepdf)[:1]
+            if first and first[0] in (pikepdf.Name.ASCIIHexDecode, pikepdf.Name.AHx):
+                stop = data.find(b">", begin)
+            elif first and first[0] in (pikepdf.Name.ASCII85Decode, pikepdf.Name.A85):
+                stop = data.find(b"~>", begin)
+            else:
+                stop = len(data)
+            stop = len(data) if stop == -1 else stop
+            # memoryviews, not copies: zlib and bytes.join read them as bytes
+            chunks = cast("Iterator[bytes]", (view[at : min(at + _CHUNK, stop)] for at in range(begin, stop, _CHUNK)))
+            try:
+                self._check_stream(dictionary, b"", budget, chunks=chunks, search=False)
+            except _Refused as refused:
+                if refused.refusal is not UploadRefusal.TOO_LARGE_INFLATED:
+                    continue  # a filter we do not know, or bad data: qpdf and the checks after it decide
+                raise
+            except (zlib.error, ValueError):
+                continue  # not what its filter says (or ciphertext): qpdf and the checks after it decide
+
+    def _encrypted_object_streams(self, pdf: Any, xref: Any) -> None:
+        """An encrypted file's object streams, decrypted by qpdf but not yet decompressed, under the caps."""
+        pikepdf = self._pikepdf
+        budget = _Budget(self.max_inflated_bytes)
+        for objgen, entry in xref.items():
+            if int(entry.type) != 1:
+                continue
+            obj = pdf.get_object(objgen)
+            if isinstance(obj, pikepdf.Stream) and obj.stream_dict.get("/Type") == pikepdf.Name.ObjStm:
+                self._check_stream(obj.stream_dict, obj.read_raw_bytes(), budget, search=False)
+
     def _walk(self, obj: Any, depth: int) -> None:
         """Every direct dictionary and array under ``obj`` (indirect ones are walked as objects of their own)."""
         pikepdf = self._pikepdf
@@ -245,8 +318,9 @@ class ParserUploadInspector:
                     raise _Refused(UploadRefusal.ACTIVE_CONTENT)
         if "/URI" in keys and dictionary.get("/S") == self._pikepdf.Name.URI:
             target = dictionary.get("/URI")
-            text = bytes(target).decode("latin-1") if isinstance(target, self._pikepdf.String) else ""
-            if not _safe_link(text):  # javascript:, file:, data:, a UNC path…
+            # str() decodes a text string as readers do (a UTF-16 BOM, PDFDocEncoding); a URI is 7-bit ASCII
+            text = str(target) if isinstance(target, self._pikepdf.String) else ""
+            if not text.isascii() or not _safe_link(text):  # javascript:, file:, data:, a UNC path…
                 raise _Refused(UploadRefusal.ACTIVE_CONTENT)
 
     def _opens_at_a_page(self, value: Any) -> bool:
@@ -270,15 +344,26 @@ class ParserUploadInspector:
         page_ok = page is None or isinstance(page, int) or (isinstance(page, pikepdf.Dictionary) and page.is_indirect)
         return page_ok and isinstance(fit, pikepdf.Name) and str(fit) in _FITS
 
-    def _check_stream(self, dictionary: Any, raw: bytes, budget: _Budget, *, keep: bool = False) -> bytes:
-        """Decode under the caps and search a non-image stream for archives; the decoded bytes if ``keep``."""
+    def _check_stream(
+        self,
+        dictionary: Any,
+        raw: bytes,
+        budget: _Budget,
+        *,
+        keep: bool = False,
+        chunks: Iterable[bytes] | None = None,
+        search: bool = True,
+    ) -> bytes:
+        """Decode under the caps and search a non-image stream for archives (unless not ``search``); the decoded
+        bytes if ``keep``. ``chunks``, when given, is the raw data instead of ``raw``."""
         pikepdf = self._pikepdf
         filters = _as_list(dictionary.get("/Filter"), pikepdf)
         parms = _as_list(dictionary.get("/DecodeParms", dictionary.get("/DP")), pikepdf)
         names = [str(f) if isinstance(f, pikepdf.Name) else "" for f in filters]
         image = dictionary.get("/Subtype") == pikepdf.Name.Image
         cap = self._image_bytes(dictionary) if image else self.max_stream_bytes
-        chunks: Iterable[bytes] = (raw,)
+        if chunks is None:
+            chunks = (raw,)
         codec = next((i for i, name in enumerate(names) if name in _IMAGE_CODECS), None)
         if codec is not None and all(name in _SHRINKING for name in names[:codec]):
             if codec == 0 and names[0] in ("/DCTDecode", "/DCT"):
@@ -293,14 +378,14 @@ class ParserUploadInspector:
         total = 0
         kept = []
         for chunk in chunks:
-            if keep or not image:
+            if keep or (search and not image):
                 kept.append(chunk)
             total += len(chunk)
             budget.spend(len(chunk))
             if total > cap:
                 raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
         content = b"".join(kept)
-        if not image and _holds_an_archive(content):
+        if search and not image and _holds_an_archive(content):
             raise _Refused(UploadRefusal.ACTIVE_CONTENT)
         return content if keep else b""
 
@@ -446,23 +531,39 @@ class ParserUploadInspector:
     # -- images ---------------------------------------------------------------------------------------------------
 
     def _png(self, data: bytes) -> None:
+        """The chunks (CRCs checked) must end at IEND, at the end of the file; the pixel data is then inflated 1 MiB
+        at a time and must be exactly the rows IHDR declares, each with a valid filter byte: every pixel is decoded
+        in constant memory, where Pillow's ``load()`` would hold the whole picture (330 MB for 79 Mpx of 16-bit
+        RGBA zeros in a 616 kB file)."""
         pos = 8
         end = len(data)
+        header = b""
+        idat: list[tuple[int, int]] = []
+        palette = False
         while True:
             if pos + 12 > end:
                 raise _Refused(UploadRefusal.NOT_AN_IMAGE)
             length = int.from_bytes(data[pos : pos + 4], "big")
             kind = data[pos + 4 : pos + 8]
+            if pos + 12 + length > end:
+                raise _Refused(UploadRefusal.NOT_AN_IMAGE)
+            crc = int.from_bytes(data[pos + 8 + length : pos + 12 + length], "big")
+            if zlib.crc32(memoryview(data)[pos + 4 : pos + 8 + length]) != crc:
+                raise _Refused(UploadRefusal.NOT_AN_IMAGE)
             if kind == b"IHDR" and length >= 8:
                 self._pixels(int.from_bytes(data[pos + 8 : pos + 12], "big"), data[pos + 12 : pos + 16])
+                header = data[pos + 8 : pos + 8 + length]
+            elif kind == b"PLTE":
+                palette = True
+            elif kind == b"IDAT":
+                idat.append((pos + 8, pos + 8 + length))
             pos += 12 + length
             if kind == b"IEND":
                 break
-        if pos > end:
-            raise _Refused(UploadRefusal.NOT_AN_IMAGE)
         if pos < end:
             raise _Refused(UploadRefusal.FOREIGN_DATA)
-        self._decode(data, "PNG")
+        _png_rows(data, header, idat, palette)
+        self._decode(data, "PNG", load=False)
 
     def _jpeg(self, data: bytes) -> None:
         pos, multi = self._jpeg_image(data, 0)
@@ -525,7 +626,9 @@ class ParserUploadInspector:
         if width * int.from_bytes(height, "big") > self.max_pixels:
             raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
 
-    def _decode(self, data: bytes, kind: str) -> None:
+    def _decode(self, data: bytes, kind: str, *, load: bool = True) -> None:
+        """Pillow opens the file (and checks its size); it decodes every pixel when ``load``, or when the PNG is
+        animated (the frames after the first are not in IDAT)."""
         image_module = self._image
         try:
             image = image_module.open(io.BytesIO(data), formats=[kind])
@@ -538,6 +641,8 @@ class ParserUploadInspector:
             if width * height > self.max_pixels:
                 raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
             frames = min(getattr(image, "n_frames", 1), _MAX_MPF_IMAGES + 1)
+            if not load and frames == 1:
+                return
             if kind == "JPEG" and frames == 1:  # every coefficient is still entropy-decoded; the IDCT at 1/8 scale
                 image.draft(image.mode, (max(width // 8, 1), max(height // 8, 1)))
             try:
@@ -590,6 +695,83 @@ def _holds_an_archive(content: bytes) -> bool:
         if directory >= 0 and content.startswith(b"PK\x01\x02", directory):
             return True
     return False
+
+
+def _holds_a_zip(data: bytes) -> bool:
+    """An end-of-central-directory record anywhere in the upload whose central directory is where unzip looks for
+    it: right before the record (unzip's guess when data was prepended to the archive), at the offset the record
+    names, or a ZIP64 locator just before it. Run on the whole file: a ZIP inside an image stream or a PNG chunk is
+    found as well as one between PDF objects."""
+    for end in _ZIP_END.finditer(data):
+        at = end.start()
+        if at + 22 > len(data):
+            continue
+        size = int.from_bytes(data[at + 12 : at + 16], "little")
+        offset = int.from_bytes(data[at + 16 : at + 20], "little")
+        if at >= size and data.startswith(b"PK\x01\x02", at - size):
+            return True
+        if offset < at and data.startswith(b"PK\x01\x02", offset):
+            return True
+        if at >= 20 and data.startswith(b"PK\x06\x07", at - 20):
+            return True
+    return False
+
+
+#: PNG colour type → samples per pixel, and the bit depths it allows.
+_PNG_TYPES = {0: (1, (1, 2, 4, 8, 16)), 2: (3, (8, 16)), 3: (1, (1, 2, 4, 8)), 4: (2, (8, 16)), 6: (4, (8, 16))}
+#: Adam7: (first column, first row, column step, row step) of each of the seven passes.
+_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+
+
+def _png_rows(data: bytes, header: bytes, idat: list[tuple[int, int]], palette: bool) -> None:
+    """Inflate the IDAT data 1 MiB at a time: it must hold exactly the rows IHDR declares (per Adam7 pass when
+    interlaced), each starting with a filter type from 0 to 4."""
+    if len(header) != 13 or not idat:
+        raise _Refused(UploadRefusal.NOT_AN_IMAGE)
+    width, height = int.from_bytes(header[0:4], "big"), int.from_bytes(header[4:8], "big")
+    bits, colour, compression, filtering, interlace = header[8:13]
+    samples, depths = _PNG_TYPES.get(colour, (0, ()))
+    if not width or not height or bits not in depths or compression or filtering or interlace > 1:
+        raise _Refused(UploadRefusal.NOT_AN_IMAGE)
+    if colour == 3 and not palette:
+        raise _Refused(UploadRefusal.NOT_AN_IMAGE)
+    rows: list[tuple[int, int]] = []  # (count, bytes per row after its filter byte)
+    passes = _ADAM7 if interlace else ((0, 0, 1, 1),)
+    for column, row, column_step, row_step in passes:
+        columns = (width - column + column_step - 1) // column_step
+        count = (height - row + row_step - 1) // row_step
+        if columns > 0 and count > 0:
+            rows.append((count, (columns * samples * bits + 7) // 8))
+    view = memoryview(data)
+    produced = 0
+    segment, left = 0, rows[0][0]
+    next_row = 0  # where the next filter byte is, in the inflated stream
+    inflater = zlib.decompressobj()
+    for start, stop in idat:
+        pending: bytes | memoryview = view[start:stop]
+        while pending:
+            out = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            while segment < len(rows) and next_row < produced + len(out):
+                if out[next_row - produced] > 4:
+                    raise _Refused(UploadRefusal.NOT_AN_IMAGE)
+                next_row += 1 + rows[segment][1]
+                left -= 1
+                if not left:
+                    segment += 1
+                    left = rows[segment][0] if segment < len(rows) else 0
+            produced += len(out)
+            if produced > next_row or inflater.eof:
+                break
+        if produced > next_row or inflater.eof:
+            break
+    if not inflater.eof or produced != next_row or segment != len(rows):
+        raise _Refused(UploadRefusal.NOT_AN_IMAGE)
+
+
+def _zlib_header(head: bytes) -> bool:
+    """The two bytes a zlib stream starts with (deflate, a window of at most 32 KiB, the check bits)."""
+    return len(head) == 2 and head[0] & 0x0F == 8 and head[0] >> 4 <= 7 and (head[0] << 8 | head[1]) % 31 == 0
 
 
 def _line_end(data: bytes, pos: int) -> int:
