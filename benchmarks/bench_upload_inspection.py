@@ -14,9 +14,12 @@ import io
 import json
 import logging
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,7 @@ from cyclades_adapters.files.inspection import (
     _IMAGE_CODECS,
     ParserUploadInspector,
     _Budget,
+    _holds_a_zip,
     _holds_an_archive,
     _inflate,
     _Refused,
@@ -40,6 +44,7 @@ from cyclades_adapters.files.inspection import (
 )
 from cyclades_core.errors import ValidationError
 from cyclades_core.model.files import UploadRefusal, sniff_content_type
+from cyclades_core.testing import minimal_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "uploads"
@@ -90,6 +95,9 @@ class PypdfInspection:
     def _pdf(self, data: bytes, warnings: _Warnings) -> None:
         last_eof = data.rfind(b"%%EOF")
         if last_eof != -1 and data[last_eof + 5 :].strip(b"\x00\t\n\x0c\r "):
+            raise _Refused(UploadRefusal.FOREIGN_DATA)
+        self.pikepdf_side._prescan(data)  # shared with the shipped side: the raw pre-scan and the ZIP check
+        if _holds_a_zip(data):
             raise _Refused(UploadRefusal.FOREIGN_DATA)
         reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -198,10 +206,79 @@ def corpus_counts(inspect: Callable[[bytes, str], None], files: dict[str, tuple[
     return {"files": len(files), **counts}
 
 
+def big_png() -> bytes:
+    """The review's PNG: 8900×8900 16-bit RGBA zeros (79 Mpx, under ``max_pixels``), 616 kB."""
+    width = height = 8900
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+    deflater = zlib.compressobj(9)
+    row = bytes(1 + width * 8)
+    idat = b"".join(deflater.compress(row) for _ in range(height)) + deflater.flush()
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes((16, 6, 0, 0, 0))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+#: The costly files, each inspected in a fresh process so that its peak memory is its own.
+def _flate_bomb(builder: Any) -> bytes:
+    bomb = builder.flate_bomb_stream(1024 * MiB)  # as heavy_files() builds it, without the scans
+    return bytes(builder.one_page(more=[b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb
+                                        + b"\nendstream"]))  # fmt: skip
+
+
+PEAK_CASES: dict[str, Callable[[Any], bytes]] = {
+    "flate_bomb_1gib.pdf": _flate_bomb,
+    "object_stream_bomb_1gib.pdf": lambda b: b.object_stream_bomb(1024 * MiB),
+    "xref_stream_bomb_1gib.pdf": lambda b: b.xref_stream_bomb(1024 * MiB),
+    "png_8900x8900_rgba16.png": lambda b: big_png(),
+}
+
+
+def _high_water_kib() -> int:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited across exec from the parent)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def peak(name: str) -> None:
+    """Child process: build one case, inspect it once, print the verdict, the time and the peak memory."""
+    data = PEAK_CASES[name](_builder())
+    inspector = ParserUploadInspector()
+    inspector.inspect(minimal_pdf(), "application/pdf")  # warm up: first calls into qpdf load code
+    before = _high_water_kib()
+    start = time.perf_counter()
+    try:
+        inspector.inspect(data, sniff_content_type(data, name))
+        verdict = "accepted"
+    except ValidationError as refused:
+        verdict = refused.errors[0].code
+    elapsed = (time.perf_counter() - start) * 1000
+    after = _high_water_kib()
+    print(json.dumps({"bytes": len(data), "verdict": verdict, "ms": round(elapsed, 1),
+                      "peak_mib": round(after / 1024), "peak_growth_mib": round((after - before) / 1024)}))  # fmt: skip
+
+
+def peaks() -> dict[str, Any]:
+    found = {}
+    for name in PEAK_CASES:
+        command = [sys.executable, __file__, "--peak", name]  # this script, one of the names above
+        child = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+        found[name] = json.loads(child.stdout.strip().splitlines()[-1])
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=30)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--peak", choices=sorted(PEAK_CASES), help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.peak:
+        peak(arguments.peak)
+        return
+    rounds = arguments.rounds
     print(f"load average before: {os.getloadavg()}")
     builder = _builder()
     scan = builder.img2pdf_scan([builder.scan_of_size(5 * MiB, seed=105)])
@@ -237,6 +314,7 @@ def main() -> None:
         started = time.perf_counter()
         result[f"corpus_{label}"] = corpus_counts(inspector.inspect, files)
         result[f"corpus_{label}"]["seconds"] = round(time.perf_counter() - started, 2)
+    result["peaks"] = peaks()
     result["target_ms"] = 50
     print(f"{'file':>16} {'bytes':>9} {'pikepdf ms':>11} {'pypdf ms':>9} target")
     print(
@@ -245,6 +323,9 @@ def main() -> None:
     print(f"{'5 pages × 1 MiB':>16} {len(many):>9} {result['five_pages_1mib_pikepdf_ms']:>11} "
           f"{result['five_pages_1mib_pypdf_ms']:>9}")  # fmt: skip
     print(f"1 GiB flate bomb ({len(bomb)} bytes) refused in {result['bomb_1gib_refused_ms']} ms (pikepdf)")
+    for name, found in result["peaks"].items():
+        print(f"{name} ({found['bytes']} bytes): {found['verdict']} in {found['ms']} ms, peak memory "
+              f"{found['peak_mib']} MiB (+{found['peak_growth_mib']} MiB while inspecting)")  # fmt: skip
     for label in ("pikepdf", "pypdf"):
         counts = result[f"corpus_{label}"]
         print(f"corpus with {label}: {counts['files']} files in {counts['seconds']} s, genuine refused "

@@ -22,9 +22,16 @@ A PDF is accepted only when all of this holds:
    the declared size of an image (at most ``max_pixels``), ``max_inflated_bytes`` in all, and a non-image stream
    may not inflate more than ``max_ratio`` times what it has read once past 1 MiB; a decoded non-image stream is
    no archive and carries no ZIP that unzip would find (:func:`_holds_an_archive`). Inflating 1 MiB at a time, a 1 GiB bomb (ratio 1000) is refused after 2 MiB.
+   qpdf inflates an xref stream whole inside ``open`` and an object stream whole when it reads an object stored in
+   it, before any of these caps: so every non-image stream of the raw file is first decoded under the same caps
+   (:meth:`ParserUploadInspector._prescan`), and an encrypted file's object streams, decrypted, before any object
+   is read;
+5. the whole file holds no ZIP that unzip would list (:func:`_holds_a_zip`: in an image stream too).
 
 Images: the magic bytes were checked by the core; here the chunk or marker structure must end exactly at the end
-of the file, the size must be at most ``max_pixels``, and Pillow must decode every pixel.
+of the file, the size must be at most ``max_pixels``, every pixel must decode (a PNG's IDAT inflated 1 MiB at a time
+against the rows IHDR declares, CRCs checked; a JPEG by Pillow in draft mode), and no ZIP may sit in a chunk or a
+segment.
 
 Over 500 lines on purpose: it is one security decision whose checks (byte coverage, objects, streams and their
 decoders, images) share the opened file and one budget of caps; split, a reader would have to hold several modules
@@ -58,6 +65,8 @@ _XREF_SUBSECTION = re.compile(rb"[\x00\t\n\x0c\r ]*(\d{1,10}) +(\d{1,10})[ \t]*(
 _XREF_ENTRY = re.compile(rb"\d{10} \d{5} [nf](?: \r| \n|\r\n| \r\n|\r|\n)")
 _TRAILER = re.compile(rb"[\x00\t\n\x0c\r ]*trailer[\x00\t\n\x0c\r ]*")
 _STREAM_KEYWORD = re.compile(rb"(?<=[\x00\t\n\x0c\r >])stream(?:\r\n|\n|\r)")
+_STREAM_EOL = re.compile(rb"stream(?:\r\n|\n|\r)")
+_BEFORE_STREAM = frozenset(b"\x00\t\n\x0c\r >")
 _ENDSTREAM = re.compile(rb"[\x00\t\n\x0c\r ]*endstream[\x00\t\n\x0c\r ]*endobj" + _DELIM)
 _REFERENCE = re.compile(rb"\b\d{1,10}[\x00\t\n\x0c\r ]+\d{1,5}[\x00\t\n\x0c\r ]+R\b")
 #: A comment between objects: short, and no markup (``%<script>…`` is how a PDF/HTML polyglot hides its page).
@@ -128,7 +137,9 @@ class ParserUploadInspector:
         grow once past 1 MiB decompressed (page content, fonts and object streams grow 2 to 50 times; a bomb of
         zeros 1000 times); ``max_inflated_bytes``: all streams of a PDF,
         decompressed; ``max_pixels``: an image (PDF image or PNG/JPEG file), at most Pillow's own warning threshold
-        (89 478 485); ``max_depth``: nesting of arrays and dictionaries; ``max_objects``: objects in a PDF.
+        (89 478 485) — kept at 80 M, not lowered to what an A4 scan at 600 dpi needs (35 M), because phones take
+        48–50 Mpx photos of documents and a JPEG is decoded at 1/8 scale, a PNG row by row: memory no longer grows
+        with the pixels (an 8900×8900 16-bit RGBA PNG of zeros, 616 kB, costs ~1.5 s of CPU and a few MiB); ``max_depth``: nesting of arrays and dictionaries; ``max_objects``: objects in a PDF.
 
         Raises ConfigurationError (French) when pikepdf or Pillow is not installed."""
         try:
@@ -237,7 +248,9 @@ class ParserUploadInspector:
         pikepdf = self._pikepdf
         budget = _Budget(self.max_inflated_bytes)
         view = memoryview(data)
-        for keyword in _STREAM_KEYWORD.finditer(data):
+        for keyword in _STREAM_EOL.finditer(data):  # (_STREAM_KEYWORD's look-behind is 20 times slower on 5 MiB)
+            if not keyword.start() or data[keyword.start() - 1] not in _BEFORE_STREAM:
+                continue  # ``endstream``, or the word inside some data
             begin = keyword.end()
             floor = max(0, keyword.start() - _MAX_DICTIONARY)
             opened = data.rfind(b"obj", floor, keyword.start())
