@@ -290,10 +290,12 @@ PAGE_OBJECTS = (
 
 
 def object_stream_bomb(
-    inflated: int, *, encrypt: Callable[[bytes], bytes] | None = None, trailer: bytes = b""
+    inflated: int, *, encrypt: Callable[[bytes], bytes] | None = None, trailer: bytes = b"", disguised: bool = False
 ) -> bytes:
     """Catalog, Pages and Page stored in an object stream (object 4) whose data goes on with ``inflated`` zero
-    bytes; ``encrypt`` turns the stream's data into what an encrypted file holds (``trailer``: its /Encrypt)."""
+    bytes; ``encrypt`` turns the stream's data into what an encrypted file holds (``trailer``: its /Encrypt).
+    ``disguised``: the stream says ``/Subtype /Image`` and its ``/Type`` is a reference to the name ``/ObjStm``
+    (object 4; the stream is then object 5): qpdf resolves it and reads the objects."""
     bodies, offsets = b"", []
     for body in PAGE_OBJECTS:
         offsets.append(len(bodies))
@@ -301,9 +303,11 @@ def object_stream_bomb(
     header = b" ".join(b"%d %d" % (n, o) for n, o in enumerate(offsets, start=1)) + b"\n"
     data = flate_bomb_after(header + bodies, inflated)
     data = encrypt(data) if encrypt else data
-    objstm = b"<< /Type /ObjStm /N 3 /First %d /Filter /FlateDecode /Length %d >>\nstream\n" % (
-        len(header), len(data)) + data + b"\nendstream"  # fmt: skip
-    return xref_stream_pdf(PAGE_OBJECTS, (1, 2, 3), object_stream=objstm, trailer=trailer)
+    kind = b"4 0 R /Subtype /Image" if disguised else b"/ObjStm"
+    objstm = b"<< /Type %s /N 3 /First %d /Filter /FlateDecode /Length %d >>\nstream\n" % (
+        kind, len(header), len(data)) + data + b"\nendstream"  # fmt: skip
+    objects = (*PAGE_OBJECTS, b"/ObjStm") if disguised else PAGE_OBJECTS
+    return xref_stream_pdf(objects, (1, 2, 3), object_stream=objstm, trailer=trailer)
 
 
 def xref_stream_bomb(inflated: int) -> bytes:
@@ -673,6 +677,8 @@ def hostile_files() -> dict[str, Entry]:
         "inflated_too_large")  # fmt: skip
     add("object_stream_bomb_16mib.pdf", object_stream_bomb(16 * MiB), "an object stream holding the page objects, "
         "then 16 MiB of zeros (ratio 1000)", "inflated_too_large")  # fmt: skip
+    add("object_stream_bomb_disguised.pdf", object_stream_bomb(16 * MiB, disguised=True), "an object stream bomb "
+        "saying /Subtype /Image, its /Type an indirect /ObjStm (qpdf resolves it)", "inflated_too_large")  # fmt: skip
     add("xref_stream_bomb_16mib.pdf", xref_stream_bomb(16 * MiB), "a cross-reference stream inflating to 16 MiB "
         "(ratio 1000)", "inflated_too_large")  # fmt: skip
     add("zip_in_image_stream.pdf", one_page(more=[stream(zip_bytes().rjust(30000, b"\0"), b"/Type /XObject "

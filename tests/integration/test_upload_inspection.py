@@ -242,7 +242,9 @@ def test_the_inspector_is_total_on_noise(content_type: str, tail: bytes) -> None
 
 
 @pytest.mark.rule("H3")
-@pytest.mark.parametrize("name", ["object_stream_bomb_16mib.pdf", "xref_stream_bomb_16mib.pdf"])
+@pytest.mark.parametrize(
+    "name", ["object_stream_bomb_16mib.pdf", "object_stream_bomb_disguised.pdf", "xref_stream_bomb_16mib.pdf"]
+)
 def test_object_and_xref_stream_bombs_are_refused_before_qpdf_opens_the_file(
     monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:

@@ -65,6 +65,8 @@ _XREF_SUBSECTION = re.compile(rb"[\x00\t\n\x0c\r ]*(\d{1,10}) +(\d{1,10})[ \t]*(
 _XREF_ENTRY = re.compile(rb"\d{10} \d{5} [nf](?: \r| \n|\r\n| \r\n|\r|\n)")
 _TRAILER = re.compile(rb"[\x00\t\n\x0c\r ]*trailer[\x00\t\n\x0c\r ]*")
 _STREAM_KEYWORD = re.compile(rb"(?<=[\x00\t\n\x0c\r >])stream(?:\r\n|\n|\r)")
+#: What a reference becomes in a dictionary the raw pre-scan parses on its own (a /Type or /Filter qpdf resolves).
+_INDIRECT = b"/CycladesIndirect"
 _STREAM_EOL = re.compile(rb"stream(?:\r\n|\n|\r)")
 _BEFORE_STREAM = frozenset(b"\x00\t\n\x0c\r >")
 _ENDSTREAM = re.compile(rb"[\x00\t\n\x0c\r ]*endstream[\x00\t\n\x0c\r ]*endobj" + _DELIM)
@@ -258,21 +260,25 @@ class ParserUploadInspector:
                 opened = data.rfind(b"obj", floor, opened)  # an ``obj`` inside a string of the dictionary
             dictionary = None
             if opened != -1:
-                text = _REFERENCE.sub(b"null", data[opened + 3 : keyword.start()]).strip(_WS)
+                text = _REFERENCE.sub(_INDIRECT, data[opened + 3 : keyword.start()]).strip(_WS)
                 try:
                     dictionary = pikepdf.Object.parse(text)
                 except Exception:  # not a dictionary we can read: decoded below if it looks like zlib
                     dictionary = None
             if not isinstance(dictionary, pikepdf.Dictionary):
                 dictionary = pikepdf.Dictionary()
-            if dictionary.get("/Subtype") == pikepdf.Name.Image and dictionary.get("/Type") not in (
-                pikepdf.Name.ObjStm, pikepdf.Name.XRef
+            indirect = pikepdf.Name(_INDIRECT.decode())
+            if dictionary.get("/Subtype") == pikepdf.Name.Image and dictionary.get("/Type") in (
+                None, pikepdf.Name.XObject
             ):  # fmt: skip
                 continue  # qpdf decodes no image on its own; _check_stream caps it by its declared size later
-            if "/Filter" not in dictionary:
+            filters = _as_list(dictionary.get("/Filter"), pikepdf)
+            if not filters or indirect in filters:  # none, or one qpdf resolves and we cannot: zlib if it looks so
                 if not _zlib_header(data[begin : begin + 2]):
                     continue
-                dictionary = pikepdf.Dictionary(Filter=pikepdf.Name.FlateDecode)
+                filters = [pikepdf.Name.FlateDecode]
+            # decoded as qpdf decodes an object or xref stream: capped as a non-image stream
+            dictionary = pikepdf.Dictionary(Filter=pikepdf.Array(filters), DecodeParms=dictionary.get("/DecodeParms"))
             first = _as_list(dictionary.get("/Filter"), pikepdf)[:1]
             if first and first[0] in (pikepdf.Name.ASCIIHexDecode, pikepdf.Name.AHx):
                 stop = data.find(b">", begin)
