@@ -333,3 +333,15 @@ def test_a_png_is_decoded_row_by_row_not_held_whole(monkeypatch: pytest.MonkeyPa
     too_many_rows = _png(100, 100, lambda y: bytes(101) * (2 if y == 0 else 1))
     for broken in (bad_filter, too_few_rows, too_many_rows):
         assert screen(inspector, broken, "a.png") == "not_an_image"
+
+
+@pytest.mark.rule("H3")
+def test_an_animated_png_is_refused() -> None:
+    """Its frames after the first are not in IDAT: Pillow would decode each whole (up to 80 Mpx); no scan is one."""
+    from PIL import Image
+
+    frames = [Image.new("L", (64, 64), shade) for shade in (0, 255)]
+    out = io.BytesIO()
+    frames[0].save(out, "PNG", save_all=True, append_images=frames[1:])
+    assert b"acTL" in out.getvalue()
+    assert screen(ParserUploadInspector(), out.getvalue(), "anime.png") == "not_an_image"

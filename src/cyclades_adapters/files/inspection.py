@@ -576,6 +576,8 @@ class ParserUploadInspector:
                 palette = True
             elif kind == b"IDAT":
                 idat.append((pos + 8, pos + 8 + length))
+            elif kind == b"acTL":  # an animated PNG: its other frames would need a whole-image decode; no scan is one
+                raise _Refused(UploadRefusal.NOT_AN_IMAGE)
             pos += 12 + length
             if kind == b"IEND":
                 break
@@ -646,8 +648,7 @@ class ParserUploadInspector:
             raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
 
     def _decode(self, data: bytes, kind: str, *, load: bool = True) -> None:
-        """Pillow opens the file (and checks its size); it decodes every pixel when ``load``, or when the PNG is
-        animated (the frames after the first are not in IDAT)."""
+        """Pillow opens the file (and checks its size); it decodes every pixel when ``load``."""
         image_module = self._image
         try:
             image = image_module.open(io.BytesIO(data), formats=[kind])
@@ -659,9 +660,9 @@ class ParserUploadInspector:
             width, height = image.size
             if width * height > self.max_pixels:
                 raise _Refused(UploadRefusal.TOO_LARGE_INFLATED)
-            frames = min(getattr(image, "n_frames", 1), _MAX_MPF_IMAGES + 1)
-            if not load and frames == 1:
+            if not load:
                 return
+            frames = min(getattr(image, "n_frames", 1), _MAX_MPF_IMAGES + 1)
             if kind == "JPEG" and frames == 1:  # every coefficient is still entropy-decoded; the IDCT at 1/8 scale
                 image.draft(image.mode, (max(width // 8, 1), max(height // 8, 1)))
             try:
