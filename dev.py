@@ -59,9 +59,10 @@ def main(argv: list[str]) -> None:
     elif command == "wheel":
         run(PYTHON, ROOT / "scripts" / "check_wheel.py", *extra)
     else:
-        run(BIN / "ruff", "check", "src", "tests", "scripts", "benchmarks", "dev.py")
-        run(BIN / "ruff", "format", "--check", "src", "tests", "scripts", "benchmarks", "dev.py")
+        run(BIN / "ruff", "check", "src", "tests", "scripts", "benchmarks", "examples", "dev.py")
+        run(BIN / "ruff", "format", "--check", "src", "tests", "scripts", "benchmarks", "examples", "dev.py")
         run(BIN / "mypy")
+        run(BIN / "mypy", "--strict", "examples/dict_storage")  # the outside adapter the docs quote
         run(BIN / "lint-imports")
 
 
