@@ -63,7 +63,7 @@ def main() -> None:
         cases = {
             "import cyclades_adapters": (IMPORT,),
             "build_portal() on a migrated SQLite file": (BUILD, url),
-            "  of which build_portal() alone (imports done)": (BUILD_ONLY, url),
+            "  of which the call, after the package import": (BUILD_ONLY, url),
         }
         for case in cases.values():
             _run(*case)
