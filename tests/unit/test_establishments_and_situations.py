@@ -64,3 +64,16 @@ def test_a_situation_must_be_one_of_the_configured_values() -> None:
         informations(portal, token, situation="Retraité")
     assert refused.value.fields == ("informations.situation",)
     informations(portal, token, situation="02")
+
+
+def test_an_establishment_registers_pupils_only_under_one_of_the_academie_s_codes() -> None:
+    """Review finding: the pupil's établissement code was only checked for its format; where the académie lists its
+    établissements it must be one of them (the candidature's « Etablissement » already is)."""
+    from tests.unit.test_withdrawal_and_management import preinscription
+
+    portal = guide_portal()
+    with pytest.raises(ValidationError) as refused:
+        portal.establishments.register("BTS-2022", "03", [preinscription(establishment_code="9999999Z")])
+    assert refused.value.fields == ("pupils[0].pupil.establishment_code",)
+    [papillon] = portal.establishments.register("BTS-2022", "03", [preinscription()])  # 0250013D is listed
+    assert papillon.login.startswith("dupont.marie")

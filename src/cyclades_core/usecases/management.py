@@ -291,9 +291,15 @@ class EstablishmentService:
         if session is None or self._catalogue.service(session_id, academie_code) is None:
             raise CatalogueNotFound("Aucun service d'inscription n'est configuré pour ce choix.")
         tabs = (*session.tabs, RECAP_TAB) if RECAP_TAB not in session.tabs else session.tabs
+        listed = {e.code for e in self._catalogue.establishments(academie_code)}
         contents = []
         emails: dict[str, list[int]] = {}
         for index, pupil in enumerate(pupils):
+            if listed and (pupil.pupil.establishment_code or "").strip() not in listed:
+                raise ValidationError.single(
+                    f"pupils[{index}].pupil.establishment_code", "invalid_choice",
+                    "Cet établissement n'est pas un établissement d'inscription de l'académie.",
+                )  # fmt: skip
             draft = CandidatureDraft(
                 account_id="", session_id=session_id, academie_code=academie_code, tabs=tabs,
                 identification=pupil.identification, informations=pupil.informations,
