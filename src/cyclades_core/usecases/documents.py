@@ -210,18 +210,9 @@ def pieces_content(
 ) -> DocumentContent:
     """ "Demande de pièces justificatives": the pièces with codes, modes and deadlines, and the return address
     (JUS-02; never a placeholder, DOC-05)."""
-    session = catalogue.session(candidature.session_id)
-    academie = catalogue.academie(candidature.academie_code)
-    if session is None or academie is None:
-        raise CatalogueNotFound()
-    name, address = _service_block(academie)
-    blocks: list[tuple[str, tuple[str, ...]]] = [(piece.group, (f"{piece.title} : {_how(piece)}",)) for piece in pieces]
-    blocks.append(("Adresse de retour des pièces", (name, *address)))
-    return DocumentContent(
-        ("DEMANDE DE PIECES JUSTIFICATIVES", f"{academie.label} - Session {session.label}"),
-        _header(account, candidature, session.month_code, version, at),
-        tuple(blocks),
-        verification=verification,
+    blocks = tuple((piece.group, (f"{piece.title} : {_how(piece)}",)) for piece in pieces)
+    return _pieces_document(
+        "DEMANDE DE PIECES JUSTIFICATIVES", account, candidature, catalogue, blocks, version, at, verification
     )
 
 
@@ -236,11 +227,6 @@ def relance_content(
 ) -> DocumentContent:
     """ "Relance de pièces justificatives" (DOC-06): its own title, the pièces still awaited (not received, or sent
     back Non conforme with the manager's comment), how and by when to send each, and the return address."""
-    session = catalogue.session(candidature.session_id)
-    academie = catalogue.academie(candidature.academie_code)
-    if session is None or academie is None:
-        raise CatalogueNotFound()
-    name, address = _service_block(academie)
     awaited = [piece for piece in pieces if outstanding(piece)]
     lines = tuple(
         f"{piece.title} : {_how(piece)}"
@@ -248,13 +234,33 @@ def relance_content(
            if piece.status is PieceStatus.NON_CONFORME else "")
         for piece in awaited
     )  # fmt: skip
+    blocks = (("Pièces justificatives non reçues ou non conformes", lines or ("Aucune pièce n'est plus attendue.",)),)
+    return _pieces_document(
+        "RELANCE DE PIECES JUSTIFICATIVES", account, candidature, catalogue, blocks, version, at, verification
+    )
+
+
+def _pieces_document(
+    title: str,
+    account: Account,
+    candidature: Candidature,
+    catalogue: Catalogue,
+    blocks: tuple[tuple[str, tuple[str, ...]], ...],
+    version: int,
+    at: str,
+    verification: str | None,
+) -> DocumentContent:
+    """A document about pièces: its title with the académie and session, the references, ``blocks``, then the
+    return address of the managing service (never a placeholder, DOC-05)."""
+    session = catalogue.session(candidature.session_id)
+    academie = catalogue.academie(candidature.academie_code)
+    if session is None or academie is None:
+        raise CatalogueNotFound()
+    name, address = _service_block(academie)
     return DocumentContent(
-        ("RELANCE DE PIECES JUSTIFICATIVES", f"{academie.label} - Session {session.label}"),
+        (title, f"{academie.label} - Session {session.label}"),
         _header(account, candidature, session.month_code, version, at),
-        (
-            ("Pièces justificatives non reçues ou non conformes", lines or ("Aucune pièce n'est plus attendue.",)),
-            ("Adresse de retour des pièces", (name, *address)),
-        ),
+        (*blocks, ("Adresse de retour des pièces", (name, *address))),
         verification=verification,
     )
 
