@@ -244,6 +244,18 @@ def parse_identification(form: IdentificationForm, catalogue: Catalogue) -> Iden
     )
 
 
+def _listed(errors: ErrorCollector, field_name: str, value: str, choices: list[tuple[str, str]], message: str) -> str:
+    """``value`` where no list is configured; else the label of the listed ``(code, label)`` it names (by code or by
+    label), or an ``invalid_choice`` error on ``field_name``."""
+    if not value or not choices:
+        return value
+    label = next((label for code, label in choices if value in (code, label)), None)
+    if label is None:
+        errors.add(field_name, "invalid_choice", message)
+        return value
+    return label
+
+
 def parse_informations(form: InformationsForm, catalogue: Catalogue, academie_code: str | None = None) -> Informations:
     """Tab « Informations candidature » (CAN-04). Where the catalogue lists the académie's établissements (or the
     situations), the value must be one of them — its label ``NAME (CODE)`` or its code — and is kept as its label;
@@ -251,22 +263,15 @@ def parse_informations(form: InformationsForm, catalogue: Catalogue, academie_co
     errors = ErrorCollector()
     if catalogue.category(form.category_code) is None:
         errors.add("informations.category_code", "invalid_choice", "Sélectionnez votre catégorie de candidat.")
-    establishment = _text(errors, "informations.establishment", form.establishment, limit=120)
     listed = catalogue.establishments(academie_code) if academie_code and lookup_key(academie_code) else ()
-    if establishment and listed:
-        chosen = next((e for e in listed if establishment in (e.label, e.code)), None)
-        if chosen is None:
-            errors.add("informations.establishment", "invalid_choice", "Choisissez votre établissement dans la liste.")
-        else:
-            establishment = chosen.label
-    situation = _text(errors, "informations.situation", form.situation, required=False) or None
-    situations = catalogue.situations()
-    if situation and situations:
-        picked = next((s for s in situations if situation in (s.code, s.label)), None)
-        if picked is None:
-            errors.add("informations.situation", "invalid_choice", "Sélectionnez une valeur.")
-        else:
-            situation = picked.label
+    establishment = _listed(
+        errors, "informations.establishment", _text(errors, "informations.establishment", form.establishment, limit=120),
+        [(e.code, e.label) for e in listed], "Choisissez votre établissement dans la liste.",
+    )  # fmt: skip
+    situation = _listed(
+        errors, "informations.situation", _text(errors, "informations.situation", form.situation, required=False),
+        [(s.code, s.label) for s in catalogue.situations()], "Sélectionnez une valeur.",
+    ) or None  # fmt: skip
     former = _text(errors, "informations.former_establishment", form.former_establishment, required=False, limit=120)
     errors.raise_if_any()
     return Informations(
