@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -46,6 +47,37 @@ def ensure_venv() -> None:
     stamp.write_text(wanted)
 
 
+def ensure_chromium() -> None:
+    """The browser tests (tests/browser) drive Debian's Chromium at /usr/bin/chromium through Playwright (never a
+    browser build of Playwright's own). When it is missing and apt-get can run as root, install it; under CI=true a
+    Chromium that cannot be had fails the run (the browser tests would fail anyway), elsewhere they skip."""
+    chromium = Path("/usr/bin/chromium")
+    ci = os.environ.get("CI", "").lower() == "true"
+    if chromium.exists():
+        if ci:
+            print(f"+ browser tests: {chromium} present", flush=True)
+        return
+    apt_get = shutil.which("apt-get")
+    if apt_get is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        message = f"{chromium} is missing and cannot be installed here (apt-get as root needed)"
+        if ci:
+            raise SystemExit(f"dev.py: {message}: the browser tests cannot run under CI=true")
+        print(f"dev.py: {message}: the browser tests will skip", flush=True)
+        return
+    print(f"+ browser tests: {chromium} missing, installing Debian's chromium and chromium-driver", flush=True)
+    environ = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (
+        [apt_get, "update", "-q"],
+        [apt_get, "install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"],
+    ):
+        print("+", " ".join(command), flush=True)
+        subprocess.run(command, env=environ, check=False)  # noqa: S603
+    if not chromium.exists():
+        if ci:
+            raise SystemExit(f"dev.py: apt-get did not install {chromium}: the browser tests cannot run under CI=true")
+        print(f"dev.py: apt-get did not install {chromium}: the browser tests will skip", flush=True)
+
+
 def main(argv: list[str]) -> None:
     if not argv or argv[0] not in {"demo", "test", "check", "wheel"}:
         print(__doc__)
@@ -55,6 +87,7 @@ def main(argv: list[str]) -> None:
     if command == "demo":
         run(BIN / "cyclades", "demo", *(extra or ["--dir", "demo-output"]))
     elif command == "test":
+        ensure_chromium()
         run(PYTHON, "-m", "pytest", *extra)
     elif command == "wheel":
         run(PYTHON, ROOT / "scripts" / "check_wheel.py", *extra)
