@@ -16,7 +16,14 @@ from typing import Any, Self
 
 from attrs import evolve
 
-from cyclades_core.errors import AccountNotFound, ConcurrencyConflict, ConflictError, DuplicateAccount, EmailAlreadyUsed
+from cyclades_core.errors import (
+    AccountNotFound,
+    ConcurrencyConflict,
+    ConflictError,
+    DuplicateAccount,
+    EmailAlreadyUsed,
+    ManagerLoginTaken,
+)
 from cyclades_core.model.account import Account, AccountState
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import (
@@ -28,10 +35,14 @@ from cyclades_core.model.candidature import (
 )
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import OutboxMessage
+from cyclades_core.model.managers import ManagerAccount, ManagerSessionToken
 from cyclades_core.model.pieces import Piece
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose
 
-TABLES = ("accounts", "tokens", "outbox", "audit", "candidatures", "versions", "documents", "pieces")
+TABLES = (
+    "accounts", "tokens", "outbox", "audit", "candidatures", "versions", "documents", "pieces", "managers",
+    "manager_sessions",
+)  # fmt: skip
 
 
 class DictDatabase:
@@ -51,6 +62,7 @@ class DictUnitOfWork:
         self.accounts, self.tokens, self.outbox = _Accounts(self), _Tokens(self), _Outbox(self)
         self.audit, self.candidatures = _Audit(self), _Candidatures(self)
         self.documents, self.pieces = _Documents(self), _Pieces(self)
+        self.managers = _Managers(self)
 
     def __enter__(self) -> Self:
         if self.db.owner == threading.get_ident():
@@ -345,3 +357,45 @@ class _Pieces(_Repository):
 
     def due(self, after: datetime, before: datetime) -> Sequence[Piece]:
         return [p for p in self.rows("pieces").values() if p.missing and after < p.period.end <= before]
+
+
+class _Managers(_Repository):
+    def add(self, manager: ManagerAccount) -> None:
+        if manager.login in self.rows("managers"):
+            raise ManagerLoginTaken()
+        self.rows("managers")[manager.login] = manager
+
+    def get(self, login: str) -> ManagerAccount | None:
+        return self.rows("managers").get(login)
+
+    def all(self) -> Sequence[ManagerAccount]:
+        return sorted(self.rows("managers").values(), key=lambda m: m.login)
+
+    def update(self, manager: ManagerAccount) -> None:
+        stored = self.get(manager.login)
+        if stored is None or stored.version != manager.version - 1:
+            raise ConcurrencyConflict()
+        self.rows("managers")[manager.login] = manager
+
+    def add_session(self, session: ManagerSessionToken) -> None:
+        if session.login not in self.rows("managers") or session.digest in self.rows("manager_sessions"):
+            raise ConflictError()
+        self.rows("manager_sessions")[session.digest] = session
+
+    def get_session(self, digest: str) -> ManagerSessionToken | None:
+        return self.rows("manager_sessions").get(digest)
+
+    def touch_session(self, digest: str, at: datetime) -> None:
+        if (session := self.get_session(digest)) is not None:
+            self.rows("manager_sessions")[digest] = evolve(session, last_used_at=at)
+
+    def revoke_session(self, digest: str) -> None:
+        self.rows("manager_sessions").pop(digest, None)
+
+    def revoke_sessions(self, login: str) -> int:
+        rows = self.rows("manager_sessions")
+        return _drop(rows, [d for d, s in rows.items() if s.login == login])
+
+    def remove_expired_sessions(self, now: datetime) -> int:
+        rows = self.rows("manager_sessions")
+        return _drop(rows, [d for d, s in rows.items() if s.expires_at < now])

@@ -41,6 +41,7 @@ from cyclades_core.usecases.catalogue import CatalogueService
 from cyclades_core.usecases.documents import DocumentService
 from cyclades_core.usecases.mail import MailRelay, OutboxService, ReminderService
 from cyclades_core.usecases.management import EstablishmentService, ManagerService
+from cyclades_core.usecases.manager_accounts import ManagerAccountService
 from cyclades_core.usecases.pieces import PieceService
 from cyclades_core.usecases.reference import ReferenceService
 
@@ -85,6 +86,8 @@ class Portal:
     catalogue: CatalogueService
     candidatures: CandidatureService
     management: ManagerService
+    #: The managing service's accounts (back office): provisioning, login, sessions (``Manager.id`` is the login).
+    managers: ManagerAccountService
     establishments: EstablishmentService
     pieces: PieceService
     documents: DocumentService
@@ -323,6 +326,7 @@ def build_portal(
         catalogue=CatalogueService(catalogue=catalogue, clock=clock),
         candidatures=candidatures,
         management=ManagerService(uow=uow, clock=clock, identities=sections.identities, catalogue=catalogue),
+        managers=ManagerAccountService(ports, catalogue=catalogue, breached=breached_passwords),
         establishments=EstablishmentService(uow=uow, clock=clock, catalogue=catalogue, scolaire=sections.scolaire),
         pieces=PieceService(
             uow=uow, clock=clock, authenticator=authenticator, store=file_store, inspector=inspector, scanner=scanner

@@ -29,6 +29,7 @@ from cyclades_core.ports.storage import (
     AuditLog,
     CandidatureRepository,
     DocumentRepository,
+    ManagerRepository,
     Outbox,
     PieceRepository,
     TokenStore,
@@ -148,6 +149,10 @@ class _LoggingUnitOfWork:
     @property
     def pieces(self) -> PieceRepository:
         return self._inner.pieces
+
+    @property
+    def managers(self) -> ManagerRepository:
+        return self._inner.managers
 
     def __enter__(self) -> Self:
         self._inner = self._inner.__enter__()

@@ -50,9 +50,13 @@ __all__ = [
     "InvalidCredentials",
     "InvalidInput",
     "InvalidLink",
+    "InvalidManagerCredentials",
     "LinkExpired",
     "MailDeliveryError",
     "MailRejected",
+    "ManagerLoginTaken",
+    "ManagerNotFound",
+    "ManagerSessionExpired",
     "NotFoundError",
     "PasswordChangeRequired",
     "PieceLocked",
@@ -422,3 +426,38 @@ class PieceLocked(ForbiddenError):
         "Vous avez validé vos pièces : vous ne pouvez plus les modifier ou les supprimer "
         "(sauf une pièce déclarée non conforme par le gestionnaire)."
     )
+
+
+# -- the managing service's accounts (back office) -------------------------------------------------------------------
+
+
+class ManagerLoginTaken(ConflictError):
+    """A manager account already has this login (enabled or disabled: a login names one person forever)."""
+
+    field = "login"
+    code = "manager_login_taken"
+    default_message = "Un compte gestionnaire existe déjà avec cet identifiant."
+
+
+class ManagerNotFound(NotFoundError):
+    """No manager account has this login (the operator's commands)."""
+
+    field = "login"
+    code = "manager_not_found"
+    default_message = "Compte gestionnaire introuvable."
+
+
+class InvalidManagerCredentials(AuthenticationError):
+    """A manager's login refused: unknown login, wrong password, disabled or throttled account — one error and one
+    message for all (no enumeration)."""
+
+    code = "invalid_manager_credentials"
+    default_message = "Identifiant de connexion ou mot de passe incorrect."
+
+
+class ManagerSessionExpired(AuthenticationError):
+    """No valid manager session behind this token: unknown, forged, logged out, idle or past its absolute expiry, or
+    its manager disabled. A candidate's session token is refused the same way."""
+
+    code = "manager_session_expired"
+    default_message = "Votre session a expiré. Veuillez vous identifier de nouveau."

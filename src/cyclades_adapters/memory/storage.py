@@ -23,6 +23,7 @@ from cyclades_core.errors import (
     DuplicateAccount,
     DuplicateCandidature,
     EmailAlreadyUsed,
+    ManagerLoginTaken,
 )
 from cyclades_core.model.account import Account, AccountState
 from cyclades_core.model.audit import AuditRecord
@@ -35,6 +36,7 @@ from cyclades_core.model.candidature import (
 )
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import OutboxMessage
+from cyclades_core.model.managers import ManagerAccount, ManagerSessionToken
 from cyclades_core.model.pieces import Piece
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose
 
@@ -89,6 +91,8 @@ class MemoryDatabase:
         self.candidature_versions: _Table[tuple[str, int], Candidature] = _Table(self)
         self.documents: _Table[tuple[str, str], PublishedDocument] = _Table(self)
         self.pieces: _Table[tuple[str, str], Piece] = _Table(self)
+        self.managers: _Table[str, ManagerAccount] = _Table(self)
+        self.manager_sessions: _Table[str, ManagerSessionToken] = _Table(self)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         """The :data:`~cyclades_core.ports.storage.UnitOfWorkFactory` of this database."""
@@ -463,6 +467,59 @@ class _Pieces:
         return [p for p in self._table.values() if p.missing and after < p.period.end <= before]
 
 
+class _Managers:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._table = db.managers
+        self._sessions = db.manager_sessions
+
+    def add(self, manager: ManagerAccount) -> None:
+        if self._table.get(manager.login) is not None:
+            raise ManagerLoginTaken()
+        self._table.put(manager.login, manager)
+
+    def get(self, login: str) -> ManagerAccount | None:
+        return self._table.get(login)
+
+    def all(self) -> Sequence[ManagerAccount]:
+        return sorted(self._table.values(), key=lambda m: m.login)
+
+    def update(self, manager: ManagerAccount) -> None:
+        stored = self._table.get(manager.login)
+        if stored is None or stored.version != manager.version - 1:
+            raise ConcurrencyConflict()
+        self._table.put(manager.login, manager)
+
+    def add_session(self, session: ManagerSessionToken) -> None:
+        if self._table.get(session.login) is None:
+            raise ConflictError("Ce gestionnaire n'existe pas.")  # the foreign key
+        if self._sessions.get(session.digest) is not None:
+            raise ConflictError("Jeton déjà émis.")
+        self._sessions.put(session.digest, session)
+
+    def get_session(self, digest: str) -> ManagerSessionToken | None:
+        return self._sessions.get(digest)
+
+    def touch_session(self, digest: str, at: datetime) -> None:
+        session = self._sessions.get(digest)
+        if session is not None:
+            self._sessions.put(digest, evolve(session, last_used_at=at))
+
+    def revoke_session(self, digest: str) -> None:
+        self._sessions.delete(digest)
+
+    def revoke_sessions(self, login: str) -> int:
+        doomed = [s.digest for s in self._sessions.values() if s.login == login]
+        for digest in doomed:
+            self._sessions.delete(digest)
+        return len(doomed)
+
+    def remove_expired_sessions(self, now: datetime) -> int:
+        doomed = [s.digest for s in self._sessions.values() if s.expires_at < now]
+        for digest in doomed:
+            self._sessions.delete(digest)
+        return len(doomed)
+
+
 class MemoryUnitOfWork:
     """A serialisable transaction over a :class:`MemoryDatabase`; rolls back unless committed."""
 
@@ -475,6 +532,7 @@ class MemoryUnitOfWork:
         self.candidatures = _Candidatures(db)
         self.documents = _Documents(db)
         self.pieces = _Pieces(db)
+        self.managers = _Managers(db)
         self._entered = False
 
     def __enter__(self) -> Self:

@@ -34,7 +34,7 @@ VERSION_TABLE = "cyclades_alembic_version"
 LEGACY_VERSION_TABLE = "alembic_version"
 #: The newest shipped migration: a database at another revision is "not migrated" for the operator commands
 #: (checked without loading Alembic; a test keeps it equal to the scripts' head).
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 

@@ -265,3 +265,28 @@ catalogue_revision = Table(
     Column("id", Integer, primary_key=True),
     Column("revision", Integer, nullable=False),
 )
+
+#: The managing service's accounts (back office), keyed by their login; a disabled one is kept (its login reserved).
+managers = Table(
+    "managers",
+    metadata,
+    Column("login", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("academie_codes", JSON, nullable=False),  # a list of académie codes
+    Column("password_hash", Text, nullable=False),
+    _utc("created_at"),
+    _utc("disabled_at", True),
+    Column("version", Integer, nullable=False),
+)
+
+#: Their sessions: only a token's digest, apart from the candidates' tokens (one never finds the other).
+manager_sessions = Table(
+    "manager_sessions",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("login", String(64), ForeignKey("managers.login", ondelete="CASCADE"), nullable=False, index=True),
+    _utc("issued_at"),
+    _utc("expires_at"),
+    _utc("last_used_at", True),
+    Index("ix_manager_sessions_expires_at", "expires_at"),
+)

@@ -13,6 +13,7 @@ from cyclades_adapters.sql.accounts import _Accounts
 from cyclades_adapters.sql.audit import _Audit
 from cyclades_adapters.sql.candidatures import _Candidatures
 from cyclades_adapters.sql.documents import _Documents
+from cyclades_adapters.sql.managers import _Managers
 from cyclades_adapters.sql.outbox import _Outbox
 from cyclades_adapters.sql.pieces import _Pieces
 from cyclades_adapters.sql.prepared import unavailable
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self.candidatures = _Candidatures(self)
         self.documents = _Documents(self)
         self.pieces = _Pieces(self)
+        self.managers = _Managers(self)
 
     @property
     def connection(self) -> Connection:

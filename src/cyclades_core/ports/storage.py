@@ -16,6 +16,7 @@ from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import Candidature, CandidatureState, EpreuveCount, ListPosition
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import OutboxMessage
+from cyclades_core.model.managers import ManagerAccount, ManagerSessionToken
 from cyclades_core.model.pieces import Piece
 from cyclades_core.model.tokens import IssuedToken, TokenPurpose
 
@@ -25,6 +26,7 @@ __all__ = [
     "CandidatureIndex",
     "CandidatureRepository",
     "DocumentRepository",
+    "ManagerRepository",
     "Outbox",
     "PieceRepository",
     "TokenStore",
@@ -294,6 +296,54 @@ class PieceRepository(Protocol):
         ...
 
 
+class ManagerRepository(Protocol):
+    """The managing service's accounts (back office), keyed by login, and their sessions (only a digest of each token
+    is stored, apart from the candidates' tokens: one never finds the other)."""
+
+    def add(self, manager: ManagerAccount) -> None:
+        """Insert a new manager (version 1). Raises :class:`~cyclades_core.errors.ManagerLoginTaken` when the login
+        is taken, disabled managers included; uniqueness is the storage's own (a unique key), never a prior read."""
+        ...
+
+    def get(self, login: str) -> ManagerAccount | None:
+        """The manager, or ``None``. ``login`` is compared exactly (the use cases pass the stored lower-case form)."""
+        ...
+
+    def all(self) -> Sequence[ManagerAccount]:
+        """Every manager, disabled ones included, by login."""
+        ...
+
+    def update(self, manager: ManagerAccount) -> None:
+        """Store ``manager``, whose ``version`` must be exactly the stored version + 1; else (or when it is gone)
+        :class:`~cyclades_core.errors.ConcurrencyConflict` and nothing changes. The login never changes."""
+        ...
+
+    def add_session(self, session: ManagerSessionToken) -> None:
+        """Store a new session of an existing manager. Digests are unique
+        (:class:`~cyclades_core.errors.ConflictError`)."""
+        ...
+
+    def get_session(self, digest: str) -> ManagerSessionToken | None:
+        """The session, or ``None``; reading changes nothing."""
+        ...
+
+    def touch_session(self, digest: str, at: datetime) -> None:
+        """Record the session's last use (idle timeout); nothing when it is gone."""
+        ...
+
+    def revoke_session(self, digest: str) -> None:
+        """Delete one session; no error when absent."""
+        ...
+
+    def revoke_sessions(self, login: str) -> int:
+        """Delete every session of the manager. Returns how many."""
+        ...
+
+    def remove_expired_sessions(self, now: datetime) -> int:
+        """Delete the sessions whose absolute expiry is before ``now``. Returns how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One atomic transaction over every repository.
 
@@ -321,6 +371,9 @@ class UnitOfWork(Protocol):
 
     @property
     def pieces(self) -> PieceRepository: ...
+
+    @property
+    def managers(self) -> ManagerRepository: ...
 
     def __enter__(self) -> Self: ...
 

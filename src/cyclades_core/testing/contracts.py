@@ -25,6 +25,7 @@ from cyclades_core.testing.catalogue_contract import CatalogueContract
 from cyclades_core.testing.documents_contract import DocumentRepositoryContract
 from cyclades_core.testing.file_scanner_contract import FileScannerContract
 from cyclades_core.testing.file_store_contract import FileStoreContract
+from cyclades_core.testing.managers_contract import ManagerRepositoryContract
 from cyclades_core.testing.numbers_contract import CandidateNumberAllocatorContract
 from cyclades_core.testing.outbox_contract import OutboxContract
 from cyclades_core.testing.password_hasher_contract import PasswordHasherContract
@@ -45,6 +46,7 @@ __all__ = [
     "DocumentRepositoryContract",
     "FileScannerContract",
     "FileStoreContract",
+    "ManagerRepositoryContract",
     "OutboxContract",
     "PasswordHasherContract",
     "RateLimiterContract",

@@ -10,6 +10,7 @@ from cyclades_core.testing.accounts_contract import AccountRepositoryContract
 from cyclades_core.testing.audit_contract import AuditLogContract
 from cyclades_core.testing.candidatures_contract import CandidatureRepositoryContract
 from cyclades_core.testing.documents_contract import DocumentRepositoryContract
+from cyclades_core.testing.managers_contract import ManagerRepositoryContract
 from cyclades_core.testing.outbox_contract import OutboxContract
 from cyclades_core.testing.tokens_contract import TokenStoreContract
 from cyclades_core.testing.unit_of_work_contract import UnitOfWorkContract
@@ -25,5 +26,6 @@ class StorageContract(
     AuditLogContract,
     CandidatureRepositoryContract,
     DocumentRepositoryContract,
+    ManagerRepositoryContract,
 ):
     """The unit of work and every repository it carries (K1). Fixture: ``uow_factory``."""
