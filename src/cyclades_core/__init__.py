@@ -41,9 +41,13 @@ from cyclades_core.errors import (  # every error of cyclades_core.errors.__all_
     InvalidCredentials,
     InvalidInput,
     InvalidLink,
+    InvalidManagerCredentials,
     LinkExpired,
     MailDeliveryError,
     MailRejected,
+    ManagerLoginTaken,
+    ManagerNotFound,
+    ManagerSessionExpired,
     NotFoundError,
     PasswordChangeRequired,
     PieceLocked,
@@ -145,6 +149,10 @@ if TYPE_CHECKING:
         Manager,
         PreinscriptionForm,
     )
+    from cyclades_core.usecases.manager_accounts import (
+        ManagerSession,
+        ManagerView,
+    )
     from cyclades_core.usecases.pieces import (
         PieceGroupView,
         PieceView,
@@ -219,6 +227,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["CandidatureRow", "Manager", "PreinscriptionForm"], "cyclades_core.usecases.management"),
     **dict.fromkeys(["PieceGroupView", "PieceView"], "cyclades_core.usecases.pieces"),
     **dict.fromkeys(["Recapitulatif"], "cyclades_core.usecases.recapitulatif"),
+    **dict.fromkeys(["ManagerSession", "ManagerView"], "cyclades_core.usecases.manager_accounts"),
 }
 
 __all__ = [
@@ -277,11 +286,17 @@ __all__ = [
     "InvalidCredentials",
     "InvalidInput",
     "InvalidLink",
+    "InvalidManagerCredentials",
     "LinkExpired",
     "LoginResult",
     "MailDeliveryError",
     "MailKind",
     "MailRejected",
+    "ManagerLoginTaken",
+    "ManagerNotFound",
+    "ManagerSession",
+    "ManagerSessionExpired",
+    "ManagerView",
     "Manager",
     "MesInscriptions",
     "Nationality",
