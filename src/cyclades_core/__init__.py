@@ -95,6 +95,9 @@ if TYPE_CHECKING:
     from cyclades_core.model.pieces import (
         PieceStatus,
     )
+    from cyclades_core.model.values import (
+        Civility,
+    )
     from cyclades_core.ports.reference import (
         Commune,
         Country,
@@ -137,6 +140,18 @@ if TYPE_CHECKING:
         InformationsForm,
         QualificationForm,
     )
+    from cyclades_core.usecases.help_texts import (
+        FORGOTTEN_PASSWORD_LINK,
+        LOGIN_HELP_LINK,
+        LOGIN_IDENTIFIER_LABEL,
+        LOGIN_PASSWORD_LABEL,
+        LOGIN_TITLE,
+        NO_ACCOUNT_LINK,
+        RESET_IDENTIFIER_HINT,
+        RESET_TITLE,
+        WHERE_TO_FIND_MY_LOGIN,
+        HelpText,
+    )
     from cyclades_core.usecases.inscriptions import (
         InscriptionCard,
         MesInscriptions,
@@ -161,8 +176,25 @@ if TYPE_CHECKING:
         Recapitulatif,
     )
 
+
 _LAZY: dict[str, str] = {
     "__version__": "cyclades_core._version",  # from the package metadata
+    **dict.fromkeys(
+        [
+            "HelpText",
+            "WHERE_TO_FIND_MY_LOGIN",
+            "LOGIN_TITLE",
+            "LOGIN_IDENTIFIER_LABEL",
+            "LOGIN_PASSWORD_LABEL",
+            "LOGIN_HELP_LINK",
+            "FORGOTTEN_PASSWORD_LINK",
+            "NO_ACCOUNT_LINK",
+            "RESET_TITLE",
+            "RESET_IDENTIFIER_HINT",
+        ],
+        "cyclades_core.usecases.help_texts",
+    ),
+    **dict.fromkeys(["Civility"], "cyclades_core.model.values"),
     **dict.fromkeys(["AccountKind", "AccountState"], "cyclades_core.model.account"),
     **dict.fromkeys(["CandidatureState", "Position"], "cyclades_core.model.candidature"),
     **dict.fromkeys(
@@ -231,6 +263,15 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "FORGOTTEN_PASSWORD_LINK",
+    "LOGIN_HELP_LINK",
+    "LOGIN_IDENTIFIER_LABEL",
+    "LOGIN_PASSWORD_LABEL",
+    "LOGIN_TITLE",
+    "NO_ACCOUNT_LINK",
+    "RESET_IDENTIFIER_HINT",
+    "RESET_TITLE",
+    "WHERE_TO_FIND_MY_LOGIN",
     "Academie",
     "AccountCreated",
     "AccountHasCandidatures",
@@ -250,6 +291,7 @@ __all__ = [
     "CandidatureRow",
     "CandidatureState",
     "CatalogueNotFound",
+    "Civility",
     "Commune",
     "ConcurrencyConflict",
     "ConfigurationError",
@@ -274,6 +316,7 @@ __all__ = [
     "ForbiddenError",
     "FormeDePassage",
     "GradeForm",
+    "HelpText",
     "HomeView",
     "IdentificationForm",
     "IdentityForm",

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cyclades_adapters.cli.serve import serve
+
 if TYPE_CHECKING:
     from cyclades_adapters.bootstrap import Portal
 
@@ -333,6 +335,9 @@ def demo(directory: Path, database_url: str | None) -> None:
     console.print(f"Mails : {summary.directory / 'mails'}")
 
 
+cli.add_command(serve)  # cyclades serve: the web portal (cyclades_adapters.cli.serve)
+
+
 @cli.group(cls=_Group)
 def db() -> None:
     """La base de données : migrations (table de versions cyclades_alembic_version)."""
@@ -591,3 +596,84 @@ def verify(code: str, kind: str, candidate: str, inscription: str, version: int)
         return
     click.echo("Document NON authentique : le code ne correspond pas à ces informations.", err=True)
     sys.exit(EXIT_REFUSED)
+
+
+# -- the managing service's accounts (back office) --------------------------------------------------------------------
+
+
+@cli.group(cls=_Group)
+def manager() -> None:
+    """Les comptes du service gestionnaire (back office) : création, liste, désactivation, mot de passe."""
+
+
+def _manager_password(from_stdin: bool) -> str:
+    """The password from the first line of standard input, or typed twice without echo (the two must match)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    from cyclades_core.errors import ValidationError
+    from cyclades_core.model.passwords import CONFIRMATION_MESSAGE
+
+    password = str(click.prompt("Mot de passe", hide_input=True, err=True))
+    if str(click.prompt("Confirmation du mot de passe", hide_input=True, err=True)) != password:
+        raise ValidationError.single("password_confirmation", "confirmation_mismatch", CONFIRMATION_MESSAGE)
+    return password
+
+
+_PASSWORD_STDIN_HELP = (
+    "Lire le mot de passe sur la première ligne de l'entrée standard (sinon il est demandé sans écho)."
+)
+
+
+@manager.command("add")
+@click.argument("login")
+@_storage_options
+@click.option("--academie", "academies", multiple=True, required=True,
+              help="Code d'une académie gérée (répéter l'option pour plusieurs académies).")  # fmt: skip
+@click.option("--name", default="", help="Nom affiché (ex. « Service des examens de Rennes »).")
+@click.option("--password-stdin", is_flag=True, help=_PASSWORD_STDIN_HELP)
+def manager_add(login: str, database_url: str | None, schema: str | None, academies: tuple[str, ...], name: str,
+                password_stdin: bool) -> None:  # fmt: skip
+    """Crée le compte gestionnaire LOGIN pour ces académies (mot de passe : la politique des candidats)."""
+    portal = _portal(_url(database_url, schema))
+    view = portal.managers.add(login, _manager_password(password_stdin), academies, name=name)
+    click.echo(f"Gestionnaire créé : {view.login} (académies : {', '.join(view.academie_codes)})")
+
+
+@manager.command("list")
+@_storage_options
+@click.option("--json", "as_json", is_flag=True, help="Résultat en JSON sur la sortie standard.")
+def manager_list(database_url: str | None, schema: str | None, as_json: bool) -> None:
+    """Liste les comptes gestionnaires, désactivés compris (jamais leur mot de passe)."""
+    views = _portal(_url(database_url, schema)).managers.list()
+    if as_json:
+        _print_json([
+            {"login": v.login, "name": v.name, "academies": list(v.academie_codes), "active": v.active,
+             "created_at": v.created_at.isoformat(), "disabled_at": v.disabled_at.isoformat() if v.disabled_at else None}
+            for v in views
+        ])  # fmt: skip
+        return
+    click.echo(f"Gestionnaires : {len(views)}")
+    for view in views:  # one line per manager, tab-separated: read by people and by scripts
+        state = "actif" if view.disabled_at is None else f"désactivé le {view.disabled_at:%Y-%m-%d %H:%M} UTC"
+        click.echo("\t".join((view.login, state, ",".join(view.academie_codes), view.name)))
+
+
+@manager.command("disable")
+@click.argument("login")
+@_storage_options
+def manager_disable(login: str, database_url: str | None, schema: str | None) -> None:
+    """Désactive le compte gestionnaire LOGIN : il ne peut plus se connecter et ses sessions sont closes. Le compte
+    est conservé (son identifiant reste réservé : le journal d'audit nomme toujours la même personne)."""
+    view = _portal(_url(database_url, schema)).managers.disable(login)
+    click.echo(f"Gestionnaire désactivé : {view.login}")
+
+
+@manager.command("password")
+@click.argument("login")
+@_storage_options
+@click.option("--password-stdin", is_flag=True, help=_PASSWORD_STDIN_HELP)
+def manager_password(login: str, database_url: str | None, schema: str | None, password_stdin: bool) -> None:
+    """Remplace le mot de passe du gestionnaire LOGIN ; ses sessions en cours sont closes."""
+    portal = _portal(_url(database_url, schema))
+    view = portal.managers.change_password(login, _manager_password(password_stdin))
+    click.echo(f"Mot de passe du gestionnaire {view.login} remplacé.")

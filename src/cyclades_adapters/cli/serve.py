@@ -1,0 +1,248 @@
+"""``cyclades serve``: the web portal (cyclades_adapters.web) served by gunicorn, with the mail relay beside it.
+
+The composition happens here, not in the web package: each worker process builds its own portal (its own database
+pool) after the fork, from a :class:`ServeConfig` computed once in the master; the master starts the mail relay
+(``cyclades outbox relay --loop``) once it listens and stops it at shutdown. Everything a local run needs lives in ``--data-dir``: the SQLite file (unless
+``--database``), the .eml mails, the pièces' files, and the two keys created on first run (documents' verification
+codes, CSRF signatures) when ``CYCLADES_DOCUMENT_KEY`` / ``CYCLADES_WEB_SECRET`` are not set.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from attrs import evolve, frozen
+
+if TYPE_CHECKING:
+    from cyclades_adapters.bootstrap import Portal
+    from cyclades_adapters.files import FileCatalogue
+
+__all__ = ["ServeConfig", "demo_catalogue", "serve"]
+
+WEB_SECRET_ENV = "CYCLADES_WEB_SECRET"
+RELAY_INTERVAL_SECONDS = 2.0
+
+
+@frozen
+class ServeConfig:
+    host: str
+    port: int
+    database_url: str
+    data_dir: Path
+    base_url: str
+    document_key: bytes
+    web_secret: bytes
+    catalogue_files: tuple[Path, ...] = ()
+    demo_now: datetime | None = None  # the guide's example session, opened around this instant
+    cheap_hashing: bool = False
+    cookie_secure: bool = True
+    workers: int = 1
+
+
+def _key_file(path: Path, env_name: str) -> bytes:
+    """The key of ``env_name``, else the one kept in ``path`` (created 0600 on first run)."""
+    value = os.environ.get(env_name)
+    if value:
+        return value.encode()
+    if path.exists():
+        return path.read_bytes().strip()
+    key = secrets.token_urlsafe(48).encode()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key)
+    return key
+
+
+def demo_catalogue(now: datetime, *extra: Path) -> FileCatalogue:
+    """The shipped catalogue with the guide's example session (BTS 2022) whose services are open from yesterday for
+    30 days, whose pièces can be deposited for 45 days and whose announcement is current: a person can register at
+    once, as in the guide."""
+    from cyclades_adapters.files import FileCatalogue
+    from cyclades_adapters.files.catalogue import example_catalogue_path
+    from cyclades_core import Period
+
+    catalogue = FileCatalogue.default(example_catalogue_path(), *extra)
+    opened = Period(now - timedelta(days=1), now + timedelta(days=30))
+    deposit = Period(now - timedelta(days=1), now + timedelta(days=45))
+    for exam in catalogue.exams():
+        for session in catalogue.sessions(exam.code):
+            if session.id != "BTS-2022":
+                continue
+            for service in catalogue.services(session.id):
+                catalogue.put(evolve(service, period=opened))
+            for rule in catalogue.piece_rules(session.id):
+                catalogue.put(evolve(rule, period=deposit))
+    for announcement in catalogue.announcements():
+        catalogue.put(evolve(announcement, period=Period(now - timedelta(days=1), now + timedelta(days=7))))
+    return catalogue
+
+
+def build_served_portal(config: ServeConfig, *, mailer: object | None = None) -> Portal:
+    """The portal one process serves (a worker) or relays the mails of (the master)."""
+    from cyclades_adapters.bootstrap import build_portal
+    from cyclades_adapters.files import FileCatalogue, FileSystemFileStore
+    from cyclades_adapters.mail import EmlFolderMailer
+    from cyclades_core import AccountSettings
+
+    if config.demo_now is not None:
+        catalogue = demo_catalogue(config.demo_now, *config.catalogue_files)
+    else:
+        catalogue = FileCatalogue.default(*config.catalogue_files)
+    hasher = None
+    if config.cheap_hashing:
+        from cyclades_adapters.security import Argon2idHasher
+
+        hasher = Argon2idHasher.cheap()
+    return build_portal(
+        config.database_url,
+        settings=AccountSettings(base_url=config.base_url),
+        catalogue=catalogue,
+        hasher=hasher,
+        file_store=FileSystemFileStore(config.data_dir / "files"),
+        mailer=mailer or EmlFolderMailer(config.data_dir / "mails"),  # type: ignore[arg-type]
+        document_key=config.document_key,
+    )
+
+
+def create_wsgi_app(config: ServeConfig) -> Any:
+    from cyclades_adapters.web import WebSettings, create_app
+
+    portal = build_served_portal(config)
+    return create_app(portal, WebSettings(secret_key=config.web_secret, cookie_secure=config.cookie_secure))
+
+
+class MailRelayProcess:
+    """``cyclades outbox relay --loop`` beside the server, started once the server listens and stopped with it.
+
+    A process, not a thread of gunicorn's master: the master forks workers at any time (a crash, a restart), and a
+    fork taken while a thread holds a lock (an import, the logging module, a database pool) leaves the child stuck."""
+
+    def __init__(self, config: ServeConfig, interval: float = RELAY_INTERVAL_SECONDS) -> None:
+        self._command = [
+            sys.executable, "-m", "cyclades_adapters.cli", "outbox", "relay", "--database", config.database_url,
+            "--eml-dir", str(config.data_dir / "mails"), "--loop", "--interval", str(interval),
+        ]  # fmt: skip
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self._process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL)  # noqa: S603 - our own command
+
+    def stop(self) -> None:
+        if self._process is None or self._process.poll() is not None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(timeout=10)
+
+
+def run_server(config: ServeConfig, *, say: Callable[[str], None] = click.echo) -> None:
+    """Serve until SIGTERM or SIGINT: gunicorn's master relays mails, its workers serve the portal."""
+    from gunicorn.app.base import BaseApplication
+
+    relay = MailRelayProcess(config)
+
+    class _Application(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options = {
+                "bind": f"{config.host}:{config.port}",
+                "workers": config.workers,
+                "worker_class": "sync",
+                "timeout": 60,
+                "graceful_timeout": 10,
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "limit_request_line": 8190,
+                "when_ready": self._ready,
+                "on_exit": self._exit,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        @staticmethod
+        def _ready(_: Any) -> None:
+            relay.start()
+            say(f"Portail en écoute sur http://{config.host}:{config.port}/ (mails : {config.data_dir / 'mails'})")
+
+        @staticmethod
+        def _exit(_: Any) -> None:
+            relay.stop()
+
+        def load(self) -> Any:
+            return create_wsgi_app(config)
+
+    sys.argv = sys.argv[:1]  # gunicorn reads no option of ours
+    _Application().run()
+
+
+def prepare(
+    *, host: str, port: int, database_url: str | None, schema: str | None, data_dir: Path, workers: int,
+    catalogue_files: tuple[Path, ...], demo: bool, cheap_hashing: bool, insecure_cookies: bool, base_url: str | None,
+    now: datetime,
+) -> ServeConfig:  # fmt: skip
+    """The configuration of a run: the data folder made, the database migrated, the keys read or created."""
+    from cyclades_adapters.bootstrap import DATABASE_URL_ENV, DOCUMENT_KEY_ENV
+    from cyclades_adapters.sql import SqlDatabase
+
+    data_dir = data_dir.resolve()
+    for folder in (data_dir, data_dir / "mails", data_dir / "files"):
+        folder.mkdir(parents=True, exist_ok=True)
+    url = database_url or os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{data_dir / 'cyclades.db'}"
+    if schema:
+        url = f"{url}{'&' if '?' in url else '?'}schema={schema}"
+    database = SqlDatabase(url)
+    database.upgrade()
+    database.dispose()
+    return ServeConfig(
+        host=host, port=port, database_url=url, data_dir=data_dir,
+        base_url=(base_url or f"http://{host}:{port}").rstrip("/"),
+        document_key=_key_file(data_dir / "document-key", DOCUMENT_KEY_ENV),
+        web_secret=_key_file(data_dir / "web-secret", WEB_SECRET_ENV),
+        catalogue_files=catalogue_files, demo_now=now if demo else None, cheap_hashing=cheap_hashing,
+        cookie_secure=not insecure_cookies, workers=workers,
+    )  # fmt: skip
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port d'écoute.")
+@click.option("--database-url", "--database", "database_url", default=None,
+              help="Base SQLite ou PostgreSQL (sinon CYCLADES_DATABASE_URL, sinon DATA_DIR/cyclades.db).")  # fmt: skip
+@click.option("--schema", default=None, help="Schéma PostgreSQL des tables de cyclades.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("cyclades-data"),
+              show_default=True, help="Dossier des données locales : base SQLite, mails .eml, fichiers, clés.")  # fmt: skip
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Processus de service.")
+@click.option("--catalogue", "catalogue_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Fichier de catalogue ajouté au catalogue livré (répétable).")  # fmt: skip
+@click.option("--demo", is_flag=True, help="Ouvre la session d'exemple du guide (BTS 2022) dès maintenant.")
+@click.option("--base-url", default=None, help="Adresse publique du portail dans les liens des mails.")
+@click.option("--insecure-cookies", is_flag=True, help="Cookies sans l'attribut Secure (portail local en http).")
+@click.option("--cheap-hashing", is_flag=True,
+              help="Hachage des mots de passe au profil de test (essais de charge et tests seulement).")  # fmt: skip
+def serve(
+    host: str, port: int, database_url: str | None, schema: str | None, data_dir: Path, workers: int,
+    catalogue_files: tuple[Path, ...], demo: bool, base_url: str | None, insecure_cookies: bool, cheap_hashing: bool,
+) -> None:  # fmt: skip
+    """Sert le portail web (candidats et gestion) avec l'envoi des mails ; arrêt par Ctrl+C."""
+    from datetime import UTC
+
+    if cheap_hashing:
+        click.echo("Attention : hachage des mots de passe au profil de test (--cheap-hashing).", err=True)
+    config = prepare(
+        host=host, port=port, database_url=database_url, schema=schema, data_dir=data_dir, workers=workers,
+        catalogue_files=catalogue_files, demo=demo, cheap_hashing=cheap_hashing, insecure_cookies=insecure_cookies,
+        base_url=base_url, now=datetime.now(UTC),
+    )  # fmt: skip
+    run_server(config)

@@ -1,0 +1,68 @@
+"""From a :class:`~cyclades_core.errors.CycladesError` to what the page shows: its status and its messages.
+
+One rule, no table of subclasses: the status is ``error.http_status``; a ``ValidationError``'s messages go next to
+the fields it names (and into the error summary at the top of the page), another error's message goes next to its
+``field`` when it names one, else at the top. A field the page does not show keeps its message in the summary, so
+nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from attrs import field, frozen
+
+from cyclades_core.errors import CycladesError, ValidationError
+
+__all__ = ["FormErrors", "no_errors"]
+
+
+@frozen
+class FormErrors:
+    """The messages of one refused form: per field, and those that belong to no field."""
+
+    by_field: dict[str, tuple[str, ...]] = field(factory=dict)
+    general: tuple[str, ...] = ()
+    status: int = 200
+
+    @classmethod
+    def of(cls, error: CycladesError, *, aliases: dict[str, str] | None = None) -> FormErrors:
+        """``aliases`` maps a field name of the core to the form's input name when they differ."""
+        rename = aliases or {}
+        by_field: dict[str, list[str]] = {}
+        general: list[str] = []
+        if isinstance(error, ValidationError):
+            pairs: Iterable[tuple[str | None, str]] = ((e.field, e.message) for e in error.errors)
+        else:
+            pairs = [(error.field, error.message)]
+        for name, message in pairs:
+            if name is None or name == "$":
+                general.append(message)
+            else:
+                by_field.setdefault(rename.get(name, name), []).append(message)
+        return cls({k: tuple(v) for k, v in by_field.items()}, tuple(general), error.http_status)
+
+    @classmethod
+    def message(cls, text: str, status: int = 400) -> FormErrors:
+        return cls({}, (text,), status)
+
+    @classmethod
+    def of_field(cls, name: str, text: str, status: int = 400) -> FormErrors:
+        return cls({name: (text,)}, (), status)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_field or self.general)
+
+    def get(self, name: str) -> tuple[str, ...]:
+        return self.by_field.get(name, ())
+
+    def summary(self) -> list[tuple[str | None, str]]:
+        """(field or None, message) for the summary at the top of the page, in order."""
+        found: list[tuple[str | None, str]] = [(None, m) for m in self.general]
+        for name, messages in self.by_field.items():
+            found.extend((name, m) for m in messages)
+        return found
+
+
+def no_errors() -> FormErrors:
+    return FormErrors()

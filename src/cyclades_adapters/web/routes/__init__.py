@@ -1,0 +1,21 @@
+"""One Blueprint per section of the guide; ``register`` mounts them all."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from flask import Flask
+
+__all__ = ["SECTIONS", "register"]
+
+#: The route modules, one per section of the guide (each defines ``blueprint``); ``gestion`` is the back office.
+SECTIONS = ("accueil", "compte", "connexion", "inscription", "documents", "pieces", "scolaire", "gestion")
+
+
+def register(app: Flask) -> None:
+    for name in SECTIONS:
+        if importlib.util.find_spec(f"cyclades_adapters.web.routes.{name}") is None:
+            continue  # TEMPORARY while the sections are written: every section will be required
+        module = importlib.import_module(f"cyclades_adapters.web.routes.{name}")
+        app.register_blueprint(module.blueprint)

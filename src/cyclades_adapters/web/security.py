@@ -1,0 +1,178 @@
+"""CSRF tokens, cookies and security headers (docs/security.md, "The web portal").
+
+- **CSRF**: a random per-browser value in the ``cyclades_csrf`` cookie (HttpOnly, SameSite=Lax); every form carries
+  ``csrf_token`` = HMAC-SHA256(secret, that value). A state-changing request (POST, PUT, PATCH, DELETE) without a
+  matching pair is refused with 403 before the route runs, so nothing changes. The value is renewed at login and
+  logout, so a token seen before the login is worthless after it.
+- **Sessions**: the core's session token in the ``cyclades_session`` cookie (the back office's in
+  ``cyclades_gestion``), HttpOnly, SameSite=Lax, ``Secure`` unless ``WebSettings.cookie_secure`` is off, replaced at
+  every login (the core issues a fresh token), deleted at logout.
+- **Headers** on every response: a Content-Security-Policy with no inline script or style and
+  ``frame-ancestors 'none'``, ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``,
+  ``X-Frame-Options: DENY``, and ``Cache-Control: no-store`` on every page of a signed-in person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from flask import Flask, Response, abort, current_app, g, redirect, request
+
+from cyclades_adapters.web.settings import WebSettings
+
+__all__ = [
+    "CSRF_COOKIE",
+    "CSRF_FIELD",
+    "MANAGER_COOKIE",
+    "SESSION_COOKIE",
+    "clear_session",
+    "client_source",
+    "csrf_token",
+    "install",
+    "login_required",
+    "session_token",
+    "start_session",
+]
+
+SESSION_COOKIE = "cyclades_session"
+MANAGER_COOKIE = "cyclades_gestion"
+CSRF_COOKIE = "cyclades_csrf"
+CSRF_FIELD = "csrf_token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def settings() -> WebSettings:
+    found: WebSettings = current_app.extensions["cyclades_web"]
+    return found
+
+
+def _sign(value: str) -> str:
+    return hmac.new(settings().secret_key, b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
+
+
+def _browser_value() -> str:
+    """This browser's CSRF value: the cookie's, or a new one sent with this response."""
+    value = g.get("csrf_value")
+    if value is None:
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        value = cookie if len(cookie) == 43 and cookie.isascii() else None
+        if value is None:
+            value = secrets.token_urlsafe(32)
+            g.csrf_new = True
+        g.csrf_value = value
+    return str(value)
+
+
+def csrf_token() -> str:
+    """The hidden field's value for this browser (``{{ csrf_field() }}`` in a template)."""
+    return _sign(_browser_value())
+
+
+def renew_csrf() -> None:
+    """A new CSRF value for this browser (at login and logout)."""
+    g.csrf_value = secrets.token_urlsafe(32)
+    g.csrf_new = True
+
+
+def _check_csrf() -> None:
+    if request.method not in UNSAFE_METHODS:
+        return
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.form.get(CSRF_FIELD, "")  # the body's size was checked against max_content_length first
+    if not cookie or not sent or not hmac.compare_digest(_sign(cookie), sent):
+        abort(403, description="csrf")
+
+
+def _cookie(response: Response, name: str, value: str, *, max_age: int | None = None) -> None:
+    response.set_cookie(
+        name, value, max_age=max_age, path="/", secure=settings().cookie_secure, httponly=True, samesite="Lax"
+    )
+
+
+def _after(response: Response) -> Response:
+    if g.get("csrf_new"):
+        _cookie(response, CSRF_COOKIE, str(g.csrf_value))
+    pending = g.get("session_cookie")
+    if pending is not None:
+        name, value = pending
+        if value:
+            _cookie(response, name, value)
+        else:
+            response.delete_cookie(name, path="/", secure=settings().cookie_secure, httponly=True, samesite="Lax")
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.cookies.get(SESSION_COOKIE) or request.cookies.get(MANAGER_COOKIE) or pending is not None:
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def install(app: Flask) -> None:
+    app.before_request(_check_csrf)
+    app.after_request(_after)
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["CSRF_FIELD"] = CSRF_FIELD
+
+
+# -- sessions ---------------------------------------------------------------------------------------------------
+
+
+def session_token(cookie: str = SESSION_COOKIE) -> str | None:
+    """The session token the browser sent, if any (the core decides whether it is valid)."""
+    value = request.cookies.get(cookie)
+    return value or None
+
+
+def start_session(token: str, cookie: str = SESSION_COOKIE) -> None:
+    """Send the fresh session token of a login, and a fresh CSRF value with it."""
+    g.session_cookie = (cookie, token)
+    renew_csrf()
+
+
+def clear_session(cookie: str = SESSION_COOKIE) -> None:
+    g.session_cookie = (cookie, "")
+    renew_csrf()
+
+
+def client_source() -> str:
+    """The client's address, given to the core's throttles as ``source=``."""
+    if settings().trust_proxy:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()[:64]
+    return (request.remote_addr or "unknown")[:64]
+
+
+def login_required(view: F) -> F:
+    """Send a visitor without a session cookie to ``/connexion`` and back here after the login."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        token = session_token()
+        if token is None:
+            return redirect(f"/connexion?suite={quote(request.full_path.rstrip('?'), safe='/')}")
+        g.session_token = token
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def current_token() -> str:
+    token: str = g.session_token
+    return token
