@@ -1,0 +1,88 @@
+"""Guide section 3 on the web: create an account, follow the mail's link, log in, land on Mes inscriptions."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from cyclades_adapters.bootstrap import Portal
+from tests.web.support import ACCRALL, BASE_URL, PASSWORD, csrf_of, mail_link, post, signed_in
+
+
+@pytest.mark.rule("ACC-01")
+def test_the_creation_page_shows_the_guides_fields_each_with_its_label(client: FlaskClient) -> None:
+    page = client.get("/creer-mon-compte").get_data(as_text=True)
+    for label in ("Nom de famille", "Confirmation du nom de naissance", "Date de naissance", "Exemple: 30/05/1998",
+                  "Département, DOM ou COM de naissance", "Commune de naissance", "Exemple: nom.prenom@domaine.fr",
+                  "8 à 20 caractères dont majuscule, minuscule et caractère spécial (exemple : . / ! * etc...)"):  # fmt: skip
+        assert label in page
+    assert '<label for="birth_name">' in page and 'id="birth_name"' in page
+
+
+@pytest.mark.rule("ACC-01")
+def test_a_refused_creation_names_each_field_next_to_it_and_in_the_summary(client: FlaskClient) -> None:
+    answer = post(client, "/creer-mon-compte", {**ACCRALL, "birth_name_confirmation": "ACCRAL", "password": "azerty",
+                                                 "password_confirmation": "azerty"}, page="/creer-mon-compte")  # fmt: skip
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert 'class="resume-erreurs"' in page and "autofocus" in page
+    assert 'id="birth_name_confirmation-erreur"' in page and 'id="password-erreur"' in page
+    assert 'aria-invalid="true"' in page
+    assert 'value="ACCRALL"' in page  # what was typed is kept…
+    assert "azerty" not in page  # …but never a password
+
+
+@pytest.mark.rule("ACC-01")
+def test_the_commune_search_works_without_javascript(client: FlaskClient) -> None:
+    answer = post(client, "/creer-mon-compte", {**ACCRALL, "birth_commune": "MAY-SUR", "action": "rechercher-commune"},
+                  page="/creer-mon-compte")  # fmt: skip
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert '<select id="birth_commune"' in page and "MAY-SUR-ORNE" in page
+
+
+@pytest.mark.rule("ACC-07")
+def test_the_mail_link_leads_to_the_activation_page_which_consumes_nothing_until_the_click(
+    client: FlaskClient, portal: Portal
+) -> None:
+    post(client, "/creer-mon-compte", ACCRALL, page="/creer-mon-compte")
+    [mail] = portal.outbox.pending()
+    link = mail_link(mail)
+    assert link.startswith(f"{BASE_URL}/activer-mon-compte?jeton=")
+    path = link.removeprefix(BASE_URL)
+    for _ in range(3):  # a mail scanner following the link activates nothing (B5)
+        assert client.get(path).status_code == 200
+    refused = post(client, "/connexion", {"identifier": ACCRALL["email"], "password": PASSWORD})
+    assert refused.status_code == 401
+    token = path.split("jeton=", 1)[1]
+    assert post(client, "/activer-mon-compte", {"jeton": token}).status_code == 303
+    assert post(client, "/connexion", {"identifier": ACCRALL["email"], "password": PASSWORD}).status_code == 303
+
+
+@pytest.mark.rule("ACC-13")
+def test_after_the_login_the_candidate_reaches_mes_inscriptions(client: FlaskClient, portal: Portal) -> None:
+    signed_in(client, portal)
+    assert client.get("/connexion").headers["Location"].endswith("/mes-inscriptions")
+
+
+@pytest.mark.rule("ACC-10")
+def test_the_reset_mail_link_opens_the_new_password_form(client: FlaskClient, portal: Portal) -> None:
+    signed_in(client, portal)
+    answer = post(client, "/mot-de-passe-oublie", {"identifier": ACCRALL["email"]}, page="/mot-de-passe-oublie")
+    assert "Vous allez recevoir un mail sur votre mail de contact (acc***@ac-rennes.fr)" in answer.get_data(
+        as_text=True
+    )
+    link = mail_link(portal.outbox.pending()[-1])
+    assert link.startswith(f"{BASE_URL}/modifier-mon-mot-de-passe?jeton=")
+    path = link.removeprefix(BASE_URL)
+    assert client.get(path).status_code == 200
+    token = path.split("jeton=", 1)[1]
+    done = post(client, "/modifier-mon-mot-de-passe",
+                {"jeton": token, "new_password": "Autre*Mot9", "new_password_confirmation": "Autre*Mot9"})  # fmt: skip
+    assert done.status_code == 303
+    assert post(client, "/connexion", {"identifier": ACCRALL["email"], "password": "Autre*Mot9"}).status_code == 303
+
+
+def test_every_form_carries_a_csrf_token(client: FlaskClient) -> None:
+    for path in ("/creer-mon-compte", "/connexion", "/mot-de-passe-oublie", "/renvoyer-le-lien"):
+        assert len(csrf_of(client, path)) == 64
