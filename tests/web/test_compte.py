@@ -16,7 +16,8 @@ def test_the_creation_page_shows_the_guides_fields_each_with_its_label(client: F
                   "Département, DOM ou COM de naissance", "Commune de naissance", "Exemple: nom.prenom@domaine.fr",
                   "8 à 20 caractères dont majuscule, minuscule et caractère spécial (exemple : . / ! * etc...)"):  # fmt: skip
         assert label in page
-    assert '<label for="birth_name">' in page and 'id="birth_name"' in page
+    assert '<label for="birth_name">' in page
+    assert 'id="birth_name"' in page
 
 
 @pytest.mark.rule("ACC-01")
@@ -25,8 +26,10 @@ def test_a_refused_creation_names_each_field_next_to_it_and_in_the_summary(clien
                                                  "password_confirmation": "azerty"}, page="/creer-mon-compte")  # fmt: skip
     page = answer.get_data(as_text=True)
     assert answer.status_code == 400
-    assert 'class="resume-erreurs"' in page and "autofocus" in page
-    assert 'id="birth_name_confirmation-erreur"' in page and 'id="password-erreur"' in page
+    assert 'class="resume-erreurs"' in page
+    assert "autofocus" in page
+    assert 'id="birth_name_confirmation-erreur"' in page
+    assert 'id="password-erreur"' in page
     assert 'aria-invalid="true"' in page
     assert 'value="ACCRALL"' in page  # what was typed is kept…
     assert "azerty" not in page  # …but never a password
@@ -38,7 +41,8 @@ def test_the_commune_search_works_without_javascript(client: FlaskClient) -> Non
                   page="/creer-mon-compte")  # fmt: skip
     page = answer.get_data(as_text=True)
     assert answer.status_code == 200
-    assert '<select id="birth_commune"' in page and "MAY-SUR-ORNE" in page
+    assert '<select id="birth_commune"' in page
+    assert "MAY-SUR-ORNE" in page
 
 
 @pytest.mark.rule("ACC-07")
