@@ -61,8 +61,8 @@ def csrf_of(client: FlaskClient, path: str = "/connexion") -> str:
 
 
 def post(client: FlaskClient, path: str, data: Mapping[str, str], *, page: str | None = None, **kwargs: object):  # type: ignore[no-untyped-def]
-    """POST ``data`` with the CSRF token of ``page`` (default: ``path`` itself, else /connexion)."""
-    token = csrf_of(client, page or "/connexion")
+    """POST ``data`` with the CSRF token of ``page`` (default: a page every visitor can open)."""
+    token = csrf_of(client, page or "/mot-de-passe-oublie")  # a page with a form, signed in or not
     return client.post(path, data={**data, "csrf_token": token}, **kwargs)  # type: ignore[arg-type]
 
 
