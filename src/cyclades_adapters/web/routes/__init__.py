@@ -10,7 +10,17 @@ from flask import Flask
 __all__ = ["SECTIONS", "register"]
 
 #: The route modules, one per section of the guide (each defines ``blueprint``); ``gestion`` is the back office.
-SECTIONS = ("accueil", "compte", "connexion", "inscription", "documents", "pieces", "scolaire", "gestion")
+SECTIONS = (
+    "accueil",
+    "compte",
+    "connexion",
+    "inscriptions",
+    "inscription",
+    "documents",
+    "pieces",
+    "scolaire",
+    "gestion",
+)
 
 
 def register(app: Flask) -> None:
