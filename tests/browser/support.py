@@ -26,7 +26,7 @@ from typing import Any, cast
 
 import attrs
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -130,6 +130,27 @@ def assert_accessible(page: Page, context: str | None = None) -> None:
     violations = axe_violations(page, context)
     if violations:
         raise AssertionError(describe_violations(violations, page.url))
+
+
+def watch_for_errors(page: Page) -> list[str]:
+    """A list that fills, as the page is used, with what went wrong in the browser: a console error (a CSP
+    violation: an inline script or style refused; a resource that failed), a script error, a failed request, an
+    HTTP status of 400 or more. The favicon Chromium asks for on its own is left out."""
+    found: list[str] = []
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            found.append(f"console: {message.text}")
+
+    def response(answer: Response) -> None:
+        if answer.status >= 400 and not answer.url.endswith("/favicon.ico"):
+            found.append(f"{answer.status} for {answer.url}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: found.append(f"script error: {error}"))
+    page.on("requestfailed", lambda request: found.append(f"request failed: {request.url} {request.failure}"))
+    page.on("response", response)
+    return found
 
 
 # --- mails -------------------------------------------------------------------------------------------------------

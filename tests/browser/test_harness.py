@@ -21,6 +21,7 @@ from tests.browser.support import (
     free_port,
     read_mails,
     shot,
+    watch_for_errors,
 )
 
 pytestmark = pytest.mark.browser
@@ -60,9 +61,17 @@ BAD = """<!doctype html>
 </body>
 </html>"""
 
+INLINE = """<!doctype html>
+<html lang="fr">
+<head><meta charset="utf-8"><title>Code en ligne</title><style>body{margin:5rem}</style></head>
+<body><main><h1 style="color:red">Code en ligne</h1><script>document.title = "modifié"</script>
+<img src="/absente.png" alt="Image absente"></main></body>
+</html>"""
+
 FILES = {
     "/": ("text/html; charset=utf-8", GOOD.encode()),
     "/fautive": ("text/html; charset=utf-8", BAD.encode()),
+    "/en-ligne": ("text/html; charset=utf-8", INLINE.encode()),
     "/site.css": ("text/css", b"body{font-family:sans-serif;color:#1e1e1e;background:#fff;margin:2rem}"),
     "/logo.svg": (
         "image/svg+xml",
@@ -114,15 +123,14 @@ def test_a_screenshot_is_written_in_the_tests_folder(page: Page, static_site: st
 
 
 def test_an_accessible_page_under_the_portals_csp_has_no_violation(page: Page, static_site: str) -> None:
-    csp_reports: list[str] = []
-    page.on("console", lambda message: csp_reports.append(message.text))
+    errors = watch_for_errors(page)
     response = page.goto(static_site)
     assert response is not None
     assert response.headers["content-security-policy"] == CSP
     assert page.evaluate("getComputedStyle(document.body).marginTop") == "32px"  # site.css applied under the CSP
     assert axe_violations(page) == []
     assert_accessible(page)
-    assert not [text for text in csp_reports if "Content Security Policy" in text]
+    assert errors == []
 
 
 def test_axe_finds_the_missing_alternative_text_and_label(page: Page, static_site: str) -> None:
@@ -140,6 +148,16 @@ def test_axe_finds_the_missing_alternative_text_and_label(page: Page, static_sit
     assert "- label [critical] Form elements must have labels" in message
     assert '  * input: <input name="email" type="text">' in message
     assert "Element does not have an explicit <label>" in message
+
+
+def test_what_the_csp_refuses_and_what_fails_to_load_are_reported(page: Page, static_site: str) -> None:
+    errors = watch_for_errors(page)
+    page.goto(static_site + "en-ligne")
+    page.wait_for_load_state("load")
+    assert page.title() == "Code en ligne"  # the inline script did not run
+    refused = [error for error in errors if "Content Security Policy" in error]
+    assert len(refused) == 3, errors  # the <style>, the style attribute, the <script>
+    assert f"404 for {static_site}absente.png" in errors
 
 
 def test_axe_can_be_limited_to_part_of_the_page(page: Page, static_site: str) -> None:
