@@ -2,6 +2,8 @@
 """Developer entry point that needs nothing but Python 3.11.
 
     python3 dev.py demo    # set up .venv and run `cyclades demo` (SQLite, PDFs and .eml files in demo-output/)
+    python3 dev.py serve   # set up .venv and run the web portal on http://127.0.0.1:8000/ with the guide's BTS 2022
+                           # session open (SQLite, mails as .eml files and uploads in serve-data/; Ctrl+C stops it)
     python3 dev.py test    # set up .venv and run the whole test suite
     python3 dev.py check   # ruff, ruff format --check, mypy --strict, import-linter
     python3 dev.py wheel   # build the sdist and wheel, install the wheel outside the repo, run the demo and the
@@ -29,7 +31,10 @@ PYTHON = BIN / "python"
 
 def run(*command: str | Path) -> None:
     print("+", " ".join(str(part) for part in command), flush=True)
-    completed = subprocess.run([str(part) for part in command], cwd=ROOT, check=False)  # noqa: S603
+    try:
+        completed = subprocess.run([str(part) for part in command], cwd=ROOT, check=False)  # noqa: S603
+    except KeyboardInterrupt:  # Ctrl+C stops `dev.py serve`: the child has had it too
+        raise SystemExit(130) from None
     if completed.returncode:
         raise SystemExit(completed.returncode)
 
@@ -79,13 +84,16 @@ def ensure_chromium() -> None:
 
 
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in {"demo", "test", "check", "wheel"}:
+    if not argv or argv[0] not in {"demo", "serve", "test", "check", "wheel"}:
         print(__doc__)
         raise SystemExit(2)
     command, extra = argv[0], argv[1:]
     ensure_venv()
     if command == "demo":
         run(BIN / "cyclades", "demo", *(extra or ["--dir", "demo-output"]))
+    elif command == "serve":
+        # http on this machine only: cookies without Secure; every other option can be passed after `serve`.
+        run(BIN / "cyclades", "serve", "--demo", "--insecure-cookies", "--data-dir", "serve-data", *extra)
     elif command == "test":
         ensure_chromium()
         run(PYTHON, "-m", "pytest", *extra)
