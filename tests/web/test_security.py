@@ -1,0 +1,151 @@
+"""The web portal's security measures (issue 18; docs/security.md, "The web portal"): CSRF, cookies, headers,
+forged sessions, no stack trace."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from cyclades_adapters.bootstrap import Portal
+from cyclades_adapters.web import WebSettings, create_app
+from cyclades_adapters.web.security import CSRF_COOKIE, SESSION_COOKIE
+from cyclades_core.testing import link_in
+from tests.web.support import ACCRALL, PASSWORD, SECRET, csrf_of, post, signed_in
+
+
+def test_a_post_without_its_csrf_token_is_refused_with_403_and_changes_nothing(
+    client: FlaskClient, portal: Portal
+) -> None:
+    csrf_of(client, "/creer-mon-compte")  # the browser has its CSRF cookie…
+    answer = client.post("/creer-mon-compte", data=ACCRALL)  # …but the form does not carry the token
+    assert answer.status_code == 403
+    assert "Le formulaire a expiré" in answer.get_data(as_text=True)
+    assert portal.outbox.pending() == []  # no account created, no mail queued
+    # the login fails as for an unknown account: nothing was created
+    refused = post(client, "/connexion", {"identifier": ACCRALL["email"], "password": PASSWORD})
+    assert refused.status_code == 401
+
+
+def test_a_token_of_another_browser_is_refused(app: Flask, portal: Portal) -> None:
+    first, second = app.test_client(), app.test_client()
+    token = csrf_of(first, "/creer-mon-compte")
+    csrf_of(second, "/creer-mon-compte")  # the second browser has a cookie of its own
+    answer = second.post("/creer-mon-compte", data={**ACCRALL, "csrf_token": token})
+    assert answer.status_code == 403
+    assert portal.outbox.pending() == []
+
+
+def test_a_forged_token_is_refused(client: FlaskClient, portal: Portal) -> None:
+    csrf_of(client, "/creer-mon-compte")
+    answer = client.post("/creer-mon-compte", data={**ACCRALL, "csrf_token": "0" * 64})
+    assert answer.status_code == 403
+    assert portal.outbox.pending() == []
+
+
+def test_the_csrf_value_changes_at_login(client: FlaskClient, portal: Portal) -> None:
+    before = csrf_of(client, "/creer-mon-compte")
+    signed_in(client, portal)
+    assert csrf_of(client, "/mot-de-passe-oublie") != before
+    stale = client.post("/mon-compte/supprimer", data={"confirmation": "oui", "csrf_token": before})
+    assert stale.status_code == 403
+
+
+def test_every_response_carries_the_security_headers(client: FlaskClient) -> None:
+    for path in ("/", "/connexion", "/creer-mon-compte", "/ouverture-des-services", "/page-inexistante"):
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy
+        assert "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy
+        assert "script-src 'self'" in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_session_cookie_is_httponly_samesite_lax_secure_and_replaced_at_each_login(portal: Portal) -> None:
+    app = create_app(portal, WebSettings(secret_key=SECRET))  # the default: Secure cookies
+    client = app.test_client()
+    csrf_of(client, "/creer-mon-compte")
+    post(client, "/creer-mon-compte", ACCRALL, page="/creer-mon-compte")
+    post(client, "/activer-mon-compte", {"jeton": link_in(portal.outbox.pending()[-1])})
+    tokens = []
+    for _ in range(2):
+        answer = post(client, "/connexion", {"identifier": ACCRALL["email"], "password": PASSWORD})
+        [cookie] = [c for c in answer.headers.getlist("Set-Cookie") if c.startswith(f"{SESSION_COOKIE}=")]
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+        assert "Secure" in cookie
+        tokens.append(cookie.split(";", 1)[0])
+        assert any(c.startswith(f"{CSRF_COOKIE}=") for c in answer.headers.getlist("Set-Cookie"))
+    assert tokens[0] != tokens[1]
+
+
+def test_cookies_without_secure_only_when_configured(client: FlaskClient) -> None:
+    answer = client.get("/connexion")
+    [cookie] = [c for c in answer.headers.getlist("Set-Cookie") if c.startswith(f"{CSRF_COOKIE}=")]
+    assert "Secure" not in cookie
+    assert "HttpOnly" in cookie
+
+
+@pytest.mark.parametrize("forged", ["x", "A" * 43, "\x00\ud800", "' OR 1=1 --"])
+def test_a_forged_session_cookie_opens_nothing(client: FlaskClient, forged: str) -> None:
+    client.set_cookie(SESSION_COOKIE, forged.encode("utf-8", "replace").decode())
+    answer = client.get("/mon-compte")
+    assert answer.status_code in (302, 303)
+    assert answer.headers["Location"].startswith("/connexion")
+
+
+def test_a_logged_out_session_cookie_opens_nothing(client: FlaskClient, portal: Portal) -> None:
+    signed_in(client, portal)
+    cookie = client.get_cookie(SESSION_COOKIE)
+    assert cookie is not None
+    post(client, "/deconnexion", {})
+    client.set_cookie(SESSION_COOKIE, cookie.value)  # replayed after the logout
+    answer = client.get("/mon-compte")
+    assert answer.status_code in (302, 303)
+    assert answer.headers["Location"].startswith("/connexion")
+
+
+def test_signed_in_pages_are_not_cached(client: FlaskClient, portal: Portal) -> None:
+    signed_in(client, portal)
+    assert client.get("/mon-compte").headers["Cache-Control"] == "no-store"
+
+
+def test_the_login_leads_only_to_a_page_of_the_portal(client: FlaskClient, portal: Portal) -> None:
+    signed_in(client, portal)
+    post(client, "/deconnexion", {})
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        answer = post(client, "/connexion", {"identifier": ACCRALL["email"], "password": PASSWORD, "suite": target})
+        assert answer.headers["Location"] == "/mes-inscriptions"
+        post(client, "/deconnexion", {})
+    answer = post(client, "/connexion", {"identifier": ACCRALL["email"], "password": PASSWORD, "suite": "/mon-compte"})
+    assert answer.headers["Location"] == "/mon-compte"
+
+
+def test_an_unexpected_error_shows_a_french_page_and_no_trace(portal: Portal) -> None:
+    class Broken:
+        def current_announcements(self) -> object:
+            raise RuntimeError("secret internal detail")
+
+    app = create_app(portal, WebSettings(secret_key=SECRET, cookie_secure=False))
+    app.extensions["cyclades"] = _with_catalogue(portal, Broken())
+    answer = app.test_client().get("/")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 500
+    assert "Le service a rencontré une erreur" in page
+    assert "secret internal detail" not in page
+    assert "Traceback" not in page
+
+
+def _with_catalogue(portal: Portal, catalogue: object) -> Portal:
+    from attrs import evolve
+
+    return evolve(portal, catalogue=catalogue)  # type: ignore[arg-type]
+
+
+def test_a_core_error_shows_its_french_message_and_status(client: FlaskClient) -> None:
+    answer = client.get("/activer-mon-compte?jeton=inconnu")
+    assert answer.status_code == 400
+    assert "Traceback" not in answer.get_data(as_text=True)
