@@ -95,3 +95,35 @@ def test_the_header_check_names_what_is_missing() -> None:
         "Referrer-Policy is None, not one of ['no-referrer', 'same-origin', 'strict-origin', "
         "'strict-origin-when-cross-origin']",
     ]
+
+
+def test_the_served_portals_mails_are_read_back_with_their_link_to_it(
+    live_server: Callable[..., LiveServer], page: Page
+) -> None:
+    """The harness's mail reading on the real server: the guide's example account created through the form, its
+    activation mail relayed into <data-dir>/mails, its link opened (what a journey does)."""
+    server = live_server("sqlite")
+    page.goto(server.url + "creer-mon-compte")
+    page.get_by_label("Monsieur").check()
+    for name, value in {
+        "birth_name": "ACCRALL",
+        "birth_name_confirmation": "ACCRALL",
+        "first_names": "Dack",
+        "birth_date": "28/11/2004",
+        "birth_date_confirmation": "28/11/2004",
+        "birth_commune": "MAY-SUR-ORNE",
+        "email": "accrall@ac-rennes.fr",
+        "email_confirmation": "accrall@ac-rennes.fr",
+        "password": "Vol*Plane7x",
+        "password_confirmation": "Vol*Plane7x",
+    }.items():
+        page.locator(f"[name={name}]").fill(value)
+    page.locator("[name=birth_departement]").select_option("014")
+    page.get_by_role("button", name="Créer mon compte").click()
+    shot(page, "compte-cree")
+    mail = server.wait_for_mails(1)[-1]
+    assert (mail.subject, mail.to) == ("[CYCLADES] Activer mon compte", "accrall@ac-rennes.fr")
+    assert mail.first_link().startswith(f"{server.url}activer-mon-compte?jeton=")
+    page.goto(mail.first_link())
+    shot(page, "activer")
+    assert page.get_by_role("button", name="Activer mon compte").is_visible()
