@@ -78,7 +78,8 @@ ACCRALL = {
 def signed_in(client: FlaskClient, portal: Portal, form: Mapping[str, str] = ACCRALL) -> str:
     """Create ``form``'s account through the pages, follow the activation link, log in; returns the email."""
     answer = post(client, "/creer-mon-compte", form, page="/creer-mon-compte")
-    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    assert "Votre compte est en cours de création." in client.get(answer.headers["Location"]).get_data(as_text=True)
     token = link_in(portal.outbox.pending()[-1])
     assert post(client, "/activer-mon-compte", {"jeton": token}).status_code == 303
     logged = post(client, "/connexion", {"identifier": form["email"], "password": form["password"]})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, session
 from werkzeug.wrappers import Response
 
 from cyclades_adapters.web import security
@@ -52,7 +52,16 @@ def creer_post() -> Any:
         )
     except CycladesError as refused:
         return _creation_page(values, FormErrors.of(refused))
-    return render_template("compte/cree.html", lines=created.message.split("\n"))
+    session["compte_cree"] = created.message  # shown once by the page the browser is sent to (POST/redirect/GET)
+    return redirect("/compte-en-cours-de-creation", code=303)
+
+
+@blueprint.get("/compte-en-cours-de-creation")
+def cree() -> Any:
+    message = session.pop("compte_cree", None)
+    if not isinstance(message, str):
+        return redirect("/creer-mon-compte", code=303)
+    return render_template("compte/cree.html", lines=message.split("\n"))
 
 
 @blueprint.get("/activer-mon-compte")
