@@ -36,12 +36,16 @@ def session_of(client: FlaskClient) -> str:
 
 
 def candidate(
-    client: FlaskClient, portal: Portal, form: Mapping[str, str] = ACCRALL, tabs: list[object] | None = None
+    client: FlaskClient,
+    portal: Portal,
+    form: Mapping[str, str] = ACCRALL,
+    tabs: list[object] | None = None,
+    academie: str = "03",
 ) -> str:
-    """Sign ``form``'s candidate in through the pages, register the guide's candidature at Besançon (03) through
-    the core with the browser's session; returns the candidature's id."""
+    """Sign ``form``'s candidate in through the pages, register the guide's candidature (at Besançon, 03, unless
+    told) through the core with the browser's session; returns the candidature's id."""
     signed_in(client, portal, form)
-    return register(portal, session_of(client), tabs or accrall_tabs(), academie="03")
+    return register(portal, session_of(client), tabs or accrall_tabs(), academie=academie)
 
 
 def pieces_page(client: FlaskClient, candidature_id: str) -> str:
