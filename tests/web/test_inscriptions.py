@@ -154,9 +154,9 @@ def test_mon_inscription_shows_the_recapitulatif_as_the_guide_prints_it(client: 
         "Qualification présentée", "Identification du candidat", "Adresse et contact", "Situation du candidat",
         "Informations candidature", "Diplôme possédé", "Acquis déclarés", "Epreuves")]  # fmt: skip
     assert order == sorted(order)
-    assert "<dt>Nom de famille <small>Nom de naissance</small></dt><dd>ACCRALL</dd>" in html
-    assert "<dt>Nom d&#39;usage <small>Nom marital par exemple</small></dt><dd>-</dd>" in html
-    assert "<dt>Spécialité</dt><dd>Aéronautique</dd>" in html
+    assert '<th scope="row">Nom de famille <small>Nom de naissance</small></th><td>ACCRALL</td>' in html
+    assert '<th scope="row">Nom d&#39;usage <small>Nom marital par exemple</small></th><td>-</td>' in html
+    assert '<th scope="row">Spécialité</th><td>Aéronautique</td>' in html
     assert "<h3>Session normale 1er groupe</h3>" in html
     assert "<h3>Session normale 2nd groupe</h3>" in html
     assert "<caption>Epreuve(s) facultative(s)</caption>" in html
