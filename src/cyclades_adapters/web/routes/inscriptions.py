@@ -28,7 +28,7 @@ blueprint.register_error_handler(PasswordChangeRequired, password_change_require
 #: UNS-02, after the confirmation: « La candidature ne sera alors plus visible. Un mail confirmant ma désinscription
 #: m'est également adressé. »
 WITHDRAWN_MESSAGE = (
-    "Votre désinscription est enregistrée : la candidature n° {number} n'est plus visible. "
+    "Votre désinscription est enregistrée : la candidature{number} n'est plus visible. "
     "Un mail confirmant votre désinscription vous est adressé."
 )
 PARIS = ZoneInfo("Europe/Paris")
@@ -106,5 +106,5 @@ def desinscription_post(candidature_id: str) -> Any:
         return _withdrawal_page(candidature_id, question, errors)
     except CycladesError as refused:  # after the closing date (UNS-04), not withdrawable, unknown
         return _withdrawal_page(candidature_id, None, FormErrors.of(refused))
-    flash(WITHDRAWN_MESSAGE.format(number=card.inscription_number if card else "-"))
+    flash(WITHDRAWN_MESSAGE.format(number=f" n° {card.inscription_number}" if card else ""))
     return redirect("/mes-inscriptions", code=303)
