@@ -207,6 +207,20 @@ class TestParserUploadInspector(UploadInspectorContract):
 '''
 
 
+WEB = """
+from cyclades_adapters import build_portal
+from cyclades_adapters.web import WebSettings, create_app
+
+client = create_app(build_portal(), WebSettings(secret_key=b"k" * 32)).test_client()
+pages = ["/", "/connexion", "/creer-mon-compte", "/ouverture-des-services", "/gestion/connexion",
+         "/static/site.css"]
+for path in pages:
+    answer = client.get(path)
+    assert answer.status_code == 200, (path, answer.status_code)
+print(f"{len(pages)} pages served from the installed wheel")
+"""
+
+
 @contextmanager
 def step(title: str) -> Iterator[None]:
     print(f"== {title}", flush=True)
@@ -297,6 +311,9 @@ def main(argv: Sequence[str]) -> None:
             made = sorted(path.suffix for path in (work / "demo").rglob("*") if path.is_file())
             if ".pdf" not in made or ".eml" not in made:
                 raise SystemExit(f"check_wheel: the demo left no PDF or no mail in {work / 'demo'}")
+
+        with step("the web portal's pages (templates and style sheet shipped in the wheel)"):
+            print("  ", run([python, "-c", WEB], cwd=work, env=env).strip(), flush=True)
 
         with step("the shipped contract suites"):
             suites = work / "suites"
