@@ -181,7 +181,7 @@ def test_the_page_shows_the_content_and_the_pieces_with_their_dates(client: Flas
     signed_in_manager(client)
     page = _text(client.get(f"/gestion/candidatures/{candidature_id}"))
     assert page.count("<h1>") == 1
-    for shown in ("ACCRALL", "Aéronautique", "INDIV BESANCON (02500005)", "E1 Culture générale et expression",
+    for shown in ("<caption>Identification du candidat</caption>", "ACCRALL", "Aéronautique", "INDIV BESANCON (02500005)", "E1 Culture générale et expression",
                   "CINSIG01 : Confirmation d&#39;inscription signée", "Déposé le 10/11/2021 à 10:00", "Aucun statut"):  # fmt: skip
         assert shown in page
     assert f'href="/gestion/candidatures/{candidature_id}/pieces/CINSIG01/fichier"' in page

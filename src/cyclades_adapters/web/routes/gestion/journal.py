@@ -39,8 +39,8 @@ ACTIONS = {
     "piece_file_read": "Fichier de pièce consulté",
     "upload_complete": "Pièce déposée",
     "upload_delete": "Pièce supprimée",
-    "upload_validation": "Pièces validées",
-    "pieces_validated": "Pièces validées",
+    "upload_validation": "Fichier analysé par l'antivirus",
+    "pieces_validated": "« J'ai fourni toutes mes pièces »",
     "preinscription_created": "Préinscription créée",
     "authz_fail": "Accès refusé",
 }
@@ -49,6 +49,7 @@ DETAILS = {
     "from_state": "État avant", "to_state": "État après", "reason": "Motif", "piece": "Pièce",
     "from_status": "Statut avant", "to_status": "Statut après", "received_on": "Date de réception",
     "comment": "Commentaire", "document": "Document", "version": "Version", "academie": "Académie",
+    "pieces": "Pièces", "size": "Taille (octets)", "virusscan": "Antivirus", "cleared_status": "Statut effacé",
 }  # fmt: skip
 _HIDDEN = frozenset({"candidature", "target"})
 
