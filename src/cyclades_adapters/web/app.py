@@ -18,7 +18,7 @@ from cyclades_adapters import Portal
 from cyclades_adapters.web import security
 from cyclades_adapters.web.errors import FormErrors
 from cyclades_adapters.web.settings import WebSettings
-from cyclades_core.errors import AuthenticationError, CycladesError
+from cyclades_core.errors import AuthenticationError, CycladesError, PasswordChangeRequired
 
 __all__ = ["create_app", "portal"]
 
@@ -70,6 +70,8 @@ def _http_error(error: HTTPException) -> Any:
 
 def _cyclades_error(error: CycladesError) -> Any:
     """A CycladesError no route caught: its French message on an error page with its status."""
+    if isinstance(error, PasswordChangeRequired) and not request.path.startswith("/gestion"):
+        return _redirect("/scolaire/mot-de-passe")  # C6: the session stays; it opens only the password form
     if isinstance(error, AuthenticationError) and request.method == "GET":
         if request.path.startswith("/gestion"):
             security.clear_session(security.MANAGER_COOKIE)
