@@ -37,6 +37,7 @@ loopback address (127.x.y.z, all of 127.0.0.0/8 is the loopback interface on Lin
 from __future__ import annotations
 
 import email
+import html
 import itertools
 import json
 import os
@@ -44,11 +45,15 @@ import random
 import re
 import time
 from email import policy
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from locust import HttpUser, LoadTestShape, constant, events, task
 from requests.adapters import HTTPAdapter
+
+from cyclades_core.testing import minimal_pdf
 
 PASSWORD = "Vol*Plane7x"
 MAIL_TIMEOUT_SECONDS = 60.0
@@ -71,6 +76,99 @@ _journeys = itertools.count(1)
 
 class JourneyFailed(Exception):
     """A page did not answer as the journey needs; the journey ends (the failure is already counted)."""
+
+
+#: « M'inscrire »: the guide's choice, one step a page.
+CHOICE = (("domaine", "Examen"), ("examen", "BTS"), ("session", "BTS-2022"), ("academie", "03"))
+FORM_ID = "formulaire-inscription"
+#: The guide's example, tab by tab (« Candidatures précédentes » has nothing to type).
+IDENTIFICATION = {
+    "identification.street": "1 rue des champs", "identification.postal_code": "25000",
+    "identification.locality": "Besançon", "identification.pcs_code": "64",
+    "identification.nationality_code": "99100", "identification.mobile_phone": "0606060606",
+}  # fmt: skip
+INFORMATIONS = {"informations.category_code": "340", "informations.establishment": "INDIV BESANCON (02500005)"}
+QUALIFICATION = {"qualification.specialite_code": "32025", "qualification.forme": "Globale"}
+ACQUIS = {
+    "acquis.entries[0].year": "2021", "acquis.entries[0].academie": "Besancon",
+    "acquis.entries[0].grades[0].epreuve_code": "E1", "acquis.entries[0].grades[0].grade": "15.00",
+}  # fmt: skip
+DIPLOMA = {"diploma.diploma_code": "00012"}
+EPREUVES = {
+    "epreuves.EF1.position": "Inscrit", "epreuves.EF1.option": "Russe", "epreuves.EF2.position": "Non Inscrit",
+}  # fmt: skip
+TABS: tuple[dict[str, str], ...] = ({}, IDENTIFICATION, INFORMATIONS, QUALIFICATION, ACQUIS, DIPLOMA, EPREUVES)
+#: The pièce deposited: a small genuine two-page PDF (what the upload inspector accepts), 1–2 KiB.
+PIECE = minimal_pdf(2)
+
+
+class FormReader(HTMLParser):
+    """The successful controls of one form (by id, else the first POST form of the page other than the header's
+    « Se déconnecter »): what a browser sends, before the pressed button's name and value."""
+
+    def __init__(self, form_id: str | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = self.done = False
+        self.action = ""
+        self.fields: dict[str, str] = {}
+        self._select: str | None = None
+        self._first: str | None = None
+        self._selected = False
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and not self.inside and not self.done:
+            if (self.form_id is None and a.get("method") == "post" and a.get("action") != "/deconnexion") or (
+                self.form_id is not None and a.get("id") == self.form_id
+            ):
+                self.inside, self.action = True, a.get("action", "")
+            return
+        name = a.get("name")
+        if not self.inside or (not name and tag != "option"):
+            return
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("radio", "checkbox"):
+                if "checked" in a:
+                    self.fields[name] = a.get("value", "on")
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                self.fields[name] = a.get("value", "")
+        elif tag == "select" and name:
+            self._select, self._first, self._selected = name, None, False
+        elif tag == "option" and self._select is not None:
+            value = a.get("value", "")
+            if self._first is None:
+                self._first = value
+            if "selected" in a:
+                self.fields[self._select], self._selected = value, True
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.inside:
+            return
+        if tag == "select" and self._select is not None:
+            if not self._selected:
+                self.fields[self._select] = self._first or ""
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self.inside, self.done = False, True
+
+
+def form_of(page: str, form_id: str | None) -> tuple[str, dict[str, str]] | None:
+    """(action, fields) of the page's form, or None."""
+    reader = FormReader(form_id)
+    reader.feed(page)
+    return (reader.action, reader.fields) if reader.done else None
 
 
 # -- the mails -----------------------------------------------------------------------------------------------------
@@ -266,8 +364,82 @@ class Candidate(HttpUser):
         self.pause()
 
     def candidature(self) -> None:
-        """The candidature's form, the Récapitulatif, « Enregistrer », the confirmation and a pièce (issue 18's
-        pages; written as they land)."""
+        """« M'inscrire » step by step, the form's tabs with the guide's example (ACCRALL's BTS Aéronautique at
+        Besançon, an acquis E1 kept), the Récapitulatif, « Enregistrer », the « N° Inscription » page, « Mes
+        documents » and the confirmation PDF, « Mes pièces justificatives » with a PDF deposited."""
+        self.page("GET", "/inscription/nouvelle", "/inscription/nouvelle")
+        choice: dict[str, str] = {}
+        for key, value in CHOICE:  # Domaine, Examen, Session, Académie: one page each
+            self.pause()
+            choice[key] = value
+            answer = self.page("GET", f"/inscription/nouvelle?{urlencode(choice)}", "/inscription/nouvelle?[choix]")
+        self.pause()
+        answer = self.submit(answer, None, None, "/inscription/nouvelle", form_id=None)  # « Démarrer »: 1st tab
+        for values in TABS:
+            self.pause()
+            if values is ACQUIS:  # « Ajouter » the box of the same BTS, then fill its row
+                answer = self.submit(answer, None, "ajouter-acquis-SAME_BTS", "/inscription/acquis (ajouter)")
+                self.pause()
+            answer = self.submit(answer, values, "suivant")
+        if "Récapitulatif" not in answer.text:
+            raise self.failed("/inscription/epreuves", "the Récapitulatif was not reached")
+        self.pause()
+        answer = self.submit(
+            answer, None, None, "/inscription/enregistrer", expect=303, action="/inscription/enregistrer"
+        )
+        location = answer.headers.get("Location", "")
+        found = re.search(r"/inscription/([^/]+)/numero", location)
+        if found is None:
+            raise self.failed("/inscription/enregistrer", f"no candidature in {location!r}")
+        candidature = found.group(1)
+        self.page("GET", location, "/inscription/[id]/numero")
+        self.pause()
+        answer = self.page("GET", f"/mes-documents/{candidature}", "/mes-documents/[id]")
+        pdf = re.search(r'href="(/mes-documents/[^"]+/confirmation-inscription\.pdf)"', answer.text)
+        if pdf is None:
+            raise self.failed("/mes-documents/[id]", "no confirmation in Mes documents")
+        self.pause()
+        document = self.page("GET", pdf.group(1), "/mes-documents/[id]/confirmation-inscription.pdf")
+        if not document.content.startswith(b"%PDF-"):
+            raise self.failed("/mes-documents/[id]/confirmation-inscription.pdf", "not a PDF")
+        self.pause()
+        answer = self.page("GET", f"/mes-pieces-justificatives/{candidature}", "/mes-pieces-justificatives/[id]")
+        deposit = re.search(r'action="(/mes-pieces-justificatives/[^"]+/deposer\?piece=[^"]+)"', answer.text)
+        if deposit is None:
+            raise self.failed("/mes-pieces-justificatives/[id]", "no pièce to deposit")
+        self.pause()
+        answer = self.page(
+            "POST", html.unescape(deposit.group(1)), "/mes-pieces-justificatives/[id]/deposer", 303,
+            data={"csrf_token": self.csrf}, files={"file": ("piece-identite.pdf", PIECE, "application/pdf")},
+        )  # fmt: skip
+        self.follow(answer, "/mes-pieces-justificatives/[id]")
+        self.pause()
+        self.page("GET", "/mes-inscriptions", "/mes-inscriptions")
+        self.pause()
+
+    def submit(
+        self, answer: Any, values: dict[str, str] | None, button: str | None, name: str | None = None, *,
+        form_id: str | None = FORM_ID, expect: int = 200, action: str | None = None,
+    ) -> Any:  # fmt: skip
+        """The page's form as a browser sends it, with ``values`` typed in and ``button`` pressed (its
+        ``action=<button>``); ``action`` overrides the form's address (a button's ``formaction``)."""
+        form = form_of(answer.text, form_id)
+        if form is None:
+            raise self.failed(name or "form", f"no form {form_id!r} on the page")
+        target, fields = form
+        fields.update(values or {})
+        if button is not None:
+            fields["action"] = button
+        target = action or target
+        return self.page("POST", target, name or target, expect, data=fields)
+
+    def failed(self, name: str, reason: str) -> JourneyFailed:
+        """A page that answered but without what the next step needs: an error of that page."""
+        events.request.fire(  # type: ignore[no-untyped-call]
+            request_type="CHECK", name=name, response_time=0.0, response_length=0, exception=AssertionError(reason),
+            context={},
+        )  # fmt: skip
+        return JourneyFailed(name)
 
     def wait_for_mail(self, address: str) -> str:
         """The activation link from the mail the server wrote (not a page: reported as ``MAIL``)."""

@@ -302,7 +302,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--spawn-rate", type=float, default=10.0)
     parser.add_argument("--duration", type=int, default=120, help="seconds (the runs with waits)")
     parser.add_argument("--no-wait", action="store_true", help="no pause between pages: the saturation search")
-    parser.add_argument("--steps", default="5,10,20,40,80", help="users per step of the saturation search")
+    parser.add_argument("--steps", default="4,8,12,16,24,32,48,64", help="users per step of the saturation search")
     parser.add_argument("--step-seconds", type=float, default=30.0)
     parser.add_argument("--settle", type=float, default=5.0, help="seconds of each step not measured")
     parser.add_argument("--target-ms", type=float, default=300.0)
