@@ -168,6 +168,28 @@ class TestManagerActs:
         assert set_aside["actor"] == "manager:gest-besancon"
         assert audit(portal, "candidature_deleted")[0]["to_state"] == "Supprimée par le gestionnaire"
 
+    def test_the_journal_of_a_candidature_lists_its_acts_oldest_first_for_its_own_managers_only(
+        self, portal: Portal, token: str, candidature_id: str
+    ) -> None:
+        """I3: the back office reads one candidature's audit trail: the save, the acts with their reasons, the
+        refusal of another académie's manager; never another candidature's records."""
+        other = register(portal, token, dubois_tabs(), academie="10")
+        portal.management.set_aside(BESANCON, candidature_id, "Dossier incomplet")
+        with pytest.raises(ForbiddenError):
+            portal.management.set_aside(LYON, candidature_id, "x")
+        with pytest.raises(ForbiddenError):
+            portal.management.journal(LYON, candidature_id)
+        journal = portal.management.journal(BESANCON, candidature_id)
+        actions = [record.action for record in journal]
+        assert actions[0] == "candidature_saved"
+        assert "candidature_set_aside" in actions
+        assert actions.count("authz_fail") == 2  # the set-aside and the journal refused to Lyon
+        assert [r.at for r in journal] == sorted(r.at for r in journal)
+        assert all(dict(r.details).get("candidature", candidature_id) == candidature_id for r in journal)
+        assert other not in {dict(r.details).get("candidature") for r in journal}
+        with pytest.raises(CandidatureNotFound):
+            portal.management.journal(BESANCON, "inconnue")
+
     def test_illegal_moves_are_refused_by_name(self, portal: Portal, candidature_id: str) -> None:
         portal.management.delete(BESANCON, candidature_id, "Doublon")
         with pytest.raises(ForbiddenError) as refused:

@@ -250,6 +250,18 @@ class ManagerService:
             uow.commit()
         return changed
 
+    def journal(self, manager: Manager, candidature_id: str) -> Sequence[AuditRecord]:
+        """MGR-04 / I3: the audit trail of one candidature of the manager's académies, oldest first — the acts on
+        it and the refusals about it (its records name it as ``candidature`` or ``target``). Another académie's:
+        ForbiddenError (logged ``authz_fail``); unknown: CandidatureNotFound."""
+        with self._uow() as uow:
+            candidature = self._managed(uow, manager, candidature_id)
+            records = uow.audit.for_account(candidature.account_id)
+        return [
+            record for record in records
+            if candidature.id in (dict(record.details).get("candidature"), dict(record.details).get("target"))
+        ]  # fmt: skip
+
     def _managed(self, uow: UnitOfWork, manager: Manager, candidature_id: str) -> Candidature:
         return managed_candidature(uow, manager, candidature_id, self._clock.now())
 

@@ -1,11 +1,7 @@
 """MGR-04 / I3: a candidature's journal, the audit trail of what was done to it — by whom (the manager's login, the
 candidate, the system), when (shown in Paris time) and what (state from → to, pièce, document, reason).
 
-The core reads the audit trail by account (``portal.audit.records_for(account_id)``) and does not hand the web the
-account of a candidature: :func:`candidature_journal` first has the manager's right checked by
-``portal.management.candidature`` (another académie's candidature: 403, logged ``authz_fail``), then reads the
-candidature's account through the portal's unit of work. TEMPORARY: to be replaced by a core read
-(``ManagerService.journal(manager, candidature_id)``) when it exists.
+The records come from ``portal.management.journal(manager, candidature_id)``.
 """
 
 from __future__ import annotations
@@ -20,7 +16,6 @@ from cyclades_adapters.web.routes.gestion import blueprint
 from cyclades_adapters.web.routes.gestion.auth import current_manager, manager_required
 from cyclades_adapters.web.routes.gestion.liste import PARIS
 from cyclades_core import Manager
-from cyclades_core.errors import CandidatureNotFound
 
 __all__ = ["ACTIONS", "candidature_journal"]
 
@@ -55,16 +50,9 @@ _HIDDEN = frozenset({"candidature", "target"})
 
 
 def candidature_journal(manager: Manager, candidature_id: str) -> Sequence[Any]:
-    """The audit records of the candidature, oldest first, once the manager's right on it is checked."""
-    portal().management.candidature(manager, candidature_id)  # 403 (logged) for another académie, 404 if unknown
-    with portal().unit_of_work() as uow:
-        candidature = uow.candidatures.get(candidature_id)
-    if candidature is None:
-        raise CandidatureNotFound()
-    return [
-        record for record in portal().audit.records_for(candidature.account_id)
-        if candidature_id in (dict(record.details).get("candidature"), dict(record.details).get("target"))
-    ]  # fmt: skip
+    """The audit records of the candidature, oldest first (``ManagerService.journal``: the manager's right is
+    checked there, another académie's candidature is a 403 logged ``authz_fail``, an unknown one a 404)."""
+    return portal().management.journal(manager, candidature_id)
 
 
 def _actor(actor: str) -> str:
