@@ -203,7 +203,7 @@ def test_a_login_is_provisioned_once(portal: Portal) -> None:
 def test_the_academies_must_be_the_catalogues_and_the_login_well_formed(portal: Portal) -> None:
     for codes in (["99"], ["03", "ZZ"], [], ["\x00"], "03"):
         with pytest.raises(ValidationError) as refused:
-            portal.managers.add("gest.x", PASSWORD, codes)  # type: ignore[arg-type]
+            portal.managers.add("gest.x", PASSWORD, codes)
         assert refused.value.fields == ("academie_codes",), codes
     with pytest.raises(ValidationError) as unknown:
         portal.managers.add("gest.x", PASSWORD, ["03", "98"])
