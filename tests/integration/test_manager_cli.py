@@ -129,7 +129,8 @@ def test_the_password_is_typed_twice_without_echo(tmp_path: Path) -> None:
     ok = runner.invoke(cli, args, input=f"{PASSWORD}\n{PASSWORD}\n")
     assert ok.exit_code == 0, ok.output
     assert PASSWORD not in ok.output  # hidden
-    assert "Mot de passe" in ok.output and "Gestionnaire créé : gest.rennes (académies : 14)" in ok.output
+    assert "Mot de passe" in ok.output
+    assert "Gestionnaire créé : gest.rennes (académies : 14)" in ok.output
     changed = runner.invoke(cli, ["manager", "password", "gest.rennes", "--password-stdin", "--database-url", url],
                             input="Tour*Ciel8q\n")  # fmt: skip
     assert changed.exit_code == 0, changed.output
