@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from cyclades_adapters.bootstrap import Portal
 from cyclades_core import Period
 from cyclades_core.testing import ManualClock
-from tests.web.support import ACCRALL, PASSWORD, signed_in
+from tests.web.support import ACCRALL, PASSWORD, post, signed_in
 from tests.web.support_inscription import (
     ACQUIS_E1,
     CHOICE,
@@ -388,6 +388,17 @@ def test_the_numero_page_of_another_visit_leads_to_mon_inscription(app: Flask, c
     answer = candidate.get(f"/inscription/{candidature_id}/numero")
     assert answer.status_code == 303
     assert answer.headers["Location"].endswith(f"/mon-inscription/{candidature_id}")
+
+
+def test_the_numero_page_is_not_shown_to_another_account_of_the_same_browser(
+    candidate: FlaskClient, portal: Portal
+) -> None:
+    candidature_id = _saved(candidate)
+    assert post(candidate, "/deconnexion", {}).status_code in (302, 303)
+    signed_in(candidate, portal, OTHER)
+    answer = candidate.get(f"/inscription/{candidature_id}/numero")
+    assert answer.status_code == 303
+    assert "/mon-inscription/" in answer.headers["Location"]
 
 
 @pytest.mark.rule("CAN-02")

@@ -81,4 +81,6 @@ def read_draft(signed: str, account_id: str) -> CandidatureDraft:
         raise DraftRefused(INVALID_DRAFT) from None
     if draft.account_id != account_id:
         raise DraftRefused(FOREIGN_DRAFT)
+    if isinstance(draft.current, bool) or not 0 <= draft.current < len(draft.tabs):
+        raise DraftRefused(INVALID_DRAFT)
     return draft

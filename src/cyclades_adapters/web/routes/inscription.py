@@ -350,10 +350,13 @@ def _blank_entry(draft: CandidatureDraft, kind: str) -> AcquisEntryForm:
 
 
 def _regroup(draft: CandidatureDraft, form: AcquisForm, action: str) -> AcquisForm | None:
-    """« Ajouter un acquis », « Ajouter une note », « Supprimer cet acquis »: the Acquis tab's rows, re-rendered."""
+    """« Déclarer un acquis », « Ajouter une note », « Supprimer cet acquis », « Actualiser la liste des épreuves »:
+    the Acquis tab's rows, re-rendered (``None`` for a button the tab does not have)."""
     entries = list(form.entries)
     kinds = {f"ajouter-acquis-{k}": k for k, _, _ in ACQUIS_KINDS}
-    if action in kinds:
+    if action == "actualiser":  # the épreuves of a spécialité just chosen
+        pass
+    elif action in kinds:
         if len(entries) < MAX_ACQUIS:
             entries.append(_blank_entry(draft, kinds[action]))
     elif action.startswith(("ajouter-note-", "supprimer-acquis-")):
@@ -582,18 +585,21 @@ def enregistrer() -> Any:
         except CycladesError:
             return error_page(refused.http_status, refused.message)
     session[CONFIRMATION_KEY] = {
-        "candidature_id": saved.candidature_id, "candidate_number": saved.candidate_number,
-        "inscription_number": saved.inscription_number, "version": saved.version,
+        "account_id": draft.account_id, "candidature_id": saved.candidature_id,
+        "candidate_number": saved.candidate_number, "inscription_number": saved.inscription_number,
+        "version": saved.version,
         "saved_at": saved.saved_at.isoformat(), "closes_at": saved.closes_at.isoformat(),
         "academie": saved.academie.code, "documents": list(saved.documents), "tabs": list(draft.tabs),
     }  # fmt: skip
     return redirect(f"/inscription/{saved.candidature_id}/numero", code=303)
 
 
-def _stored_confirmation(candidature_id: str) -> SaveConfirmation | None:
-    """The confirmation of this browser's last save, when it is this candidature's."""
+def _stored_confirmation(candidature_id: str, account_id: str) -> SaveConfirmation | None:
+    """The confirmation of this browser's last save, when it is this candidature's, saved by this account."""
     stored = session.get(CONFIRMATION_KEY)
     if not isinstance(stored, Mapping) or stored.get("candidature_id") != candidature_id:
+        return None
+    if stored.get("account_id") != account_id:
         return None
     academie = _catalogue().academie(str(stored.get("academie", "")))
     if academie is None:
@@ -613,10 +619,10 @@ def _stored_confirmation(candidature_id: str) -> SaveConfirmation | None:
 def numero(candidature_id: str) -> Any:
     """The « N° Inscription » tab after « Enregistrer » (CAN-10), with the guide's texts word for word. Its data is
     the save's answer kept for this browser; another visit is sent to « Mon inscription »."""
-    confirmation = _stored_confirmation(candidature_id)
+    principal = portal().sessions.authenticate(security.current_token())
+    confirmation = _stored_confirmation(candidature_id, principal.account_id)
     if confirmation is None:
         return redirect(f"/mon-inscription/{candidature_id}", code=303)
-    portal().sessions.authenticate(security.current_token())  # only while signed in
     stored = session.get(CONFIRMATION_KEY, {})
     tabs = tuple(str(t) for t in stored.get("tabs", ())) if isinstance(stored, Mapping) else ()
     return render_template("inscription/numero.html", confirmation=confirmation, tabs=(*tabs, NUMERO_TAB))
