@@ -42,6 +42,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psutil  # type: ignore[import-untyped]  # Locust's dependency (the ``load`` extra)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -71,6 +73,40 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float:
         return math.nan
     rank = max(1, math.ceil(fraction * len(sorted_values)))
     return sorted_values[rank - 1]
+
+
+def machine_cpu_seconds() -> float:
+    """CPU seconds the whole machine spent busy since boot (every core; /proc/stat, Linux), or NaN elsewhere."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").splitlines()[0].split()[1:]
+    except OSError:
+        return math.nan
+    ticks = [int(v) for v in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu_seconds(database_url: str | None) -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL backend serving ``database_url``'s database (their process title
+    names it: ``postgres: … postgres test_load 127.0.0.1(…) idle``), by pid; empty for SQLite."""
+    if not database_url:
+        return {}
+    from sqlalchemy.engine import make_url
+
+    name = make_url(database_url).database or ""
+    found: dict[int, float] = {}
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        title = " ".join(process.info.get("cmdline") or ())
+        if title.startswith("postgres:") and f" {name} " in title:
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                found[process.pid] = times.user + times.system
+    return found
+
+
+def database_cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """The backends' CPU between two readings (a backend started in between counts whole)."""
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
 
 
 class LoadWatch(threading.Thread):
@@ -164,6 +200,19 @@ class Server:
             time.sleep(0.3)
         self.stop()
         raise SystemExit(f"the server did not listen within {timeout:.0f} s:\n{self.log.read_text(errors='replace')}")
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds used so far by the server's processes alive now (master, workers, relay)."""
+        total = 0.0
+        try:
+            root = psutil.Process(self.process.pid)
+            for process in (root, *root.children(recursive=True)):
+                with contextlib.suppress(psutil.Error):
+                    times = process.cpu_times()
+                    total += times.user + times.system
+        except psutil.Error:
+            return math.nan
+        return total
 
     def stop(self) -> float:
         """SIGTERM to the master (it stops the workers and the relay), bounded; returns the CPU seconds used."""
@@ -338,6 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"load average before: {load_average()}", flush=True)
     load_before = os.getloadavg()
     watch = LoadWatch()
+    busy = server_busy = database_busy = math.nan
     server = Server(args, data_dir, port, out / "server.log", src)
     server_cpu = locust_cpu = 0.0
     wall = 0.0
@@ -362,22 +412,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             command += ["-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.duration}s"]
             planned = float(args.duration)
         watch.start()
+        busy, server_busy = machine_cpu_seconds(), server.cpu_seconds()
+        database_before = database_cpu_seconds(None if args.sqlite else args.database)
         started = time.monotonic()
         with (out / "locust.log").open("wb") as log:
             locust = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=HERE)  # noqa: S603
             _, locust_cpu = wait_cpu_seconds(locust, planned + 120.0)
         wall = time.monotonic() - started
+        busy, server_busy = machine_cpu_seconds() - busy, server.cpu_seconds() - server_busy
+        database_busy = database_cpu_delta(
+            database_before, database_cpu_seconds(None if args.sqlite else args.database)
+        )
     finally:
-        highest = watch.stop() if watch.is_alive() else os.getloadavg()[0]
-        server_cpu = server.stop()
-        if not args.sqlite:
-            drop_schema(args.database, args.schema)
-        shutil.rmtree(work, ignore_errors=True)
+        try:
+            server_cpu = server.stop()
+        finally:
+            highest = watch.stop() if watch.is_alive() else os.getloadavg()[0]
+            if not args.sqlite:
+                drop_schema(args.database, args.schema)
+            shutil.rmtree(work, ignore_errors=True)
     load_after = os.getloadavg()
     print(f"load average after: {load_average()} (highest 1-minute value during the run: {highest:.2f})")
+    others = busy - server_busy - locust_cpu - (0.0 if args.sqlite else database_busy)
     print(
-        f"CPU seconds over {wall:.0f} s on {os.cpu_count()} cores: server (workers, relay) {server_cpu:.0f}, "
-        f"locust {locust_cpu:.0f} (PostgreSQL's own processes not counted)"
+        f"CPU seconds during the {wall:.0f} s of load on {os.cpu_count()} cores ({(os.cpu_count() or 1) * wall:.0f} available): "
+        f"the whole machine {busy:.0f}, server (workers, relay) {server_busy:.0f}, locust {locust_cpu:.0f}, "
+        + ("" if args.sqlite else f"PostgreSQL's backends of the run's database {database_busy:.0f}, ")
+        + f"anything else (other jobs, PostgreSQL's own writers, the kernel) {others:.0f}"
     )
 
     samples = read_samples(out / "samples.jsonl")
@@ -391,6 +452,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "mode": mode, "time": stamp, "sources": git_state(), "cpus": os.cpu_count(), "workers": args.workers,
         "users": args.users, "wait": not args.no_wait, "duration_s": wall, "load_before": load_before,
         "load_after": load_after, "load_highest": highest, "server_cpu_s": server_cpu, "locust_cpu_s": locust_cpu,
+        "machine_busy_cpu_s": busy, "server_busy_cpu_s": server_busy,
+        "database_busy_cpu_s": database_busy, "other_busy_cpu_s": others,
         "pages": pages, "errors": errors, "pages_per_second": pages / wall if wall else 0.0, "per_page": rows,
     }  # fmt: skip
     print(f"\n{pages} pages in {wall:.0f} s ({summary['pages_per_second']:.1f} pages/s), {errors} errors")
