@@ -325,6 +325,30 @@ def steps_figures(
     return rows
 
 
+def windows(samples: Sequence[dict[str, Any]], seconds: float = 10.0) -> list[dict[str, Any]]:
+    """The run cut in ``seconds``-long windows: pages/s, p50, p95 and the most frequent page of each (the journeys
+    start within a few seconds of each other, so the population goes through the journey nearly in step)."""
+    starts = [s["t"] for s in samples if s["method"] == "START"]
+    pages = [s for s in samples if s["method"] not in NOT_PAGES]
+    if not starts or not pages:
+        return []
+    groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for sample in pages:
+        groups[int((sample["t"] - starts[0]) // seconds)].append(sample)
+    rows = []
+    for index in sorted(groups):
+        items = groups[index]
+        times = sorted(s["ms"] for s in items)
+        names: dict[str, int] = defaultdict(int)
+        for sample in items:
+            names[f"{sample['method']} {sample['name']}"] += 1
+        rows.append({
+            "from_s": index * seconds, "pages_per_second": len(items) / seconds, "p50": percentile(times, 0.5),
+            "p95": percentile(times, 0.95), "most": max(names, key=lambda k: names[k]),
+        })  # fmt: skip
+    return rows
+
+
 def crossing(rows: Sequence[dict[str, Any]], target_ms: float, key: str) -> dict[str, Any] | None:
     """The pages/s where ``key`` (a p95) crosses the target: interpolated between the last step under it and the
     first over it."""
@@ -486,8 +510,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         verdict = errors == 0
     else:
         verdict = errors == 0 and not slow
+        summary["windows"] = windows(samples)
+        print(f"\n{'from s':>6} {'pages/s':>8} {'p50':>6} {'p95':>6}  most frequent page")
+        for row in summary["windows"]:
+            print(
+                f"{row['from_s']:>6.0f} {row['pages_per_second']:>8.1f} {row['p50']:>6.0f} {row['p95']:>6.0f}  "
+                f"{row['most']}"
+            )
         print(
-            f"targets: 0 errors — {'met' if errors == 0 else f'MISSED ({errors})'}; p95 of each page ≤ "
+            f"\ntargets: 0 errors — {'met' if errors == 0 else f'MISSED ({errors})'}; p95 of each page ≤ "
             f"{args.target_ms:.0f} ms — {'met' if not slow else 'MISSED: ' + ', '.join(slow)}"
         )
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
