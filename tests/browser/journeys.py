@@ -211,7 +211,6 @@ class Visit:
         """The page now shown: screenshot ``NN-name.png``, then the checks; ``status``: the one its address answers
         (the last navigation's)."""
         page = self.page
-        page.wait_for_load_state("load")
         shot(page, name)
         where = f"{name} ({urlsplit(page.url).path})"
         self.visited.append(where)
@@ -317,6 +316,11 @@ class Visit:
         self.click(page.get_by_role("link", name=re.compile(rf"^ACADÉMIE DE {ACADEMIE_LABEL}\b")), "m-inscrire-choix")
         self.click(button(page, "Démarrer mon inscription"), "onglet-candidatures-precedentes")
 
+    def tabs(self) -> list[str]:
+        """The form's tabs as listed above it (« 1 - Candidatures précédentes », …)."""
+        listed = self.page.get_by_role("navigation", name="Onglets du formulaire d'inscription").get_by_role("listitem")
+        return [" ".join(text.split()) for text in listed.all_inner_texts()]
+
     def current_tab(self) -> str:
         return " ".join(self.page.locator("[aria-current=step]").inner_text().split()).split(" - ", 1)[1]
 
@@ -380,12 +384,6 @@ class Visit:
         self.click(button(self.page, "Enregistrer"), "numero-inscription")
         assert self.current_tab() == "N° Inscription", self.text()
         return self.text()
-
-    def candidature_id(self) -> str:
-        """The candidature the page is about, from the link to its pièces."""
-        href = self.page.get_by_role("link", name=re.compile(r"^Mes pièces justificatives")).first.get_attribute("href")
-        assert href is not None
-        return href.rsplit("/", 1)[1]
 
 
 def _expected(error: str, status: int, downloads: set[str]) -> bool:

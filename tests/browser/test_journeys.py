@@ -45,6 +45,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database", ["sqlite"
 
 CANDIDATE_NUMBER = re.compile(r"Votre numéro candidat : (\d{11})")
 INSCRIPTION_NUMBER = re.compile(r"Votre numéro d'inscription : (\S+)")
+GUIDE_TABS = [
+    "1 - Candidatures précédentes", "2 - Identification", "3 - Informations candidature",
+    "4 - Qualification présentée", "5 - Acquis", "6 - Diplôme possédé", "7 - Epreuves", "8 - Récapitulatif",
+    "9 - N° Inscription",
+]  # fmt: skip
 COMMENT = "Pièce illisible : déposez une copie lisible et signée."
 CINSIG01 = "Confirmation d'inscription signée"
 RELNOT01 = "Relevé de notes de la session précédente"
@@ -104,11 +109,12 @@ def test_accrall_registers_prints_modifies_and_deposits_his_pieces_until_they_ar
 
     # Section 6: « M'inscrire », the tabs with E1 kept from 2021 (Bénéfice), the Récapitulatif (CAN-01 … CAN-09).
     visit.choose_session()
+    assert visit.tabs() == GUIDE_TABS  # CAN-02
     visit.fill_tabs(acquis_e1=True)
     recap = visit.text()
     e1 = page.get_by_role("row", name=re.compile(r"^E1\b"))
     assert "Bénéfice" in e1.inner_text(), e1.inner_text()
-    assert texts_in(e1.inner_text(), ["15", "2021"]) == [], e1.inner_text()
+    assert texts_in(e1.inner_text(), ["15.00", "2021", "BESANCON"]) == [], e1.inner_text()  # CAN-16
     assert texts_in(recap, ["ACCRALL", "Aéronautique", "EX.SCOLAIRE", "BACCALAURÉAT GÉNÉRAL", "Russe"]) == []
 
     # CAN-17: « Visualiser/imprimer » before the save gives the Récapitulatif as a PDF.
@@ -125,6 +131,7 @@ def test_accrall_registers_prints_modifies_and_deposits_his_pieces_until_they_ar
 
     # CAN-12: « Modifier » from Mes inscriptions, a change on Identification, « Enregistrer »: version 02.
     visit.click(link(page, "Quitter"), "mes-inscriptions-version-1")
+    assert f"N°Candidat: {candidate_number} ACCRALL Dack Né(e) le 28/11/2004" in visit.text(), visit.text()  # ACC-13
     visit.click(page.get_by_role("link", name=re.compile(r"^Modifier \(inscription")), "modifier-premier-onglet")
     visit.next_tab("Identification")
     field(page, "Téléphone portable").fill("0611223344")
