@@ -10,7 +10,7 @@ from attrs import evolve
 
 from cyclades_adapters import Portal, build_portal
 from cyclades_adapters.files import FileCatalogue, example_catalogue_path
-from cyclades_core.model.catalogue import Nationality
+from cyclades_core.model.catalogue import Nationality, RegistrationService
 from cyclades_core.testing import ManualClock, PlainHasher
 from cyclades_core.usecases import AccountSettings
 from cyclades_core.usecases.forms import (
@@ -129,9 +129,30 @@ def fill(portal: Portal, draft: CandidatureDraft, tabs: list[object]) -> Candida
     return draft
 
 
-def register(portal: Portal, token: str, tabs: list[object] | None = None, academie: str = "03") -> str:
-    draft = fill(portal, portal.candidatures.start(token, "BTS-2022", academie), tabs or accrall_tabs())
+def register(
+    portal: Portal, token: str, tabs: list[object] | None = None, academie: str = "03", session: str = "BTS-2022"
+) -> str:
+    draft = fill(portal, portal.candidatures.start(token, session, academie), tabs or accrall_tabs())
     return portal.candidatures.save(token, draft).candidature_id
+
+
+#: A second session of the BTS, open like the guide's (see :func:`open_second_session`).
+SECOND_SESSION = "BTS-2022-S2"
+
+
+def open_second_session(portal: Portal) -> str:
+    """A second session of the BTS open in Besançon and Lyon like the guide's: an account holds one candidature per
+    session (CAN-18), so a test that needs two candidatures of one account registers in both sessions."""
+    catalogue = portal.catalogue.catalogue
+    session = catalogue.session("BTS-2022")
+    service = catalogue.service("BTS-2022", "03")
+    assert session is not None
+    assert service is not None
+    portal.catalogue.configure(
+        evolve(session, id=SECOND_SESSION, label="BTS 2022 - seconde session"),
+        *(RegistrationService(SECOND_SESSION, code, service.period) for code in ("03", "10")),
+    )
+    return SECOND_SESSION
 
 
 def replace(tabs: list[object], index: int, **changes: Any) -> list[object]:

@@ -31,6 +31,7 @@ __all__ = [
     "AccountNotFound",
     "ActivationExpired",
     "AuthenticationError",
+    "CandidatureAlreadyExists",
     "CandidatureNotFound",
     "CatalogueNotFound",
     "ConcurrencyConflict",
@@ -325,6 +326,17 @@ class CatalogueNotFound(NotFoundError):
 class DuplicateCandidature(ConflictError):
     code = "duplicate_candidature"
     default_message = "Ce numéro d'inscription est déjà attribué pour ce candidat."
+
+
+class CandidatureAlreadyExists(ConflictError):
+    """CAN-18: the account already holds a candidature for this session (registered, préinscription or set aside);
+    it is modified from « Mes inscriptions », not created twice."""
+
+    code = "candidature_exists"
+    default_message = (
+        "Vous avez déjà une candidature pour cette session : vous pouvez la consulter ou la modifier depuis "
+        "« Mes inscriptions »."
+    )
 
 
 class CandidatureNotFound(NotFoundError):

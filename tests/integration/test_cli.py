@@ -255,13 +255,13 @@ def test_a_database_at_an_older_revision_is_not_migrated(tmp_path: Path, capsys:
     assert main(["db", "current", "--database-url", url]) == 4
     assert main(["db", "upgrade", "--database-url", url]) == 0
     assert main(["db", "current", "--database-url", url]) == 0
-    assert "Révision : 0006 (à jour)" in capsys.readouterr().out
+    assert "Révision : 0007 (à jour)" in capsys.readouterr().out
 
 
 def test_db_history_lists_the_shipped_migrations(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "history"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split("\t")[0] for line in lines] == ["0001", "0002", "0003", "0004", "0005", "0006"]
+    assert [line.split("\t")[0] for line in lines] == ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
 
 
 def test_each_error_class_has_its_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

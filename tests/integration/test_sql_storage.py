@@ -28,7 +28,7 @@ from cyclades_core.model.documents import DocumentKind
 from cyclades_core.model.mail import MailKind
 from cyclades_core.testing import ManualClock, PlainHasher, link_in, minimal_pdf, run_concurrently
 from cyclades_core.usecases import AccountSettings
-from tests.candidature_support import DURING, accrall_tabs, fill, guide_portal, register, signed_in
+from tests.candidature_support import DURING, accrall_tabs, fill, guide_portal, open_second_session, register, signed_in
 from tests.conftest import DOCUMENT_KEY, PASSWORD, form
 from tests.sql_support import postgres_url, sql_database, sqlite_database  # noqa: F401 - the parametrized fixture
 from tests.unit.test_modify_and_delete import identity_form
@@ -431,7 +431,7 @@ def test_a_new_candidature_waits_for_an_identity_correction_in_progress(sql_data
     portal = sql_portal(sql_database)
     token = signed_in(portal)
     candidature_id = register(portal, token)  # Besançon (03)
-    elsewhere = fill(portal, portal.candidatures.start(token, "BTS-2022", "10"), accrall_tabs())
+    elsewhere = fill(portal, portal.candidatures.start(token, open_second_session(portal), "10"), accrall_tabs())
     saver = threading.Thread(target=lambda: portal.candidatures.save(token, elsewhere))
     management = portal.management
     factory = management._uow
@@ -482,6 +482,8 @@ ALLOWED_COLUMNS = {
     "candidature_versions": {"candidature_id", "version", "snapshot"},
     "documents": {"candidature_id", "kind", "version", "updated_at", "published_by", "seen_at"},
     "pieces": {"candidature_id", "code", "seq", "data", "version"},
+    "managers": {"login", "name", "academie_codes", "password_hash", "created_at", "disabled_at", "version"},
+    "manager_sessions": {"digest", "login", "issued_at", "expires_at", "last_used_at"},
 }  # fmt: skip
 
 

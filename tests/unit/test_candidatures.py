@@ -11,6 +11,7 @@ from cyclades_adapters import Portal
 from cyclades_adapters.edge import structure_form, unstructure_form
 from cyclades_adapters.memory import MemoryDatabase
 from cyclades_core.errors import (
+    CandidatureAlreadyExists,
     CandidatureNotFound,
     CatalogueNotFound,
     ConcurrencyConflict,
@@ -36,6 +37,7 @@ from tests.candidature_support import (
     fill,
     guide_portal,
     identification,
+    open_second_session,
     register,
     replace,
     signed_in,
@@ -387,12 +389,39 @@ class TestSave:
         [mail] = mails(portal, MailKind.CANDIDATURE_SAVED)
         assert mail.subject == "[CYCLADES] Confirmation d'inscription"
 
+    @pytest.mark.rule("CAN-18")
+    def test_one_candidature_per_session_a_second_enregistrer_of_the_same_draft_is_refused(
+        self, portal: Portal, token: str
+    ) -> None:
+        """A double click on « Enregistrer » (or the form sent again) must not register the candidate twice; nor may
+        « Ajouter une nouvelle candidature » open a second one for a session the account is registered to."""
+        draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
+        saved = portal.candidatures.save(token, draft)
+        with pytest.raises(CandidatureAlreadyExists) as refused:
+            portal.candidatures.save(token, draft)
+        assert refused.value.http_status == 409
+        assert "« Mes inscriptions »" in refused.value.message
+        with pytest.raises(CandidatureAlreadyExists):
+            portal.candidatures.start(token, "BTS-2022", "10")
+        assert [c.inscription_number for c in portal.candidatures.mes_inscriptions(token).cards] == ["001"]
+        portal.candidatures.withdraw(token, saved.candidature_id, confirmed=True)  # UNS-03: then a new one is possible
+        again = portal.candidatures.save(token, fill(portal, portal.candidatures.start(token, "BTS-2022", "03"),
+                                                     accrall_tabs()))  # fmt: skip
+        assert again.inscription_number == "002"
+
+    @pytest.mark.rule("CAN-18")
+    def test_sixteen_concurrent_saves_of_one_new_draft_register_once(self, portal: Portal, token: str) -> None:
+        draft = fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
+        results = run_concurrently(lambda _: portal.candidatures.save(token, draft), 16)
+        assert sum(not isinstance(r, BaseException) for r in results) == 1
+        assert all(isinstance(r, CandidatureAlreadyExists) for r in results if isinstance(r, BaseException))
+
     def test_numbers_are_per_candidate(self, portal: Portal, token: str) -> None:
         first = portal.candidatures.save(
             token, fill(portal, portal.candidatures.start(token, "BTS-2022", "03"), accrall_tabs())
         )
         second = portal.candidatures.save(
-            token, fill(portal, portal.candidatures.start(token, "BTS-2022", "10"), dubois_tabs())
+            token, fill(portal, portal.candidatures.start(token, open_second_session(portal), "10"), dubois_tabs())
         )
         other = signed_in(portal, email="pdubois@ac-rennes.fr", birth_name="DUBOIS", first_names="Pierre")
         third = portal.candidatures.save(
@@ -467,6 +496,28 @@ class TestModify:
             assert [c.version for c in uow.candidatures.history(candidature_id)] == [1, 2, 3, 4]
         assert len(mails(portal, MailKind.CANDIDATURE_MODIFIED)) == 3
 
+    def test_modifier_keeps_the_mode_chosen_for_an_obligatoire(self, portal: Portal, token: str) -> None:
+        """CAN-12: « Modifier » opens the saved content — the mode the candidate chose for an obligatoire included
+        (it came back as the category's first mode, so an unchanged save changed the candidature)."""
+        catalogue = portal.catalogue.catalogue
+        specialite = catalogue.specialite(AERO, 2022)
+        assert specialite is not None
+        both = (("*", (EvaluationMode.PONCTUEL, EvaluationMode.CCF)),)
+        epreuves = tuple(evolve(e, modes=both) if e.code == "E3-A" else e for e in specialite.epreuves)
+        portal.catalogue.configure(evolve(specialite, epreuves=epreuves))
+        tabs = accrall_tabs()
+        chosen = (*tabs[6].choices, EpreuveChoiceForm(code="E3-A", position="Inscrit", mode="CCF"))  # type: ignore[attr-defined]
+        candidature_id = register(portal, token, replace(tabs, 6, choices=chosen))
+        draft = portal.candidatures.edit(token, candidature_id)
+        while not draft.on_recapitulatif:
+            draft = portal.candidatures.next(draft)
+        assert portal.candidatures.save(token, draft).version == 2
+        with portal.unit_of_work() as uow:
+            first, second = uow.candidatures.history(candidature_id)
+        modes = {e.code: e.mode for e in second.content.epreuves}
+        assert modes["E3-A"] is EvaluationMode.CCF
+        assert second.content.epreuves == first.content.epreuves
+
     def test_two_tabs_from_one_version_the_second_is_a_conflict(self, portal: Portal, token: str) -> None:
         candidature_id = register(portal, token)
         first = fill(portal, portal.candidatures.edit(token, candidature_id), accrall_tabs())
@@ -535,7 +586,7 @@ class TestModify:
 class TestMesInscriptions:
     def test_active_candidatures_are_listed_whatever_the_domain(self, portal: Portal, token: str) -> None:
         register(portal, token)
-        register(portal, token, dubois_tabs(), academie="10")
+        register(portal, token, dubois_tabs(), academie="10", session=open_second_session(portal))
         home = portal.candidatures.mes_inscriptions(token)
         assert home.header.startswith("N°Candidat: ")
         assert [(c.inscription_number, c.academie_label, c.specialite) for c in home.cards] == [

@@ -8,7 +8,7 @@ import pytest
 
 from cyclades_core.errors import CandidatureNotFound
 from cyclades_core.model.candidature import CandidatureState
-from tests.candidature_support import guide_portal, register, signed_in
+from tests.candidature_support import guide_portal, open_second_session, register, signed_in
 
 pytestmark = pytest.mark.rule("CAN-02")
 
@@ -48,7 +48,7 @@ def test_another_candidate_s_draft_shows_nothing() -> None:
     portal = guide_portal()
     owner = signed_in(portal)
     register(portal, owner)
-    draft = portal.candidatures.start(owner, "BTS-2022", "03")
+    draft = portal.candidatures.start(owner, open_second_session(portal), "03")
     other = signed_in(portal, email="autre@exemple.fr")
     with pytest.raises(CandidatureNotFound):
         portal.candidatures.candidatures_precedentes(other, draft)

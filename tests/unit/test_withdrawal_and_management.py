@@ -36,6 +36,7 @@ from tests.candidature_support import (
     fill,
     guide_portal,
     identification,
+    open_second_session,
     register,
     signed_in,
 )
@@ -173,7 +174,7 @@ class TestManagerActs:
     ) -> None:
         """I3: the back office reads one candidature's audit trail: the save, the acts with their reasons, the
         refusal of another académie's manager; never another candidature's records."""
-        other = register(portal, token, dubois_tabs(), academie="10")
+        other = register(portal, token, dubois_tabs(), academie="10", session=open_second_session(portal))
         portal.management.set_aside(BESANCON, candidature_id, "Dossier incomplet")
         with pytest.raises(ForbiddenError):
             portal.management.set_aside(LYON, candidature_id, "x")
@@ -223,7 +224,7 @@ class TestManagerActs:
     ) -> None:
         """ACC-11 / I1: a service corrects an identity only when it manages every candidature of the account; the
         confirmation is republished with the new version."""
-        register(portal, token, dubois_tabs(), academie="10")
+        register(portal, token, dubois_tabs(), academie="10", session=open_second_session(portal))
         correction = identity_form(birth_name="DUBOIS", birth_name_confirmation="DUBOIS", first_names="Pierre Louis")
         with pytest.raises(ForbiddenError, match="autre académie"):
             portal.management.correct_identity(BESANCON, candidature_id, correction, "Erreur de saisie")

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from cyclades_adapters.bootstrap import Portal
 from cyclades_core import Period
 from cyclades_core.testing import ManualClock
+from tests.candidature_support import open_second_session
 from tests.web.support import ACCRALL, PASSWORD, post, signed_in
 from tests.web.support_inscription import (
     ACQUIS_E1,
@@ -402,14 +403,27 @@ def test_the_numero_page_is_not_shown_to_another_account_of_the_same_browser(
 
 
 @pytest.mark.rule("CAN-02")
-def test_the_first_tab_lists_the_candidatures_precedentes(candidate: FlaskClient) -> None:
+def test_the_first_tab_lists_the_candidatures_precedentes(candidate: FlaskClient, portal: Portal) -> None:
     _saved(candidate)
-    choice = candidate.get("/inscription/nouvelle?domaine=Examen&examen=BTS&session=BTS-2022&academie=10")
+    second = open_second_session(portal)  # one candidature per session (CAN-18)
+    choice = candidate.get(f"/inscription/nouvelle?domaine=Examen&examen=BTS&session={second}&academie=10")
     first = press(candidate, choice, None, form_id=None)
     page = text(first)
     assert "<caption>Vos candidatures précédentes</caption>" in page
     assert "<td>ACADÉMIE DE BESANCON</td>" in page
     assert "<td>001</td>" in page
+
+
+@pytest.mark.rule("CAN-18")
+def test_a_second_enregistrer_of_the_same_page_registers_nothing_more(candidate: FlaskClient, portal: Portal) -> None:
+    """A double click on « Enregistrer », or the page sent again from the browser's history."""
+    recap = to_recapitulatif(candidate, start(candidate))
+    first = press(candidate, recap, None, action="/inscription/enregistrer")
+    assert first.status_code == 303
+    again = press(candidate, recap, None, action="/inscription/enregistrer")
+    assert again.status_code == 409
+    assert "Vous avez déjà une candidature pour cette session" in text(again)
+    assert len(portal.candidatures.mes_inscriptions(candidate.get_cookie("cyclades_session").value).cards) == 1  # type: ignore[union-attr]
 
 
 @pytest.mark.rule("CAN-12")

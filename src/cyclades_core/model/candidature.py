@@ -208,6 +208,13 @@ class EpreuvePosition:
         return f"{self.code} - {label}"
 
     @property
+    def recapitulatif_mode(self) -> str:
+        """The mode as the Récapitulatif writes it: « Ponctuel » for an épreuve taken (Inscrit), blank for one not
+        taken (« EF2 - Engagement étudiant | Non Inscrit »), kept or dispensed (the confirmation's table shows every
+        mode)."""
+        return self.mode.value if self.mode is not None and self.position is Position.INSCRIT else ""
+
+    @property
     def benefice_details(self) -> str | None:
         """``Note: 15.00 Année d'obtention: 2021``."""
         if self.position is not Position.BENEFICE or self.grade is None:

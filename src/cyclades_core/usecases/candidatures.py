@@ -17,6 +17,7 @@ from datetime import datetime
 from attrs import evolve, frozen
 
 from cyclades_core.errors import (
+    CandidatureAlreadyExists,
     CandidatureNotFound,
     CatalogueNotFound,
     ConcurrencyConflict,
@@ -29,6 +30,7 @@ from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.candidature import (
     Candidature,
     CandidatureState,
+    Position,
 )
 from cyclades_core.model.catalogue import Academie, ExamSession, RegistrationService
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
@@ -159,6 +161,7 @@ def draft_from(candidature: Candidature, tabs: tuple[str, ...]) -> CandidatureDr
     content = candidature.content
     ident, info, qual = content.identification, content.informations, content.qualification
     address = ident.address
+    parents = {e.parent for e in content.epreuves if e.parent}  # computed from their parts
     return CandidatureDraft(
         account_id=candidature.account_id,
         session_id=candidature.session_id,
@@ -200,8 +203,9 @@ def draft_from(candidature: Candidature, tabs: tuple[str, ...]) -> CandidatureDr
                     code=e.code, position=e.position.value, option=e.option, mode=e.mode.value if e.mode else None
                 )
                 for e in content.epreuves
-                if not e.mandatory
-            )
+                if e.code not in parents
+                and (not e.mandatory or (e.position is Position.INSCRIT and (e.option or e.mode)))
+            )  # an obligatoire's option and mode are the candidate's choice too; its position is computed
         ),
         candidature_id=candidature.id,
         base_version=candidature.version,
@@ -234,6 +238,7 @@ class CandidatureService:
         self.policy.require_open(session_id, academie_code)
         with self._uow() as uow:
             account = self._account(uow, principal.account_id)
+            _refuse_second(uow, account.id, session.id)
         email = account.email.display if account.email else ""
         return CandidatureDraft(
             account_id=account.id,
@@ -324,6 +329,7 @@ class CandidatureService:
         with self._uow() as uow:
             account = self._account(uow, principal.account_id, lock=True)  # serialised with identity changes (ACC-11)
             if draft.candidature_id is None:
+                _refuse_second(uow, account.id, session.id)  # a second « Enregistrer » of one draft included
                 candidature = Candidature(
                     id=uuid.uuid4().hex,
                     account_id=account.id,
@@ -546,3 +552,16 @@ def _checked(draft: CandidatureDraft) -> CandidatureDraft:
     if draft.base_version is not None:
         check_int(draft.base_version, "base_version", minimum=1)
     return draft
+
+
+#: The states in which a candidature still holds its session for its account: a new one is refused (CAN-18); after a
+#: withdrawal or a deletion « je devrai créer une nouvelle candidature depuis le même compte candidat » (UNS-03).
+_HOLDS_ITS_SESSION = frozenset({CandidatureState.PREINSCRIPTION, CandidatureState.ACTIVE, CandidatureState.SET_ASIDE})
+
+
+def _refuse_second(uow: UnitOfWork, account_id: str, session_id: str) -> None:
+    """CAN-18: one candidature per account and session — a second « Ajouter une nouvelle candidature » for a
+    session the account is already registered to, or a second « Enregistrer » of the same draft, is refused."""
+    for candidature in uow.candidatures.for_account(account_id):
+        if candidature.session_id == session_id and candidature.state in _HOLDS_ITS_SESSION:
+            raise CandidatureAlreadyExists()

@@ -10,7 +10,7 @@ from attrs import evolve, frozen
 from cyclades_core.errors import CandidatureNotFound, CatalogueNotFound, ConflictError
 from cyclades_core.model.account import Account
 from cyclades_core.model.audit import AuditRecord
-from cyclades_core.model.candidature import AcquisKind, Candidature, EpreuvePosition, Position
+from cyclades_core.model.candidature import AcquisKind, Candidature, EpreuvePosition
 from cyclades_core.model.catalogue import FRENCH_MONTHS, FRENCH_WEEKDAYS, Academie, Contact, DepositMode
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.pieces import Piece, PieceStatus
@@ -80,8 +80,7 @@ def _recapitulatif_table(title: str, epreuves: tuple[EpreuvePosition, ...]) -> D
     Engagement étudiant | Non Inscrit » (no mode for an épreuve not taken), « E1 - … | Bénéfice | | Note: 15.00
     Année d'obtention: 2021 »."""
     rows = [
-        (_title(e), e.position.value, e.mode.value if e.mode and e.position is Position.INSCRIT else "",
-         e.benefice_details or "")
+        (_title(e), e.position.value, e.recapitulatif_mode, e.benefice_details or "")
         for e in epreuves
     ]  # fmt: skip
     if any(row[-1] for row in rows):
