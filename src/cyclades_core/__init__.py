@@ -69,6 +69,7 @@ if TYPE_CHECKING:
         AccountState,
     )
     from cyclades_core.model.candidature import (
+        AcquisKind,
         CandidatureState,
         Position,
     )
@@ -180,6 +181,7 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, str] = {
     "__version__": "cyclades_core._version",  # from the package metadata
+    **dict.fromkeys(["AcquisKind"], "cyclades_core.model.candidature"),
     **dict.fromkeys(
         [
             "HelpText",
@@ -283,6 +285,7 @@ __all__ = [
     "AccountView",
     "AcquisEntryForm",
     "AcquisForm",
+    "AcquisKind",
     "Activation",
     "ActivationExpired",
     "Announcement",

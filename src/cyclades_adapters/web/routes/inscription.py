@@ -31,6 +31,7 @@ from cyclades_adapters.web.errors import FormErrors
 from cyclades_core import (
     AcquisEntryForm,
     AcquisForm,
+    AcquisKind,
     CandidatureDraft,
     DiplomaForm,
     Domain,
@@ -62,16 +63,7 @@ NUMERO_TAB = "N° Inscription"
 RECAP = "Récapitulatif"
 #: The four boxes of the « Acquis » tab, in the guide's words, with the Récapitulatif's « Type de droit » each gives
 #: (CAN-06, CAN-16); the key is what the core's ``AcquisEntryForm.kind`` takes.
-ACQUIS_KINDS = (
-    ("SAME_BTS", "Je me suis déjà présenté(e) à ce BTS lors d'une session précédente et je n'ai pas obtenu le diplôme",
-     "notes conservées dans la spécialité présentée"),
-    ("OTHER_BTS", "Je me suis déjà présenté(e) à un autre BTS lors d'une session précédente et je n'ai pas obtenu le "
-     "diplôme", "unités obtenues dans une autre spécialité"),
-    ("OTHER_DIPLOMA", "J'ai obtenu un autre diplôme (inclus certification en langue anglaise)",
-     "dispense au titre d'un autre diplôme"),
-    ("VAE", "J'ai des dispenses d'épreuve au titre de la validation des acquis de l'expérience",
-     "dispense au titre de la validation des acquis de l'expérience"),
-)  # fmt: skip
+ACQUIS_KINDS = tuple((kind.name, kind.value, kind.right_type) for kind in AcquisKind)
 #: Bounds of the repeated groups a page accepts (the counts come back from the browser).
 MAX_ACQUIS = 8
 MAX_GRADES = 20
