@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -142,21 +143,17 @@ def add_manager(server: LiveServer, login: str = MANAGER, password: str = MANAGE
                "--name", "Service des examens de Besançon", "--password-stdin", "--database", url]  # fmt: skip
     if schema:
         command += ["--schema", schema]
-    process = subprocess.Popen(  # noqa: S603 - the test's own command line
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    runner = ThreadPoolExecutor(max_workers=1)
+    running = runner.submit(
+        subprocess.run, command, input=f"{password}\n", capture_output=True, text=True, timeout=CLI_SECONDS, check=False
     )
-    assert process.stdin is not None
-    process.stdin.write(f"{password}\n")
-    process.stdin.close()
+    runner.shutdown(wait=False)
 
     def done() -> None:
-        try:
-            output = process.stdout.read() if process.stdout else ""
-            code = process.wait(CLI_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise AssertionError(f"cyclades manager add did not end within {CLI_SECONDS} s") from None
-        assert code == 0, f"cyclades manager add failed ({code}):\n{output}"
+        finished = running.result()  # subprocess.run's own timeout bounds the wait
+        assert finished.returncode == 0, (
+            f"cyclades manager add failed ({finished.returncode}):\n{finished.stdout}\n{finished.stderr}"
+        )
 
     return done
 
