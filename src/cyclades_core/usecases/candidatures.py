@@ -149,11 +149,17 @@ class SaveConfirmation:
         return KEEP_DOCUMENTS
 
     @property
+    def contact_sentence(self) -> str:
+        """« Pour tout renseignement, vous pouvez contacter le service des examens et concours dont vous
+        dépendez : », before :attr:`contact`."""
+        return CONTACT_SENTENCE
+
+    @property
     def screen(self) -> tuple[str, ...]:
         """The whole "N° Inscription" tab in the guide's order: the lines, the documents to keep, and the service to
         contact (« Pour tout renseignement, vous pouvez contacter le service des examens et concours dont vous
         dépendez : » then the contact)."""
-        return (*self.lines, *self.documents_paragraph, CONTACT_SENTENCE, *self.contact)
+        return (*self.lines, *self.documents_paragraph, self.contact_sentence, *self.contact)
 
 
 def draft_from(candidature: Candidature, tabs: tuple[str, ...]) -> CandidatureDraft:
