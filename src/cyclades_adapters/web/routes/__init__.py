@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 from flask import Flask
 
@@ -25,7 +24,5 @@ SECTIONS = (
 
 def register(app: Flask) -> None:
     for name in SECTIONS:
-        if importlib.util.find_spec(f"cyclades_adapters.web.routes.{name}") is None:
-            continue  # TEMPORARY while the sections are written: every section will be required
         module = importlib.import_module(f"cyclades_adapters.web.routes.{name}")
         app.register_blueprint(module.blueprint)
