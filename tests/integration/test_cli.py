@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 COMMANDS: tuple[list[str], ...] = (
     [], ["demo"], ["db"], ["db", "upgrade"], ["db", "current"], ["db", "history"], ["purge"], ["outbox"],
     ["outbox", "relay"], ["outbox", "failed"], ["reminders"], ["catalogue"], ["catalogue", "check"], ["document"],
-    ["document", "verify"],
+    ["document", "verify"], ["serve"], ["manager"], ["manager", "add"], ["manager", "list"], ["manager", "disable"],
+    ["manager", "password"],
 )  # fmt: skip
 
 

@@ -29,8 +29,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cyclades_adapters.cli.serve import serve
-
 if TYPE_CHECKING:
     from cyclades_adapters.bootstrap import Portal
 
@@ -335,7 +333,35 @@ def demo(directory: Path, database_url: str | None) -> None:
     console.print(f"Mails : {summary.directory / 'mails'}")
 
 
-cli.add_command(serve)  # cyclades serve: the web portal (cyclades_adapters.cli.serve)
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port d'écoute.")
+@click.option("--database-url", "--database", "database_url", default=None,
+              help="Base SQLite ou PostgreSQL (sinon CYCLADES_DATABASE_URL, sinon DATA_DIR/cyclades.db).")  # fmt: skip
+@click.option("--schema", default=None, help="Schéma PostgreSQL des tables de cyclades.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("cyclades-data"),
+              show_default=True, help="Dossier des données locales : base SQLite, mails .eml, fichiers, clés.")  # fmt: skip
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Processus de service.")
+@click.option("--catalogue", "catalogue_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Fichier de catalogue ajouté au catalogue livré (répétable).")  # fmt: skip
+@click.option("--demo", is_flag=True, help="Ouvre la session d'exemple du guide (BTS 2022) dès maintenant.")
+@click.option("--base-url", default=None, help="Adresse publique du portail dans les liens des mails.")
+@click.option("--insecure-cookies", is_flag=True, help="Cookies sans l'attribut Secure (portail local en http).")
+@click.option("--cheap-hashing", is_flag=True,
+              help="Hachage des mots de passe au profil de test (essais de charge et tests seulement).")  # fmt: skip
+def serve(
+    host: str, port: int, database_url: str | None, schema: str | None, data_dir: Path, workers: int,
+    catalogue_files: tuple[Path, ...], demo: bool, base_url: str | None, insecure_cookies: bool, cheap_hashing: bool,
+) -> None:  # fmt: skip
+    """Sert le portail web (candidats et gestion) avec l'envoi des mails ; arrêt par Ctrl+C."""
+    from cyclades_adapters.cli.serve import serve as run
+
+    run(
+        host=host, port=port, database_url=database_url, schema=schema, data_dir=data_dir, workers=workers,
+        catalogue_files=catalogue_files, demo=demo, base_url=base_url, insecure_cookies=insecure_cookies,
+        cheap_hashing=cheap_hashing,
+    )  # fmt: skip
 
 
 @cli.group(cls=_Group)
@@ -390,6 +416,7 @@ def purge(database_url: str | None, schema: str | None, as_json: bool) -> None:
     portal = _portal(_url(database_url, schema))
     with _status("Effacement des comptes non activés…", _on_terminal(as_json)):
         erased = portal.accounts.purge_unactivated()
+        portal.managers.purge_expired_sessions()  # the back office's ended sessions go too
     vacuumed: list[str] = []
     if isinstance(portal.storage, SqlDatabase):  # the erased rows leave the files too (B7)
         vacuumed = portal.storage.vacuum()

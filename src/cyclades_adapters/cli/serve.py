@@ -214,28 +214,11 @@ def prepare(
     )  # fmt: skip
 
 
-@click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port d'écoute.")
-@click.option("--database-url", "--database", "database_url", default=None,
-              help="Base SQLite ou PostgreSQL (sinon CYCLADES_DATABASE_URL, sinon DATA_DIR/cyclades.db).")  # fmt: skip
-@click.option("--schema", default=None, help="Schéma PostgreSQL des tables de cyclades.")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("cyclades-data"),
-              show_default=True, help="Dossier des données locales : base SQLite, mails .eml, fichiers, clés.")  # fmt: skip
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Processus de service.")
-@click.option("--catalogue", "catalogue_files", multiple=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Fichier de catalogue ajouté au catalogue livré (répétable).")  # fmt: skip
-@click.option("--demo", is_flag=True, help="Ouvre la session d'exemple du guide (BTS 2022) dès maintenant.")
-@click.option("--base-url", default=None, help="Adresse publique du portail dans les liens des mails.")
-@click.option("--insecure-cookies", is_flag=True, help="Cookies sans l'attribut Secure (portail local en http).")
-@click.option("--cheap-hashing", is_flag=True,
-              help="Hachage des mots de passe au profil de test (essais de charge et tests seulement).")  # fmt: skip
 def serve(
-    host: str, port: int, database_url: str | None, schema: str | None, data_dir: Path, workers: int,
+    *, host: str, port: int, database_url: str | None, schema: str | None, data_dir: Path, workers: int,
     catalogue_files: tuple[Path, ...], demo: bool, base_url: str | None, insecure_cookies: bool, cheap_hashing: bool,
 ) -> None:  # fmt: skip
-    """Sert le portail web (candidats et gestion) avec l'envoi des mails ; arrêt par Ctrl+C."""
+    """``cyclades serve`` (its options are declared in cli/main.py with the other commands')."""
     from datetime import UTC
 
     if cheap_hashing:
