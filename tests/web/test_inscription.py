@@ -272,19 +272,19 @@ def test_the_recapitulatif_prints_the_guides_lines_with_its_warning(candidate: F
     for line in (
         '<th scope="row">N° candidat</th>',
         '<th scope="row">Académie de destination</th><td>-</td>',
-        "<dt>Spécialité</dt><dd>Aéronautique</dd>",
-        "<dt>Civilité</dt><dd>MONSIEUR</dd>",
-        "<dt>Nom de famille</dt><dd>ACCRALL</dd>",
-        "<dt>Nationalité</dt><dd>Français</dd>",
-        "<dt>Adresse</dt><dd>1 rue des champs 25000 BESANÇON FRANCE (DONT OUTRE-MER)</dd>",
-        "<dt>Téléphone mobile</dt><dd>0606060606</dd>",
-        "<dt>Catégorie du candidat</dt><dd>EX.SCOLAIRE</dd>",
-        "<dt>Votre établissement</dt><dd>INDIV BESANCON (02500005)</dd>",
-        "<dt>Valorisation des acquis de l'expérience</dt><dd>Non VAE</dd>",
-        "<dt>Forme de passage finale</dt><dd>Globale</dd>",
-        "<dt>Diplôme possédé</dt><dd>BACCALAURÉAT GÉNÉRAL - Bac général</dd>",
-        "<dt>Déjà présenté</dt><dd>BREVET DE TECHNICIEN SUPERIEUR Aéronautique</dd>",
-        "<dt>Type de droit</dt><dd>notes conservées dans la spécialité présentée - Année : 2021 Académie : BESANCON</dd>",
+        '<th scope="row">Spécialité</th><td>Aéronautique</td>',
+        '<th scope="row">Civilité</th><td>MONSIEUR</td>',
+        '<th scope="row">Nom de famille <small>Nom de naissance</small></th><td>ACCRALL</td>',
+        '<th scope="row">Nationalité</th><td>Français</td>',
+        '<th scope="row">Adresse</th><td>1 rue des champs 25000 BESANÇON FRANCE (DONT OUTRE-MER)</td>',
+        '<th scope="row">Téléphone mobile</th><td>0606060606</td>',
+        '<th scope="row">Catégorie du candidat</th><td>EX.SCOLAIRE</td>',
+        '<th scope="row">Votre établissement</th><td>INDIV BESANCON (02500005)</td>',
+        '<th scope="row">Valorisation des acquis de l\'expérience</th><td>Non VAE</td>',
+        '<th scope="row">Forme de passage finale</th><td>Globale</td>',
+        '<th scope="row">Diplôme possédé</th><td>BACCALAURÉAT GÉNÉRAL - Bac général</td>',
+        '<th scope="row">Déjà présenté</th><td>BREVET DE TECHNICIEN SUPERIEUR Aéronautique</td>',
+        '<th scope="row">Type de droit</th><td>notes conservées dans la spécialité présentée - Année : 2021 Académie : BESANCON</td>',
         "E1 - Culture générale et expression <small>Académie d'obtention: BESANCON</small>",
         "<td>Note: 15.00 Année d'obtention: 2021</td>",
         "EF1 - Langue vivante 2 - Russe",
@@ -438,7 +438,7 @@ def test_modifier_walks_the_filled_tabs_and_saves_version_2(candidate: FlaskClie
     recap = through_tabs(candidate, changed)
     page = text(recap)
     assert "2 rue des champs 25000" in page
-    assert "<dt>Type de droit</dt>" in page  # the acquis came back from the saved candidature
+    assert '<th scope="row">Type de droit</th>' in page  # the acquis came back from the saved candidature
     saved = press(candidate, recap, None, action="/inscription/enregistrer")
     assert saved.status_code == 303
     assert saved.headers["Location"] == f"/inscription/{candidature_id}/numero"

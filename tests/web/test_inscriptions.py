@@ -146,10 +146,10 @@ def test_mon_inscription_shows_the_recapitulatif_as_the_guide_prints_it(client: 
     assert html.count("<h1>") == 1
     assert "<h1>Mon inscription</h1>" in html
     assert "Version : 1 du 10/11/2021 à 10:00" in html  # the save at 09:00 UTC, 10:00 in Paris
-    assert re.search(r"<dt>N° candidat</dt><dd>\d{11}</dd>", html)
-    assert "<dt>N° inscription</dt><dd>001</dd>" in html
-    assert "<dt>Créée le</dt><dd>10/11/2021 10:00</dd>" in html
-    assert "<dt>Académie de destination</dt><dd>-</dd>" in html
+    assert re.search(r'<th scope="row">N° candidat</th><td>\d{11}</td>', html)
+    assert '<th scope="row">N° inscription</th><td>001</td>' in html
+    assert '<th scope="row">Créée le</th><td>10/11/2021 10:00</td>' in html
+    assert '<th scope="row">Académie de destination</th><td>-</td>' in html
     order = [html.index(f"<h2>{title}</h2>") for title in (
         "Qualification présentée", "Identification du candidat", "Adresse et contact", "Situation du candidat",
         "Informations candidature", "Diplôme possédé", "Acquis déclarés", "Epreuves")]  # fmt: skip

@@ -67,12 +67,30 @@ def _actor(actor: str) -> str:
     return actor
 
 
+#: The journal's wording of the recorded values that are codes (the antivirus' verdicts); a list of codes is shown
+#: with a space after each comma; « aucun » (no status) stays as recorded.
+VALUES = {
+    "passed": "fichier sain", "clean": "fichier sain", "FAILED": "virus détecté", "infected": "virus détecté",
+    "not_scanned": "non analysé",
+}  # fmt: skip
+
+
+def _value(key: str, value: str) -> str:
+    if key == "virusscan":
+        return VALUES.get(value, value)
+    if key == "pieces":
+        return ", ".join(part for part in value.split(",") if part)
+    return value
+
+
 def _entry(record: Any) -> dict[str, Any]:
     return {
         "at": record.at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S"),
         "action": ACTIONS.get(record.action, record.action),
         "actor": _actor(record.actor),
-        "details": [(DETAILS.get(key, key), value) for key, value in record.details if key not in _HIDDEN and value],
+        "details": [
+            (DETAILS.get(key, key), _value(key, value)) for key, value in record.details if key not in _HIDDEN and value
+        ],
     }
 
 
