@@ -116,7 +116,17 @@ def test_signed_in_pages_are_not_cached(client: FlaskClient, portal: Portal) -> 
 def test_the_login_leads_only_to_a_page_of_the_portal(client: FlaskClient, portal: Portal) -> None:
     signed_in(client, portal)
     post(client, "/deconnexion", {})
-    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+    for target in (
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/ /evil.example",
+        "/\x0b/evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+    ):
         answer = post(client, "/connexion", {"identifier": ACCRALL["email"], "password": PASSWORD, "suite": target})
         assert answer.headers["Location"] == "/mes-inscriptions"
         post(client, "/deconnexion", {})
@@ -149,3 +159,30 @@ def test_a_core_error_shows_its_french_message_and_status(client: FlaskClient) -
     answer = client.get("/activer-mon-compte?jeton=inconnu")
     assert answer.status_code == 400
     assert "Traceback" not in answer.get_data(as_text=True)
+
+
+def test_a_download_keeps_a_french_name_and_no_header_breaking_character(client: FlaskClient, portal: Portal) -> None:
+    from tests.web.support_pieces import PDF, candidate, deposit
+
+    cid = candidate(client, portal)
+    assert deposit(client, cid, "CINSIG01", PDF, "Relevé été.pdf").status_code == 303
+    disposition = client.get(f"/mes-pieces-justificatives/{cid}/fichier/CINSIG01").headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''Relev%C3%A9" in disposition
+    assert "\r" not in disposition
+    assert "\n" not in disposition
+    assert "/" not in disposition.split("filename", 1)[1]
+
+
+def test_a_body_that_is_no_form_is_a_400_not_an_expired_form(client: FlaskClient, portal: Portal) -> None:
+    csrf_of(client, "/creer-mon-compte")
+    answer = client.post("/creer-mon-compte", data=b"\xff\xfe\x00garbage", content_type="application/octet-stream")
+    assert answer.status_code == 400
+    assert "Traceback" not in answer.get_data(as_text=True)
+    assert portal.outbox.pending() == []
+
+
+def test_hsts_only_when_the_cookies_are_secure(portal: Portal, client: FlaskClient) -> None:
+    secure = create_app(portal, WebSettings(secret_key=SECRET)).test_client()
+    assert secure.get("/").headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in client.get("/").headers  # local http (cookie_secure=False)

@@ -348,11 +348,14 @@ def demo(directory: Path, database_url: str | None) -> None:
 @click.option("--demo", is_flag=True, help="Ouvre la session d'exemple du guide (BTS 2022) dès maintenant.")
 @click.option("--base-url", default=None, help="Adresse publique du portail dans les liens des mails.")
 @click.option("--insecure-cookies", is_flag=True, help="Cookies sans l'attribut Secure (portail local en http).")
+@click.option("--trust-proxy", is_flag=True,
+              help="Derrière un seul mandataire inverse : l'adresse du client est lue dans X-Forwarded-For.")  # fmt: skip
 @click.option("--cheap-hashing", is_flag=True,
               help="Hachage des mots de passe au profil de test (essais de charge et tests seulement).")  # fmt: skip
 def serve(
     host: str, port: int, database_url: str | None, schema: str | None, data_dir: Path, workers: int,
-    catalogue_files: tuple[Path, ...], demo: bool, base_url: str | None, insecure_cookies: bool, cheap_hashing: bool,
+    catalogue_files: tuple[Path, ...], demo: bool, base_url: str | None, insecure_cookies: bool, trust_proxy: bool,
+    cheap_hashing: bool,
 ) -> None:  # fmt: skip
     """Sert le portail web (candidats et gestion) avec l'envoi des mails ; arrêt par Ctrl+C."""
     from cyclades_adapters.cli.serve import serve as run
@@ -360,7 +363,7 @@ def serve(
     run(
         host=host, port=port, database_url=database_url, schema=schema, data_dir=data_dir, workers=workers,
         catalogue_files=catalogue_files, demo=demo, base_url=base_url, insecure_cookies=insecure_cookies,
-        cheap_hashing=cheap_hashing,
+        cheap_hashing=cheap_hashing, trust_proxy=trust_proxy,
     )  # fmt: skip
 
 

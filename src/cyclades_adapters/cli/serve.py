@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
+import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 from attrs import evolve, frozen
+
+from cyclades_core.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from cyclades_adapters.bootstrap import Portal
@@ -29,6 +35,7 @@ __all__ = ["ServeConfig", "demo_catalogue", "serve"]
 
 WEB_SECRET_ENV = "CYCLADES_WEB_SECRET"
 RELAY_INTERVAL_SECONDS = 2.0
+RELAY_WATCH_SECONDS = 2.0
 
 
 @frozen
@@ -45,19 +52,29 @@ class ServeConfig:
     cheap_hashing: bool = False
     cookie_secure: bool = True
     workers: int = 1
+    trust_proxy: bool = False
 
 
 def _key_file(path: Path, env_name: str) -> bytes:
-    """The key of ``env_name``, else the one kept in ``path`` (created 0600 on first run)."""
+    """The key of ``env_name``, else the one kept in ``path``, created on first run (0600, written whole then linked
+    into place: two processes starting together read the same complete key). ConfigurationError for a key shorter
+    than 32 bytes, naming where it came from."""
     value = os.environ.get(env_name)
-    if value:
-        return value.encode()
-    if path.exists():
-        return path.read_bytes().strip()
-    key = secrets.token_urlsafe(48).encode()
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(key)
+    key = value.encode() if value else None
+    if key is None and not path.exists():
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+            handle.write(secrets.token_urlsafe(48).encode())
+            handle.flush()
+            os.fsync(handle.fileno())
+        with suppress(FileExistsError):
+            os.link(temporary, path)  # atomic: the first process wins, and its key is complete
+        temporary.unlink()
+    if key is None:
+        key = path.read_bytes().strip()
+    if len(key) < 32:
+        source = env_name if value else f"{path} (ou {env_name})"
+        raise ConfigurationError(f"{source} : la clé doit compter au moins 32 caractères.")
     return key
 
 
@@ -116,26 +133,71 @@ def create_wsgi_app(config: ServeConfig) -> Any:
     from cyclades_adapters.web import WebSettings, create_app
 
     portal = build_served_portal(config)
-    return create_app(portal, WebSettings(secret_key=config.web_secret, cookie_secure=config.cookie_secure))
+    settings = WebSettings(
+        secret_key=config.web_secret, cookie_secure=config.cookie_secure, trust_proxy=config.trust_proxy
+    )
+    return create_app(portal, settings)
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """On Linux, a ``preexec_fn`` that makes the child receive SIGTERM when the process (thread) that started it
+    dies, even by SIGKILL: a relay never outlives its server. ``prctl`` is looked up here, in the parent, so the child
+    only calls it between fork and exec."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    pr_set_pdeathsig = 1
+
+    def arm() -> None:
+        prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+    return arm
 
 
 class MailRelayProcess:
     """``cyclades outbox relay --loop`` beside the server, started once the server listens and stopped with it.
 
     A process, not a thread of gunicorn's master: the master forks workers at any time (a crash, a restart), and a
-    fork taken while a thread holds a lock (an import, the logging module, a database pool) leaves the child stuck."""
+    fork taken while a thread holds a lock (an import, the logging module, a database pool) leaves the child stuck.
+    A watcher thread of the master only polls it and starts it again, with a French line, if it ends on its own; the
+    relay receives SIGTERM when the master dies, however it dies (Linux)."""
 
-    def __init__(self, config: ServeConfig, interval: float = RELAY_INTERVAL_SECONDS) -> None:
+    def __init__(
+        self, config: ServeConfig, interval: float = RELAY_INTERVAL_SECONDS, *, say: Callable[[str], None] = print
+    ) -> None:
         self._command = [
             sys.executable, "-m", "cyclades_adapters.cli", "outbox", "relay", "--database", config.database_url,
             "--eml-dir", str(config.data_dir / "mails"), "--loop", "--interval", str(interval),
         ]  # fmt: skip
         self._process: subprocess.Popen[bytes] | None = None
+        self._stopping = threading.Event()
+        self._say = say
+        self._arm = _die_with_parent()
+
+    def _spawn(self) -> None:
+        self._process = subprocess.Popen(  # noqa: S603 - our own command
+            self._command, stdout=subprocess.DEVNULL, preexec_fn=self._arm
+        )
 
     def start(self) -> None:
-        self._process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL)  # noqa: S603 - our own command
+        self._spawn()
+        threading.Thread(target=self._watch, name="cyclades-relay-watcher", daemon=True).start()
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(RELAY_WATCH_SECONDS):
+            process = self._process
+            if process is not None and process.poll() is not None and not self._stopping.is_set():
+                self._say(f"Le relais des mails s'est arrêté (code {process.returncode}) : il est relancé.")
+                self._spawn()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._process is None or self._process.poll() is not None:
             return
         self._process.terminate()
@@ -150,7 +212,7 @@ def run_server(config: ServeConfig, *, say: Callable[[str], None] = click.echo) 
     """Serve until SIGTERM or SIGINT: gunicorn's master relays mails, its workers serve the portal."""
     from gunicorn.app.base import BaseApplication
 
-    relay = MailRelayProcess(config)
+    relay = MailRelayProcess(config, say=lambda line: click.echo(line, err=True))
 
     class _Application(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -186,18 +248,33 @@ def run_server(config: ServeConfig, *, say: Callable[[str], None] = click.echo) 
     _Application().run()
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """A French line, before anything is created, when the address is taken (gunicorn would retry, in English)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as taken:
+            raise ConfigurationError(
+                f"--host/--port : l'adresse {host}:{port} n'est pas disponible ({taken.strerror})."
+            ) from None
+
+
 def prepare(
     *, host: str, port: int, database_url: str | None, schema: str | None, data_dir: Path, workers: int,
     catalogue_files: tuple[Path, ...], demo: bool, cheap_hashing: bool, insecure_cookies: bool, base_url: str | None,
-    now: datetime,
+    now: datetime, trust_proxy: bool = False,
 ) -> ServeConfig:  # fmt: skip
     """The configuration of a run: the data folder made, the database migrated, the keys read or created."""
     from cyclades_adapters.bootstrap import DATABASE_URL_ENV, DOCUMENT_KEY_ENV
     from cyclades_adapters.sql import SqlDatabase
 
+    _check_port_free(host, port)
+    os.umask(0o077)  # the database, the mails (with their links) and the pièces are personal data: owner only
     data_dir = data_dir.resolve()
     for folder in (data_dir, data_dir / "mails", data_dir / "files"):
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.chmod(0o700)
     url = database_url or os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{data_dir / 'cyclades.db'}"
     if schema:
         url = f"{url}{'&' if '?' in url else '?'}schema={schema}"
@@ -210,13 +287,14 @@ def prepare(
         document_key=_key_file(data_dir / "document-key", DOCUMENT_KEY_ENV),
         web_secret=_key_file(data_dir / "web-secret", WEB_SECRET_ENV),
         catalogue_files=catalogue_files, demo_now=now if demo else None, cheap_hashing=cheap_hashing,
-        cookie_secure=not insecure_cookies, workers=workers,
+        cookie_secure=not insecure_cookies, workers=workers, trust_proxy=trust_proxy,
     )  # fmt: skip
 
 
 def serve(
     *, host: str, port: int, database_url: str | None, schema: str | None, data_dir: Path, workers: int,
     catalogue_files: tuple[Path, ...], demo: bool, base_url: str | None, insecure_cookies: bool, cheap_hashing: bool,
+    trust_proxy: bool = False,
 ) -> None:  # fmt: skip
     """``cyclades serve`` (its options are declared in cli/main.py with the other commands')."""
     from datetime import UTC
@@ -226,6 +304,6 @@ def serve(
     config = prepare(
         host=host, port=port, database_url=database_url, schema=schema, data_dir=data_dir, workers=workers,
         catalogue_files=catalogue_files, demo=demo, cheap_hashing=cheap_hashing, insecure_cookies=insecure_cookies,
-        base_url=base_url, now=datetime.now(UTC),
+        base_url=base_url, now=datetime.now(UTC), trust_proxy=trust_proxy,
     )  # fmt: skip
     run_server(config)

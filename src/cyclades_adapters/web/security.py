@@ -9,7 +9,8 @@
   every login (the core issues a fresh token), deleted at logout.
 - **Headers** on every response: a Content-Security-Policy with no inline script or style and
   ``frame-ancestors 'none'``, ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``,
-  ``X-Frame-Options: DENY``, and ``Cache-Control: no-store`` on every page of a signed-in person.
+  ``X-Frame-Options: DENY``, ``Strict-Transport-Security`` when the cookies are ``Secure`` (served over HTTPS), and
+  ``Cache-Control: no-store`` on every page of a signed-in person.
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ def renew_csrf() -> None:
 def _check_csrf() -> None:
     if request.method not in UNSAFE_METHODS:
         return
+    if not request.form and not request.files and (request.content_length or request.headers.get("Transfer-Encoding")):
+        abort(400)  # a body that is no form this portal sends (bytes that are not UTF-8, another content type)
     cookie = request.cookies.get(CSRF_COOKIE, "")
     sent = request.form.get(CSRF_FIELD, "")  # the body's size was checked against max_content_length first
     if not cookie or not sent or not hmac.compare_digest(_sign(cookie), sent):
@@ -118,6 +121,8 @@ def _after(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if settings().cookie_secure:  # served over HTTPS: browsers keep to it
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if request.cookies.get(SESSION_COOKIE) or request.cookies.get(MANAGER_COOKIE) or pending is not None:
         headers["Cache-Control"] = "no-store"
     return response

@@ -11,21 +11,11 @@ from flask import Blueprint, flash, redirect, render_template, request
 from cyclades_adapters.web import security
 from cyclades_adapters.web.app import portal
 from cyclades_adapters.web.errors import FormErrors
+from cyclades_adapters.web.navigation import FORCED_PASSWORD_CHANGE, HOME, local_path
 from cyclades_core import RESET_IDENTIFIER_HINT, RESET_TITLE, WHERE_TO_FIND_MY_LOGIN
 from cyclades_core.errors import CycladesError
 
 blueprint = Blueprint("connexion", __name__)
-
-#: Where a candidate lands after the login, and a scolaire pupil who must first change the papillon's password.
-HOME = "/mes-inscriptions"
-FORCED_PASSWORD_CHANGE = "/scolaire/mot-de-passe"
-
-
-def _local(target: str) -> str:
-    """``suite`` only ever leads to a page of this portal (no open redirect)."""
-    if target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target and "\r" not in target:
-        return target
-    return HOME
 
 
 def _login_page(errors: FormErrors, identifier: str = "") -> tuple[str, int]:
@@ -59,7 +49,7 @@ def connexion_post() -> Any:
     security.start_session(result.session_token)  # a fresh token at every login, and a fresh CSRF value
     if result.must_change_password:
         return redirect(FORCED_PASSWORD_CHANGE, code=303)
-    return redirect(_local(request.form.get("suite", "") or HOME), code=303)
+    return redirect(local_path(request.form.get("suite", "") or HOME, HOME), code=303)
 
 
 @blueprint.post("/deconnexion")

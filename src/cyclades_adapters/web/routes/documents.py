@@ -4,14 +4,12 @@ formulaires, unused for the BTS (DOC-04)."""
 
 from __future__ import annotations
 
-import io
-import re
-
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, render_template
 from werkzeug.wrappers import Response
 
 from cyclades_adapters.web import security
 from cyclades_adapters.web.app import portal
+from cyclades_adapters.web.downloads import attachment
 from cyclades_core import DocumentKind
 
 __all__ = ["KIND_SLUGS", "blueprint", "document_path"]
@@ -26,7 +24,6 @@ KIND_SLUGS = {
     DocumentKind.RECAPITULATIF: "recapitulatif-inscription",
 }
 _KINDS = {slug: kind for kind, slug in KIND_SLUGS.items()}
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def document_path(candidature_id: str, kind: DocumentKind) -> str:
@@ -55,9 +52,4 @@ def document(candidature_id: str, slug: str) -> Response:
     if kind is None:
         abort(404)
     rendered = portal().documents.render(security.current_token(), candidature_id, kind)
-    name = _UNSAFE_NAME.sub("-", rendered.filename).strip("-.") or "document.pdf"
-    response = send_file(
-        io.BytesIO(rendered.data), mimetype=rendered.media_type, as_attachment=True, download_name=name
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(rendered.data, rendered.media_type, rendered.filename, fallback="document.pdf")

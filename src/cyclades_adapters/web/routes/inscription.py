@@ -11,23 +11,23 @@ into the core's tab forms and show what the core answers.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
+from urllib.parse import quote, urlencode
 
 from attrs import evolve, frozen
-from flask import Blueprint, redirect, render_template, request, send_file, session
+from flask import Blueprint, redirect, render_template, request, session
 from werkzeug.wrappers import Response
 
 from cyclades_adapters.web import security
 from cyclades_adapters.web.app import error_page, portal
+from cyclades_adapters.web.downloads import attachment
 from cyclades_adapters.web.drafts import DRAFT_FIELD, DraftRefused, read_draft, sign_draft
 from cyclades_adapters.web.errors import FormErrors
+from cyclades_adapters.web.navigation import PARIS
 from cyclades_core import (
     AcquisEntryForm,
     AcquisForm,
@@ -72,7 +72,6 @@ YES_NO = ((YES, "Oui"), (NO, "Non"))
 POSITIONS = (("Inscrit", "Inscrit"), ("Non Inscrit", "Non Inscrit"))
 GROUPS = ((1, "Session normale 1er groupe"), (2, "Session normale 2nd groupe"))
 CONFIRMATION_KEY = "inscription_enregistree"
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def tab_slug(tab: str) -> str:
@@ -552,12 +551,7 @@ def recapitulatif_pdf() -> Any:
     except DraftRefused as refused:
         return _refused(refused)
     rendered = portal().documents.render_draft_recapitulatif(security.current_token(), draft)
-    response = send_file(
-        io.BytesIO(rendered.data), mimetype=rendered.media_type, as_attachment=True,
-        download_name=rendered.filename, max_age=0,
-    )  # fmt: skip
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(rendered.data, rendered.media_type, rendered.filename, fallback="recapitulatif.pdf")
 
 
 @blueprint.post("/inscription/enregistrer")
@@ -614,7 +608,7 @@ def numero(candidature_id: str) -> Any:
     principal = portal().sessions.authenticate(security.current_token())
     confirmation = _stored_confirmation(candidature_id, principal.account_id)
     if confirmation is None:
-        return redirect(f"/mon-inscription/{candidature_id}", code=303)
+        return redirect(f"/mon-inscription/{quote(candidature_id, safe='')}", code=303)
     stored = session.get(CONFIRMATION_KEY, {})
     tabs = tuple(str(t) for t in stored.get("tabs", ())) if isinstance(stored, Mapping) else ()
     return render_template("inscription/numero.html", confirmation=confirmation, tabs=(*tabs, NUMERO_TAB))

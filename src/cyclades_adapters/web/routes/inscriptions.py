@@ -9,21 +9,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request
 
 from cyclades_adapters.web import security
 from cyclades_adapters.web.app import portal
 from cyclades_adapters.web.errors import FormErrors
-from cyclades_adapters.web.routes.scolaire import password_change_required
+from cyclades_adapters.web.navigation import PARIS
 from cyclades_core import InscriptionCard, PasswordChangeRequired, Recapitulatif
 from cyclades_core.errors import CycladesError, ValidationError
 
 __all__ = ["WITHDRAWN_MESSAGE", "blueprint", "paris_datetime"]
 
 blueprint = Blueprint("inscriptions", __name__)
-blueprint.register_error_handler(PasswordChangeRequired, password_change_required)
 
 #: UNS-02, after the confirmation: « La candidature ne sera alors plus visible. Un mail confirmant ma désinscription
 #: m'est également adressé. »
@@ -31,7 +29,6 @@ WITHDRAWN_MESSAGE = (
     "Votre désinscription est enregistrée : la candidature{number} n'est plus visible. "
     "Un mail confirmant votre désinscription vous est adressé."
 )
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def paris_datetime(instant: datetime | None) -> str:

@@ -9,17 +9,17 @@ limit while reading and decides the type by the content (JUS-06). A body larger 
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from typing import IO, Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, send_file
+from flask import Blueprint, flash, g, redirect, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from cyclades_adapters.web import security
 from cyclades_adapters.web.app import error_page, portal
+from cyclades_adapters.web.downloads import attachment
 from cyclades_adapters.web.errors import FormErrors
 from cyclades_core import FileTooLarge
 from cyclades_core.errors import CycladesError
@@ -35,7 +35,6 @@ CHUNK_BYTES = 64 * 1024
 PIECE_ARG = "piece"
 NO_FILE = "Choisissez le fichier à déposer."
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def field_id(code: str) -> str:
@@ -136,14 +135,7 @@ def group_field(group_id: str) -> str:
 def fichier(candidature_id: str, code: str) -> Response:
     """The candidate's own deposited file, as an attachment (never shown inline)."""
     name, content_type, data = portal().pieces.file(security.current_token(), candidature_id, code)
-    return _attachment(data, content_type, name)
-
-
-def _attachment(data: bytes, content_type: str, name: str) -> Response:
-    safe = _UNSAFE_NAME.sub("-", name).strip("-.") or "piece"
-    response = send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=safe)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(data, content_type, name)
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)

@@ -12,25 +12,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request
-from werkzeug.wrappers import Response
 
 from cyclades_adapters.web import security
 from cyclades_adapters.web.app import portal
 from cyclades_adapters.web.errors import FormErrors
-from cyclades_core import WHERE_TO_FIND_MY_LOGIN, CandidatureState, PasswordChangeRequired
+from cyclades_adapters.web.navigation import FORCED_PASSWORD_CHANGE
+from cyclades_core import WHERE_TO_FIND_MY_LOGIN, CandidatureState
 from cyclades_core.errors import CycladesError
 
 __all__ = [
-    "FORCED_PASSWORD_CHANGE",
     "PAPILLON_SENTENCE",
     "PREINSCRIPTION",
     "blueprint",
-    "password_change_required",
 ]
 
 blueprint = Blueprint("scolaire", __name__)
 
-FORCED_PASSWORD_CHANGE = "/scolaire/mot-de-passe"
 PREINSCRIPTION = "/scolaire/preinscription"
 #: The guide, section 1 (POR-02), word for word.
 PAPILLON_SENTENCE = (
@@ -38,15 +35,6 @@ PAPILLON_SENTENCE = (
     "papillon de connexion fourni par mon établissement."
 )
 PASSWORD_CHANGED = "Votre mot de passe a été modifié."
-
-
-def password_change_required(error: PasswordChangeRequired) -> Response:
-    """C6: a signed-in page asked of a session whose initial password is unchanged leads to the password form
-    (the session stays: it opens that form only)."""
-    return redirect(FORCED_PASSWORD_CHANGE, code=303)
-
-
-blueprint.register_error_handler(PasswordChangeRequired, password_change_required)
 
 
 def _login_page(errors: FormErrors, login: str = "") -> tuple[str, int]:

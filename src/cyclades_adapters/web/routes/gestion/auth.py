@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from cyclades_adapters.web import security
 from cyclades_adapters.web.app import portal
 from cyclades_adapters.web.errors import FormErrors
+from cyclades_adapters.web.navigation import local_path
 from cyclades_adapters.web.routes.gestion import blueprint
 from cyclades_core import Manager
 from cyclades_core.errors import AuthenticationError, CycladesError
@@ -35,9 +36,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _back_office_path(target: str) -> str:
     """``suite`` only ever leads to a page of the back office (no open redirect)."""
-    if target.startswith("/gestion/") and "\\" not in target and "\n" not in target and "\r" not in target:
-        return target
-    return HOME
+    return local_path(target, HOME, under="/gestion/")
 
 
 def _to_login() -> Response:

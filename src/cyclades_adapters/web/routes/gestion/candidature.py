@@ -8,20 +8,20 @@ refused by the core (403, logged ``authz_fail``), an unknown one is 404.
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file
+from flask import abort, flash, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from cyclades_adapters.web.app import portal
+from cyclades_adapters.web.downloads import attachment
 from cyclades_adapters.web.errors import FormErrors
 from cyclades_adapters.web.forms import birthplace_choices, civilities, read_form, submitted
+from cyclades_adapters.web.navigation import PARIS
 from cyclades_adapters.web.routes.gestion import blueprint
 from cyclades_adapters.web.routes.gestion.auth import current_manager, manager_required
-from cyclades_adapters.web.routes.gestion.liste import PARIS
 from cyclades_core import Civility, DocumentKind, IdentityForm, PieceStatus, Recapitulatif
 from cyclades_core.errors import CycladesError, ValidationError
 
@@ -119,9 +119,7 @@ def review(candidature_id: str, code: str) -> Any:
 def fichier(candidature_id: str, code: str) -> Response:
     """MGR-06: the deposited file, as an attachment (never shown inline), not kept by the browser's cache."""
     name, content_type, data = portal().pieces.manager_file(current_manager(), candidature_id, code)
-    response = send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=name)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(data, content_type, name, fallback="piece")
 
 
 @blueprint.post("/candidatures/<candidature_id>/documents")

@@ -12,9 +12,9 @@ from typing import Any
 from flask import render_template
 
 from cyclades_adapters.web.app import portal
+from cyclades_adapters.web.navigation import PARIS
 from cyclades_adapters.web.routes.gestion import blueprint
 from cyclades_adapters.web.routes.gestion.auth import current_manager, manager_required
-from cyclades_adapters.web.routes.gestion.liste import PARIS
 from cyclades_core import Manager
 
 __all__ = ["ACTIONS", "candidature_journal"]

@@ -9,20 +9,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from flask import abort, render_template, request
 from itsdangerous import BadData, URLSafeSerializer
 
 from cyclades_adapters.web import security
 from cyclades_adapters.web.app import portal
+from cyclades_adapters.web.navigation import PARIS
 from cyclades_adapters.web.routes.gestion import blueprint
 from cyclades_adapters.web.routes.gestion.auth import current_manager, manager_required
 from cyclades_core import CandidatureRow, CandidatureState
 
-__all__ = ["PARIS", "STATES", "decode_position", "encode_position"]
+__all__ = ["STATES", "decode_position", "encode_position"]
 
-PARIS = ZoneInfo("Europe/Paris")
 #: The state filter's choices: (the enum's name, the guide's label).
 STATES = [(state.name, state.value) for state in CandidatureState]
 #: The core's largest page (ManagerService: at most 1000 rows); one more row is asked to know whether a next page exists.
