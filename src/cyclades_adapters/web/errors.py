@@ -14,7 +14,7 @@ from attrs import field, frozen
 
 from cyclades_core.errors import CycladesError, ValidationError
 
-__all__ = ["FormErrors", "no_errors"]
+__all__ = ["FormErrors"]
 
 
 @frozen
@@ -62,7 +62,3 @@ class FormErrors:
         for name, messages in self.by_field.items():
             found.extend((name, m) for m in messages)
         return found
-
-
-def no_errors() -> FormErrors:
-    return FormErrors()

@@ -17,11 +17,27 @@ from cyclades_adapters.edge import structure_form
 from cyclades_adapters.web.app import portal
 from cyclades_core import Civility
 
-__all__ = ["birthplace_choices", "civilities", "read_form", "submitted"]
+__all__ = [
+    "IDENTITY_FIELDS",
+    "IDENTITY_OPTIONAL",
+    "SEARCH_COMMUNE",
+    "birthplace_choices",
+    "civilities",
+    "read_form",
+    "submitted",
+]
 
 T = TypeVar("T")
 
 FRANCE = "99100"
+#: The fields of an identity form (creation, « Modifier mes informations », the manager's correction), the optional
+#: ones, and the submit button that asks for the communes of the chosen département (no JavaScript needed).
+IDENTITY_FIELDS = (
+    "civility", "birth_name", "birth_name_confirmation", "usage_name", "first_names", "birth_date",
+    "birth_date_confirmation", "birth_country", "birth_departement", "birth_commune",
+)  # fmt: skip
+IDENTITY_OPTIONAL = ("usage_name", "birth_departement")
+SEARCH_COMMUNE = "rechercher-commune"
 
 
 def submitted(names: Iterable[str]) -> dict[str, str]:

@@ -11,19 +11,21 @@ from werkzeug.wrappers import Response
 from cyclades_adapters.web import security
 from cyclades_adapters.web.app import portal
 from cyclades_adapters.web.errors import FormErrors
-from cyclades_adapters.web.forms import birthplace_choices, civilities, read_form, submitted
+from cyclades_adapters.web.forms import (
+    IDENTITY_FIELDS,
+    IDENTITY_OPTIONAL,
+    SEARCH_COMMUNE,
+    birthplace_choices,
+    civilities,
+    read_form,
+    submitted,
+)
 from cyclades_core import CreateAccountForm, IdentityForm
 from cyclades_core.errors import CycladesError
 
 blueprint = Blueprint("compte", __name__)
 
-IDENTITY_FIELDS = (
-    "civility", "birth_name", "birth_name_confirmation", "usage_name", "first_names", "birth_date",
-    "birth_date_confirmation", "birth_country", "birth_departement", "birth_commune",
-)  # fmt: skip
 CREATION_FIELDS = (*IDENTITY_FIELDS, "email", "email_confirmation", "password", "password_confirmation")
-OPTIONAL = ("usage_name", "birth_departement")
-SEARCH_COMMUNE = "rechercher-commune"
 
 
 def _creation_page(values: dict[str, str], errors: FormErrors, searched: bool = False) -> tuple[str, int]:
@@ -48,7 +50,7 @@ def creer_post() -> Any:
         return _creation_page(values, FormErrors(), searched=True)
     try:
         created = portal().registration.create_account(
-            read_form(CreateAccountForm, optional=OPTIONAL), source=security.client_source()
+            read_form(CreateAccountForm, optional=IDENTITY_OPTIONAL), source=security.client_source()
         )
     except CycladesError as refused:
         return _creation_page(values, FormErrors.of(refused))
@@ -143,7 +145,9 @@ def identite() -> Any:
     if request.form.get("action") == SEARCH_COMMUNE:
         return _account_page("identite", values, searched=True)
     try:
-        portal().my_account.update_identity(security.current_token(), read_form(IdentityForm, optional=OPTIONAL))
+        portal().my_account.update_identity(
+            security.current_token(), read_form(IdentityForm, optional=IDENTITY_OPTIONAL)
+        )
     except CycladesError as refused:
         return _account_page("identite", values, FormErrors.of(refused))
     flash("Vos informations ont été modifiées.")

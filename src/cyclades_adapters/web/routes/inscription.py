@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from attrs import evolve, frozen
+from attrs import frozen
 from flask import Blueprint, redirect, render_template, request, session
 from werkzeug.wrappers import Response
 
@@ -28,22 +28,30 @@ from cyclades_adapters.web.downloads import attachment
 from cyclades_adapters.web.drafts import DRAFT_FIELD, DraftRefused, read_draft, sign_draft
 from cyclades_adapters.web.errors import FormErrors
 from cyclades_adapters.web.navigation import PARIS
+from cyclades_adapters.web.tab_forms import (
+    ACQUIS_KINDS,
+    MAX_ACQUIS,
+    MAX_GRADES,
+    NO,
+    YES,
+    field_value,
+    read_tab,
+    regroup,
+    specialite_of,
+    the_catalogue,
+    without_blanks,
+)
 from cyclades_core import (
-    AcquisEntryForm,
     AcquisForm,
-    AcquisKind,
     CandidatureDraft,
     DiplomaForm,
     Domain,
-    EpreuveChoiceForm,
     EpreuvesForm,
     FormeDePassage,
-    GradeForm,
     IdentificationForm,
     InformationsForm,
     QualificationForm,
     SaveConfirmation,
-    Specialite,
 )
 from cyclades_core.errors import CycladesError, ValidationError
 
@@ -61,13 +69,6 @@ blueprint = Blueprint("inscription", __name__)
 #: The tab shown after « Enregistrer » (CAN-02), last in the list of tabs.
 NUMERO_TAB = "N° Inscription"
 RECAP = "Récapitulatif"
-#: The four boxes of the « Acquis » tab, in the guide's words, with the Récapitulatif's « Type de droit » each gives
-#: (CAN-06, CAN-16); the key is what the core's ``AcquisEntryForm.kind`` takes.
-ACQUIS_KINDS = tuple((kind.name, kind.value, kind.right_type) for kind in AcquisKind)
-#: Bounds of the repeated groups a page accepts (the counts come back from the browser).
-MAX_ACQUIS = 8
-MAX_GRADES = 20
-YES, NO = "oui", "non"
 YES_NO = ((YES, "Oui"), (NO, "Non"))
 POSITIONS = (("Inscrit", "Inscrit"), ("Non Inscrit", "Non Inscrit"))
 GROUPS = ((1, "Session normale 1er groupe"), (2, "Session normale 2nd groupe"))
@@ -199,173 +200,12 @@ class EpreuveRow:
 def _draft() -> CandidatureDraft:
     """The request's draft, checked against the session's account (DraftRefused otherwise)."""
     principal = portal().sessions.authenticate(security.current_token())
-    return read_draft(_field(DRAFT_FIELD), principal.account_id)
+    return read_draft(field_value(DRAFT_FIELD), principal.account_id)
 
 
 def _refused(refused: DraftRefused) -> tuple[str, int]:
     """400 with the French message: nothing of the refused draft is used."""
     return error_page(400, refused.message, "Formulaire d'inscription invalide")
-
-
-def _field(name: str) -> str:
-    value = request.form.get(name, "")
-    return value if isinstance(value, str) else ""
-
-
-def _optional(name: str) -> str | None:
-    return _field(name).strip() or None
-
-
-def _yes(name: str) -> bool:
-    return _field(name) == YES
-
-
-def _catalogue() -> Any:
-    return portal().catalogue.catalogue
-
-
-def _specialite(draft: CandidatureDraft) -> Specialite | None:
-    catalogue = _catalogue()
-    exam_session = catalogue.session(draft.session_id)
-    if exam_session is None or draft.qualification is None or not draft.qualification.specialite_code:
-        return None
-    found: Specialite | None = catalogue.specialite(draft.qualification.specialite_code, exam_session.year)
-    return found
-
-
-def _read_acquis() -> AcquisForm:
-    entries = []
-    for i in range(min(_count("acquis.count"), MAX_ACQUIS)):
-        prefix = f"acquis.entries[{i}]."
-        grades = tuple(
-            GradeForm(
-                epreuve_code=_field(f"{prefix}grades[{j}].epreuve_code"),
-                grade=_field(f"{prefix}grades[{j}].grade"),
-                kept=_yes(f"{prefix}grades[{j}].kept"),
-            )
-            for j in range(min(_count(f"{prefix}grades.count"), MAX_GRADES))
-        )
-        entries.append(
-            AcquisEntryForm(
-                kind=_field(prefix + "kind"), year=_field(prefix + "year").strip(), academie=_field(prefix + "academie"),
-                specialite_code=_optional(prefix + "specialite_code"), grades=grades,
-                first_year=_field(prefix + "first_year").strip(),
-                former_category_code=_field(prefix + "former_category_code"), former_forme=_field(prefix + "former_forme"),
-            )
-        )  # fmt: skip
-    return AcquisForm(entries=tuple(entries))
-
-
-def _count(name: str) -> int:
-    raw = _field(name)
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else 0
-
-
-def _without_blanks(form: AcquisForm) -> AcquisForm:
-    """What « Suivant » declares: the rows left blank are not declarations."""
-    entries = []
-    for entry in form.entries:
-        grades = tuple(g for g in entry.grades if g.epreuve_code.strip() or g.grade.strip())
-        if entry.kind or entry.year or entry.academie.strip() or entry.first_year or grades:
-            entries.append(evolve(entry, grades=grades))
-    return AcquisForm(entries=tuple(entries))
-
-
-def _read_epreuves(draft: CandidatureDraft) -> tuple[EpreuvesForm, dict[str, str]]:
-    """The choices of the « Epreuves » tab and the aliases from the core's field names to the page's."""
-    specialite = _specialite(draft)
-    if specialite is None:
-        return EpreuvesForm(), {}
-    parents = {e.parent for e in specialite.epreuves if e.parent}
-    choices: list[EpreuveChoiceForm] = []
-    aliases: dict[str, str] = {}
-    for epreuve in specialite.epreuves:
-        if epreuve.code in parents:
-            continue
-        name = f"epreuves.{epreuve.code}"
-        option, mode = _optional(f"{name}.option"), _optional(f"{name}.mode")
-        if epreuve.mandatory:
-            if option is None and mode is None:
-                continue
-            position = "Inscrit"
-        else:
-            position = _field(f"{name}.position") or "Non Inscrit"
-        for part in ("position", "option", "mode"):
-            aliases[f"epreuves.choices[{len(choices)}].{part}"] = f"{name}.{part}"
-        choices.append(EpreuveChoiceForm(code=epreuve.code, position=position, option=option, mode=mode))
-    return EpreuvesForm(choices=tuple(choices)), aliases
-
-
-def _read_tab(draft: CandidatureDraft) -> tuple[object | None, dict[str, str]]:
-    """The current tab's form as typed (``None`` for a tab without fields) and the error aliases it needs."""
-    tab = draft.tab
-    if tab == "Identification":
-        p = "identification."
-        return IdentificationForm(
-            country=_field(p + "country"), street=_field(p + "street"), complement1=_optional(p + "complement1"),
-            complement2=_optional(p + "complement2"), complement3=_optional(p + "complement3"),
-            postal_code=_field(p + "postal_code").strip(), locality=_field(p + "locality"),
-            pcs_code=_field(p + "pcs_code"), nationality_code=_field(p + "nationality_code"),
-            mobile_phone=_field(p + "mobile_phone"), landline_phone=_optional(p + "landline_phone"),
-            email=_field(p + "email").strip(),
-        ), {}  # fmt: skip
-    if tab == "Informations candidature":
-        p = "informations."
-        return InformationsForm(
-            category_code=_field(p + "category_code"), establishment=_field(p + "establishment"),
-            situation=_optional(p + "situation"), training_duration_adjustment=_yes(p + "training_duration_adjustment"),
-            disability_arrangement=_yes(p + "disability_arrangement"), press_consent=_yes(p + "press_consent"),
-            local_authorities_consent=_yes(p + "local_authorities_consent"), renounce_acquis=_yes(p + "renounce_acquis"),
-            former_establishment=_optional(p + "former_establishment"),
-        ), {}  # fmt: skip
-    if tab == "Qualification présentée":
-        p = "qualification."
-        return QualificationForm(
-            specialite_code=_field(p + "specialite_code"), forme=_field(p + "forme"), derogation=_yes(p + "derogation"),
-            enseignement=_optional(p + "enseignement"),
-        ), {}  # fmt: skip
-    if tab == "Acquis":
-        return _read_acquis(), {}
-    if tab == "Diplôme possédé":
-        return DiplomaForm(diploma_code=_field("diploma.diploma_code")), {}
-    if tab == "Epreuves":
-        return _read_epreuves(draft)
-    return None, {}
-
-
-def _blank_entry(draft: CandidatureDraft, kind: str) -> AcquisEntryForm:
-    """A new acquis of ``kind``; the same BTS's is of the presented spécialité."""
-    specialite = draft.qualification.specialite_code if draft.qualification and kind == "SAME_BTS" else None
-    return AcquisEntryForm(kind=kind, year="", academie="", specialite_code=specialite or None,
-                           grades=(GradeForm(epreuve_code="", grade=""),))  # fmt: skip
-
-
-def _regroup(draft: CandidatureDraft, form: AcquisForm, action: str) -> AcquisForm | None:
-    """« Déclarer un acquis », « Ajouter une note », « Supprimer cet acquis », « Actualiser la liste des épreuves »:
-    the Acquis tab's rows, re-rendered (``None`` for a button the tab does not have)."""
-    entries = list(form.entries)
-    kinds = {f"ajouter-acquis-{k}": k for k, _, _ in ACQUIS_KINDS}
-    if action == "actualiser":  # the épreuves of a spécialité just chosen
-        pass
-    elif action in kinds:
-        if len(entries) < MAX_ACQUIS:
-            entries.append(_blank_entry(draft, kinds[action]))
-    elif action.startswith(("ajouter-note-", "supprimer-acquis-")):
-        index = _count_of(action.rsplit("-", 1)[1])
-        if index is None or index >= len(entries):
-            return None
-        if action.startswith("supprimer-acquis-"):
-            del entries[index]
-        elif len(entries[index].grades) < MAX_GRADES:
-            entry = entries[index]
-            entries[index] = evolve(entry, grades=(*entry.grades, GradeForm(epreuve_code="", grade="")))
-    else:
-        return None
-    return AcquisForm(entries=tuple(entries))
-
-
-def _count_of(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
 
 
 @blueprint.get("/inscription/<onglet>")
@@ -386,21 +226,21 @@ def onglet(onglet: str) -> Any:
         return _refused(refused)
     if tab_slug(draft.tab) != onglet:
         return _refused(DraftRefused("Ce formulaire ne correspond pas à l'onglet demandé : veuillez recommencer."))
-    form, aliases = _read_tab(draft)
-    action = _field("action")
+    form, aliases = read_tab(draft)
+    action = field_value("action")
     candidatures = portal().candidatures
     try:
         if action == "precedent":
             return _tab_page(candidatures.previous(draft.with_form(form) if form is not None else draft))
         if action == "suivant":
             if isinstance(form, AcquisForm):
-                form = _without_blanks(form)
+                form = without_blanks(form)
             return _tab_page(candidatures.next(draft, form))
     except CycladesError as refused:
         kept = draft.with_form(form) if form is not None else draft
         return _tab_page(kept, FormErrors.of(refused, aliases=aliases), typed=form)
     if isinstance(form, AcquisForm):
-        regrouped = _regroup(draft, form, action)
+        regrouped = regroup(draft, form, action)
         if regrouped is not None:
             return _tab_page(draft.with_form(regrouped))
     return _refused(DraftRefused("Ce bouton n'existe pas sur cet onglet : veuillez recommencer."))
@@ -411,7 +251,7 @@ def _tab_page(draft: CandidatureDraft, errors: FormErrors | None = None, *, type
     the errors next to their fields and in the summary, the buttons."""
     errors = errors or FormErrors()
     token = security.current_token()
-    catalogue = _catalogue()
+    catalogue = the_catalogue()
     exam_session = catalogue.session(draft.session_id)
     academie = catalogue.academie(draft.academie_code)
     exam = next((e for e in catalogue.exams() if exam_session and e.code == exam_session.exam_code), None)
@@ -453,7 +293,7 @@ def _tab_page(draft: CandidatureDraft, errors: FormErrors | None = None, *, type
 
 
 def _qualification_context(draft: CandidatureDraft, form: object | None) -> dict[str, Any]:
-    catalogue = _catalogue()
+    catalogue = the_catalogue()
     exam_session = catalogue.session(draft.session_id)
     shown = form if isinstance(form, QualificationForm) else QualificationForm(specialite_code="")
     specialites = list(catalogue.specialites(exam_session.exam_code, exam_session.year)) if exam_session else []
@@ -471,7 +311,7 @@ def _qualification_context(draft: CandidatureDraft, form: object | None) -> dict
 
 
 def _acquis_context(draft: CandidatureDraft, form: object | None) -> dict[str, Any]:
-    catalogue = _catalogue()
+    catalogue = the_catalogue()
     exam_session = catalogue.session(draft.session_id)
     shown = form if isinstance(form, AcquisForm) else AcquisForm()
     specialites = list(catalogue.specialites(exam_session.exam_code, exam_session.year)) if exam_session else []
@@ -499,7 +339,7 @@ def _epreuves_context(draft: CandidatureDraft, form: object | None) -> dict[str,
     """The épreuves of the presented spécialité, grouped as the guide shows them, each with the position the core
     computes (an obligatoire kept by an acquis is « Bénéfice ») and the choices the candidate may make."""
     shown = form if isinstance(form, EpreuvesForm) else EpreuvesForm()
-    specialite = _specialite(draft)
+    specialite = specialite_of(draft)
     computed: dict[str, Any] = {}
     for attempt in (draft.with_form(shown), draft.with_form(EpreuvesForm())):
         try:
@@ -587,7 +427,7 @@ def _stored_confirmation(candidature_id: str, account_id: str) -> SaveConfirmati
         return None
     if stored.get("account_id") != account_id:
         return None
-    academie = _catalogue().academie(str(stored.get("academie", "")))
+    academie = the_catalogue().academie(str(stored.get("academie", "")))
     if academie is None:
         return None
     try:

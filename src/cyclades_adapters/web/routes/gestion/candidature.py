@@ -18,7 +18,15 @@ from werkzeug.wrappers import Response
 from cyclades_adapters.web.app import portal
 from cyclades_adapters.web.downloads import attachment
 from cyclades_adapters.web.errors import FormErrors
-from cyclades_adapters.web.forms import birthplace_choices, civilities, read_form, submitted
+from cyclades_adapters.web.forms import (
+    IDENTITY_FIELDS,
+    IDENTITY_OPTIONAL,
+    SEARCH_COMMUNE,
+    birthplace_choices,
+    civilities,
+    read_form,
+    submitted,
+)
 from cyclades_adapters.web.navigation import PARIS
 from cyclades_adapters.web.routes.gestion import blueprint
 from cyclades_adapters.web.routes.gestion.auth import current_manager, manager_required
@@ -41,12 +49,6 @@ ACTS = {
 REASON_REQUIRED = "Indiquez le motif : il est inscrit au journal de la candidature."
 DATE_FORMAT = re.compile(r"\d{2}/\d{2}/\d{4}")
 DATE_MESSAGE = "La date de réception doit être une date au format JJ/MM/AAAA (exemple : 29/10/2018)."
-IDENTITY_FIELDS = (
-    "civility", "birth_name", "birth_name_confirmation", "usage_name", "first_names", "birth_date",
-    "birth_date_confirmation", "birth_country", "birth_departement", "birth_commune",
-)  # fmt: skip
-OPTIONAL = ("usage_name", "birth_departement")
-SEARCH_COMMUNE = "rechercher-commune"
 
 
 def _path(candidature_id: str) -> str:
@@ -211,7 +213,7 @@ def identite_post(candidature_id: str) -> Any:
         return _identity_page(candidature_id, values, FormErrors.of_field("reason", REASON_REQUIRED))
     try:
         portal().management.correct_identity(
-            current_manager(), candidature_id, read_form(IdentityForm, values, optional=OPTIONAL), reason
+            current_manager(), candidature_id, read_form(IdentityForm, values, optional=IDENTITY_OPTIONAL), reason
         )
     except CycladesError as refused:
         return _identity_page(candidature_id, values, FormErrors.of(refused))
