@@ -386,7 +386,10 @@ class Visit:
 def _expected(error: str, status: int, downloads: set[str]) -> bool:
     """A status the journey asked for (a refusal page's own 4xx) is not a browser error, nor the end of a form's
     navigation that became a download (Chromium reports it as aborted: the page stays)."""
-    if status >= 400 and error.startswith(f"{status} for "):
+    if status >= 400 and (
+        error.startswith(f"{status} for ")
+        or f"Failed to load resource: the server responded with a status of {status} " in error
+    ):
         return True
     return any(error == f"request failed: {url} net::ERR_ABORTED" for url in downloads)
 

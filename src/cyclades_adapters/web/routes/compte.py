@@ -125,9 +125,10 @@ def _account_page(
     account = portal().my_account.account(security.current_token())
     shown = values if values is not None else _identity_values(account)
     errors = errors or FormErrors()
+    typed = submitted(("new_email", "new_email_confirmation")) if section == "email" else {}
     page = render_template(
         "compte/mon_compte.html", account=account, values=shown, errors=errors, section=section,
-        civilities=civilities(), searched=searched, **birthplace_choices(shown),
+        civilities=civilities(), searched=searched, typed=typed, **birthplace_choices(shown),
     )  # fmt: skip
     return page, errors.status
 
