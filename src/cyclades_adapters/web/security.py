@@ -26,6 +26,7 @@ from urllib.parse import quote
 from flask import Flask, Response, abort, current_app, g, redirect, request
 
 from cyclades_adapters.web.settings import WebSettings
+from cyclades_core.errors import CycladesError
 
 __all__ = [
     "CSRF_COOKIE",
@@ -36,6 +37,7 @@ __all__ = [
     "client_source",
     "csrf_token",
     "install",
+    "live_session",
     "login_required",
     "session_token",
     "start_session",
@@ -142,6 +144,20 @@ def session_token(cookie: str = SESSION_COOKIE) -> str | None:
     """The session token the browser sent, if any (the core decides whether it is valid)."""
     value = request.cookies.get(cookie)
     return value or None
+
+
+def live_session(authenticate: Callable[[str], object], cookie: str = SESSION_COOKIE) -> bool:
+    """Whether the browser holds a session ``authenticate`` still accepts; an ended one's cookie is dropped (a login
+    page then shows its form instead of sending the visitor on)."""
+    token = session_token(cookie)
+    if token is None:
+        return False
+    try:
+        authenticate(token)
+    except CycladesError:
+        clear_session(cookie)
+        return False
+    return True
 
 
 def start_session(token: str, cookie: str = SESSION_COOKIE) -> None:

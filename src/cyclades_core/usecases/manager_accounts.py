@@ -26,9 +26,10 @@ from cyclades_core.model.text import INVALID_CHARACTERS, lookup_key, storable
 from cyclades_core.model.tokens import digest, new_token
 from cyclades_core.model.values import ErrorCollector
 from cyclades_core.ports.catalogue import Catalogue
-from cyclades_core.ports.security import BreachedPasswords, ThrottlePolicy
+from cyclades_core.ports.security import BreachedPasswords
 from cyclades_core.ports.storage import UnitOfWork
 from cyclades_core.usecases.account_support import AccountPorts, BreachedPasswordCheck
+from cyclades_core.usecases.login_throttle import LoginThrottle
 from cyclades_core.usecases.management import Manager
 
 __all__ = ["ManagerAccountService", "ManagerSession", "ManagerView"]
@@ -183,8 +184,11 @@ class ManagerAccountService:
         key = manager_login_key(login)
         with self._uow() as uow:
             account = uow.managers.get(key) if key is not None else None
-        counters = self._counters(key if key is not None else _typed(login), source, now)
-        throttled = self._throttled(counters, now)
+        throttle = LoginThrottle(self._limiter, self.settings, "manager-login")
+        # The typed login's stored form (or its text) hashed: a known and an unknown login cost the same, and no
+        # login is kept in clear.
+        counters = throttle.counters(digest(key if key is not None else _typed(login)), source, now)
+        throttled = throttle.throttled(counters, now)
         if account is None or not account.is_active or throttled:
             self._hasher.verify(self._dummy(), password)
             verified = False
@@ -194,19 +198,13 @@ class ManagerAccountService:
             if throttled:
                 reason, action = "throttled", "authn_login_lock"
             else:
-                failures = self._limiter.record_failure(counters.pair, now)
-                for shared in counters.shared:
-                    self._limiter.record_failure(shared, now)
+                action = throttle.failed(counters, now)
                 reason = "unknown" if account is None else ("disabled" if not account.is_active else "password")
-                policy = self.settings.login_throttle
-                action = "authn_login_fail_max" if failures >= policy.free_failures else "authn_login_fail"
             with self._uow() as uow:
                 uow.audit.append(AuditRecord.of(now, action, "anonymous", None, kind="manager", reason=reason))
                 uow.commit()
             raise InvalidManagerCredentials()
-        self._limiter.clear(counters.pair)
-        if counters.account is not None:
-            self._limiter.clear(counters.account)
+        throttle.succeeded(counters)
         rehashed = self._hasher.hash(password) if self._hasher.needs_rehash(account.password_hash) else None
         token = new_token()
         with self._uow() as uow:
@@ -287,35 +285,6 @@ class ManagerAccountService:
             raise ManagerNotFound()
         return account
 
-    def _counters(self, subject: str, source: str | None, now: datetime) -> _Counters:
-        """The limiter keys of one attempt: the typed login's stored form (or its text) hashed, so that a known and
-        an unknown login cost the same and no login is kept in clear."""
-        login = f"manager-login:{digest(subject)}"
-        if source is None:
-            return _Counters(pair=login)
-        origin = digest(source)
-        window = self.settings.login_source_window.total_seconds()
-        return _Counters(
-            pair=f"{login}:{origin}",
-            source=f"manager-login-source:{origin}:{int(now.timestamp() // window)}",
-            account=f"manager-login-account:{digest(subject)}",
-        )
-
-    def _throttled(self, counters: _Counters, now: datetime) -> bool:
-        """As :meth:`SessionService._login_throttled <cyclades_core.usecases.sessions.SessionService>`."""
-        blocked = self._limiter.blocked_until
-        if blocked(counters.pair, now, self.settings.login_throttle) is not None:
-            return True
-        if counters.source is not None:
-            window = self.settings.login_source_window
-            per_source = ThrottlePolicy(self.settings.login_failures_per_source, window, window)
-            if blocked(counters.source, now, per_source) is not None:
-                return True
-        if counters.account is None or blocked(counters.account, now, self.settings.login_throttle_per_account) is None:
-            return False
-        retention = self.settings.throttle_retention
-        return blocked(counters.pair, now, ThrottlePolicy(1, retention, retention)) is not None
-
     def _dummy(self) -> str:
         if self._dummy_hash is None:
             self._dummy_hash = self._hasher.hash(new_token())
@@ -325,14 +294,3 @@ class ManagerAccountService:
 def _typed(login: object) -> str:
     """What an unknown, malformed login counts under: its stripped lower-case text (any text hashes)."""
     return login.strip().lower() if isinstance(login, str) else ""
-
-
-@frozen
-class _Counters:
-    pair: str
-    source: str | None = None
-    account: str | None = None
-
-    @property
-    def shared(self) -> tuple[str, ...]:
-        return tuple(key for key in (self.source, self.account) if key is not None)

@@ -3,16 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from attrs import frozen
-
 from cyclades_core.errors import InvalidCredentials
-from cyclades_core.model.account import Account
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.tokens import TokenPurpose, digest, new_token
 from cyclades_core.ports.catalogue import Catalogue
-from cyclades_core.ports.security import ThrottlePolicy
 from cyclades_core.ports.storage import UnitOfWork
 from cyclades_core.usecases.account_forms import HomeView, LoginResult, Principal
 from cyclades_core.usecases.account_support import (
@@ -25,6 +19,7 @@ from cyclades_core.usecases.account_support import (
 )
 from cyclades_core.usecases.authentication import SessionAuthenticator
 from cyclades_core.usecases.inscriptions import active_cards
+from cyclades_core.usecases.login_throttle import LoginThrottle
 
 __all__ = ["SessionService"]
 
@@ -57,9 +52,12 @@ class SessionService(AccountSection):
         now = self._clock.now()
         with self._uow() as uow:
             account = find_by_identifier(uow, identifier)
-        counters = self._login_counters(account, identifier, source, now)
-        policy = self.settings.login_throttle
-        throttled = self._login_throttled(counters, now)
+        throttle = LoginThrottle(self._limiter, self.settings, "login")
+        # Keyed by the resolved account whatever identifier form was typed (C2); an unknown identifier by its
+        # normalised, hashed text, with the same counters, so that the limiter's work does not tell them apart.
+        subject = account.id if account is not None else f"unknown:{identifier_key(identifier)}"
+        counters = throttle.counters(subject, source, now)
+        throttled = throttle.throttled(counters, now)
         usable = account is not None and account.is_active and not throttled
         if account is None or not usable:
             self._hasher.verify(self._dummy(), password)
@@ -71,11 +69,8 @@ class SessionService(AccountSection):
             if throttled:
                 reason, action = "throttled", "authn_login_lock"
             else:
-                failures = self._limiter.record_failure(counters.pair, now)
-                for key in counters.shared:
-                    self._limiter.record_failure(key, now)
+                action = throttle.failed(counters, now)
                 reason = "unknown" if account is None else ("pending" if not account.is_active else "password")
-                action = "authn_login_fail_max" if failures >= policy.free_failures else "authn_login_fail"
             with self._uow() as uow:
                 uow.audit.append(
                     AuditRecord.of(now, action, "anonymous", account.id if account else None, reason=reason)
@@ -86,9 +81,7 @@ class SessionService(AccountSection):
             raise InvalidCredentials(
                 "Votre mot de passe initial a expiré. Rapprochez-vous de votre établissement d'inscription."
             )
-        self._limiter.clear(counters.pair)
-        if counters.account is not None:
-            self._limiter.clear(counters.account)
+        throttle.succeeded(counters)
         rehashed = self._hasher.hash(password) if self._hasher.needs_rehash(account.password_hash) else None
         token = new_token()
         expires_at = now + self.settings.session_absolute_timeout
@@ -101,40 +94,6 @@ class SessionService(AccountSection):
             uow.audit.append(AuditRecord.of(now, "authn_login_success", f"candidate:{account.id}", account.id))
             uow.commit()
         return LoginResult(token, account.id, account.must_change_password, expires_at)
-
-    def _login_counters(
-        self, account: Account | None, identifier: str, source: str | None, now: datetime
-    ) -> _LoginCounters:
-        """The throttling keys of one login attempt (docs/security.md, "Throttling"). Keyed by the resolved account
-        whatever identifier form was typed (C2); an unknown identifier by its normalised, hashed text, with the same
-        counters as an account so that the limiter work does not tell them apart."""
-        subject = account.id if account is not None else f"unknown:{identifier_key(identifier)}"
-        if source is None:
-            return _LoginCounters(pair=f"login:{subject}")
-        origin = digest(source)
-        window = self.settings.login_source_window.total_seconds()
-        return _LoginCounters(
-            pair=f"login:{subject}:{origin}",
-            source=f"login-source:{origin}:{int(now.timestamp() // window)}",
-            account=f"login-account:{subject}",
-        )
-
-    def _login_throttled(self, counters: _LoginCounters, now: datetime) -> bool:
-        """Whether the attempt is refused without checking the password (C3). The per-account counter across sources
-        refuses only a source that has failed for this account since its last success there: a third party's
-        failures never hold back the owner's correct password from a clean source."""
-        blocked = self._limiter.blocked_until
-        if blocked(counters.pair, now, self.settings.login_throttle) is not None:
-            return True
-        if counters.source is not None:
-            window = self.settings.login_source_window
-            per_source = ThrottlePolicy(self.settings.login_failures_per_source, window, window)
-            if blocked(counters.source, now, per_source) is not None:
-                return True
-        if counters.account is None or blocked(counters.account, now, self.settings.login_throttle_per_account) is None:
-            return False
-        retention = self.settings.throttle_retention
-        return blocked(counters.pair, now, ThrottlePolicy(1, retention, retention)) is not None  # has it failed?
 
     def authenticate(self, session_token: str, *, allow_initial_password: bool = False) -> Principal:
         """The account behind a session, checking the idle and absolute timeouts (C5) and touching the session.
@@ -177,19 +136,3 @@ class SessionService(AccountSection):
         if self._dummy_hash is None:
             self._dummy_hash = self._hasher.hash(new_token())
         return self._dummy_hash
-
-
-@frozen
-class _LoginCounters:
-    """The limiter keys of one login attempt: ``pair`` (account and source, or the account alone without a source),
-    whose consecutive failures decide the delays of ``login_throttle``; with a source, ``source`` (the source's
-    current window, every account) and ``account`` (every source, for this account) count the same failures
-    for their own limits (:meth:`SessionService._login_throttled`)."""
-
-    pair: str
-    source: str | None = None
-    account: str | None = None
-
-    @property
-    def shared(self) -> tuple[str, ...]:
-        return tuple(key for key in (self.source, self.account) if key is not None)

@@ -28,14 +28,8 @@ def _login_page(errors: FormErrors, identifier: str = "") -> tuple[str, int]:
 
 @blueprint.get("/connexion")
 def connexion() -> Any:
-    token = security.session_token()
-    if token is not None:
-        try:
-            portal().sessions.authenticate(token, allow_initial_password=True)
-        except CycladesError:
-            security.clear_session()  # an ended session: its cookie goes, the login box shows
-        else:
-            return redirect(HOME, code=303)
+    if security.live_session(lambda token: portal().sessions.authenticate(token, allow_initial_password=True)):
+        return redirect(HOME, code=303)
     return _login_page(FormErrors())
 
 

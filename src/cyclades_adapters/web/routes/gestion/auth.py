@@ -79,14 +79,8 @@ def _login_page(errors: FormErrors, login: str = "") -> tuple[str, int]:
 
 @blueprint.get("/connexion")
 def connexion() -> Any:
-    token = security.session_token(security.MANAGER_COOKIE)
-    if token is not None:
-        try:
-            portal().managers.authenticate(token)
-        except CycladesError:
-            security.clear_session(security.MANAGER_COOKIE)  # an ended session: its cookie goes, the form shows
-        else:
-            return redirect(HOME, code=303)
+    if security.live_session(portal().managers.authenticate, security.MANAGER_COOKIE):
+        return redirect(HOME, code=303)
     return _login_page(FormErrors())
 
 
