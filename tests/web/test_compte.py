@@ -6,6 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from cyclades_adapters.bootstrap import Portal
+from tests.candidature_support import register
 from tests.web.support import ACCRALL, BASE_URL, PASSWORD, csrf_of, mail_link, post, signed_in
 
 
@@ -90,3 +91,20 @@ def test_the_reset_mail_link_opens_the_new_password_form(client: FlaskClient, po
 def test_every_form_carries_a_csrf_token(client: FlaskClient) -> None:
     for path in ("/creer-mon-compte", "/connexion", "/mot-de-passe-oublie", "/renvoyer-le-lien"):
         assert len(csrf_of(client, path)) == 64
+
+
+@pytest.mark.rule("ACC-11")
+def test_once_a_candidature_exists_mon_compte_shows_the_identity_read_only(client: FlaskClient, portal: Portal) -> None:
+    """« Dès qu'une candidature existe, seuls l'adresse mail et le mot de passe sont modifiables. »"""
+    signed_in(client, portal)
+    before = client.get("/mon-compte").get_data(as_text=True)
+    assert 'action="/mon-compte/identite"' in before
+    token = client.get_cookie("cyclades_session")
+    assert token is not None
+    register(portal, token.value)
+    after = client.get("/mon-compte").get_data(as_text=True)
+    assert 'action="/mon-compte/identite"' not in after
+    assert "<dt>Nom de famille</dt><dd>ACCRALL</dd>" in after
+    assert "<dt>Département, DOM ou COM de naissance</dt><dd>014 - Calvados</dd>" in after
+    assert 'action="/mon-compte/email"' in after
+    assert 'action="/mon-compte/mot-de-passe"' in after

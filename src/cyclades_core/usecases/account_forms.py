@@ -203,9 +203,12 @@ class AccountView:
     created_at: datetime
     activated_at: datetime | None
     version: int
+    #: ACC-11: « Dès qu'une candidature existe, seuls l'adresse mail et le mot de passe sont modifiables » (and
+    #: ACC-12: the account cannot be deleted) — set by ``MyAccountService.account``.
+    identity_frozen: bool = False
 
     @classmethod
-    def of(cls, account: Account) -> AccountView:
+    def of(cls, account: Account, *, identity_frozen: bool = False) -> AccountView:
         return cls(
             id=account.id,
             kind=account.kind,
@@ -217,6 +220,7 @@ class AccountView:
             created_at=account.created_at,
             activated_at=account.activated_at,
             version=account.version,
+            identity_frozen=identity_frozen,
         )
 
 

@@ -51,13 +51,14 @@ class MyAccountService(AccountSection):
         self._passwords = passwords
 
     def account(self, session_token: str) -> AccountView:
-        """ "Modifier mon compte" shows the account first."""
+        """ "Modifier mon compte" shows the account first, and whether its identity can still change (ACC-11)."""
         with self._uow() as uow:
             principal, touched = self._authenticator.check(uow, session_token, self._clock.now(), allow_initial=False)
             account = get_account(uow, principal.account_id)
+            frozen = uow.candidatures.has_any(account.id)
             if touched:
                 uow.commit()
-        return AccountView.of(account)
+        return AccountView.of(account, identity_frozen=frozen)
 
     def export_my_data(self, session_token: str) -> PersonalData:
         """Right of access (L3): everything held about the signed-in account, read in one transaction. Password
