@@ -4,6 +4,10 @@ One :class:`MemoryDatabase` holds the tables. A unit of work takes the database'
 (like SQLite's ``BEGIN IMMEDIATE``: transactions are serialisable), records an undo entry for every write, and
 replays them backwards unless committed. Unique indexes are checked on write, versions are checked on update, so
 rollback, uniqueness and conflicts behave exactly as a database's would.
+
+Over 500 lines on purpose: one repository per part of the storage port (accounts, tokens, outbox, audit,
+candidatures, documents, pièces, managers), all over the same tables, write lock and undo log; split into modules
+they would share those private structures across module boundaries.
 """
 
 from __future__ import annotations
