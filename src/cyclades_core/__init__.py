@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from cyclades_core.model.candidature import (
         AcquisKind,
         CandidatureState,
+        ListPosition,
         Position,
     )
     from cyclades_core.model.catalogue import (
@@ -181,6 +182,7 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, str] = {
     "__version__": "cyclades_core._version",  # from the package metadata
+    **dict.fromkeys(["ListPosition"], "cyclades_core.model.candidature"),
     **dict.fromkeys(["AcquisKind"], "cyclades_core.model.candidature"),
     **dict.fromkeys(
         [
@@ -336,6 +338,7 @@ __all__ = [
     "InvalidLink",
     "InvalidManagerCredentials",
     "LinkExpired",
+    "ListPosition",
     "LoginResult",
     "MailDeliveryError",
     "MailKind",

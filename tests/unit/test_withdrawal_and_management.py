@@ -270,6 +270,8 @@ def test_the_manager_s_list_comes_by_pages_in_order_with_each_candidate_number(
         after = page[-1]
     assert [len(p) for p in pages] == [2, 2, 1]
     assert [r for p in pages for r in p] == everything
+    # A page kept between requests by its position alone (the back office signs it into its link) gives the same.
+    assert portal.management.candidatures(BESANCON, after=pages[0][-1].position, limit=2) == pages[1]
     for limit in (0, 1001):
         with pytest.raises(ValidationError) as refused:
             portal.management.candidatures(BESANCON, limit=limit)

@@ -110,13 +110,13 @@ class ManagerService:
         specialite_code: str | None = None,
         state: CandidatureState | None = None,
         academie_code: str | None = None,
-        after: CandidatureRow | None = None,
+        after: CandidatureRow | ListPosition | None = None,
         limit: int = PAGE_SIZE,
     ) -> list[CandidatureRow]:
         """MGR-05: the candidatures of the manager's académies with their state, filtered, by pages of at most
         ``limit`` rows (1 to :data:`MAX_PAGE_SIZE`) in the order of :class:`CandidatureRow.position`: session,
-        académie, creation instant, then id. The next page starts ``after`` the last row of this one; a page shorter than
-        ``limit`` is the last."""
+        académie, creation instant, then id. The next page starts ``after`` the last row of this one (the row, or its
+        :class:`ListPosition` kept between requests); a page shorter than ``limit`` is the last."""
         check_manager(manager)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValidationError.single(
@@ -132,7 +132,7 @@ class ManagerService:
         with self._uow() as uow:
             found = uow.candidatures.search(
                 academie_codes=codes, session_id=session_id, specialite_code=specialite_code, state=state,
-                after=after.position if after else None, limit=limit,
+                after=after.position if isinstance(after, CandidatureRow) else after, limit=limit,
             )  # fmt: skip
             accounts = uow.accounts.get_many({c.account_id for c in found})
         return [

@@ -18,7 +18,7 @@ from cyclades_adapters.web.app import portal
 from cyclades_adapters.web.navigation import PARIS
 from cyclades_adapters.web.routes.gestion import blueprint
 from cyclades_adapters.web.routes.gestion.auth import current_manager, manager_required
-from cyclades_core import CandidatureRow, CandidatureState
+from cyclades_core import CandidatureRow, CandidatureState, ListPosition
 
 __all__ = ["STATES", "decode_position", "encode_position"]
 
@@ -39,19 +39,14 @@ def encode_position(row: CandidatureRow) -> str:
     return str(_serializer().dumps([row.session_id, row.academie_code, row.created_at.isoformat(), row.candidature_id]))
 
 
-def decode_position(value: str) -> CandidatureRow:
-    """The row to list after, from a signed position; a forged or altered one is refused (400)."""
+def decode_position(value: str) -> ListPosition:
+    """The position to list after, from a signed one; a forged or altered one is refused (400)."""
     try:
         session_id, academie_code, created_at, candidature_id = _serializer().loads(value)
         at = datetime.fromisoformat(created_at)
     except (BadData, ValueError, TypeError):
         abort(400)
-    # Only the row's position (session, académie, creation instant, id) is read by the core's ``after``.
-    return CandidatureRow(
-        candidature_id=str(candidature_id), candidate_number="", name="", inscription_number="",
-        session_id=str(session_id), academie_code=str(academie_code), specialite_code="",
-        state=CandidatureState.ACTIVE, version=0, created_at=at,
-    )  # fmt: skip
+    return ListPosition(str(session_id), str(academie_code), at, str(candidature_id))
 
 
 def _filters() -> dict[str, str]:
