@@ -57,7 +57,7 @@ class TestAcademieContacts:
         self, academies: dict[str, Academie]
     ) -> None:
         unknown = [a for a in academies.values() if a.contact.placeholder]
-        assert {"10", "02", "04", "43", "40"} <= {a.code for a in unknown}  # Lyon, Aix-Marseille, Bordeaux, …
+        assert {"10", "02", "07", "43", "40"} <= {a.code for a in unknown}  # Lyon, Aix-Marseille, Dijon, …
         for academie in unknown:
             assert academie.contact == Contact.unknown()
             assert academie.contact.lines() == ()
@@ -101,6 +101,24 @@ class TestAcademieContacts:
         )
         assert academies["06"].contact.phone is None
         assert academies["06"].contact.email == "ce.dec3bts@ac-clermont.fr"
+
+    def test_a_rectorat_s_general_address_is_shipped_where_no_examinations_service_one_was_found(
+        self, academies: dict[str, Academie]
+    ) -> None:
+        """As the guide's own Reims contact (« Rectorat de Reims, 1, Rue Navier… »): the rectorat's postal address read
+        on the académie's own pages; the médiateurs' lines those pages give are not the service's and are not kept."""
+        assert academies["04"].contact.lines() == (
+            "Rectorat de l'académie de Bordeaux", "5, rue Joseph de Carayon-Latour", "CS 81499 33060 Bordeaux cedex",
+        )  # fmt: skip
+        assert academies["12"].contact.lines()[1:] == (
+            "9 rue des Brice - Rond-point Marguerite", "C.S. 30 013", "54035 NANCY CEDEX",
+        )  # fmt: skip
+        assert academies["18"].contact.lines() == ("Rectorat", "21 rue St Etienne", "45043 Orléans Cedex 1")
+        assert academies["70"].contact.lines() == (
+            "Rectorat de la région académique Normandie", "168, rue Caponière", "BP 46184", "14061 Caen cedex",
+        )  # fmt: skip
+        for code in ("04", "12", "18", "70"):
+            assert (academies[code].contact.phone, academies[code].contact.email) == (None, None)
 
     def test_every_shipped_contact_is_cited_in_sources_md(self, academies: dict[str, Academie]) -> None:
         sources = (DATA / "SOURCES.md").read_text(encoding="utf-8")
