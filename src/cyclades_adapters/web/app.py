@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from cyclades_adapters import Portal
+from cyclades_adapters.web import errors as form_errors
 from cyclades_adapters.web import security
 from cyclades_adapters.web.errors import FormErrors
 from cyclades_adapters.web.settings import WebSettings
@@ -117,6 +118,7 @@ def create_app(portal: Portal, settings: WebSettings) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["no_errors"] = FormErrors()
     security.install(app)
+    form_errors.install(app)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CycladesError, _cyclades_error)
     app.register_error_handler(Exception, _unexpected)

@@ -4,6 +4,10 @@ One rule, no table of subclasses: the status is ``error.http_status``; a ``Valid
 the fields it names (and into the error summary at the top of the page), another error's message goes next to its
 ``field`` when it names one, else at the top. A field the page does not show keeps its message in the summary, so
 nothing is lost.
+
+The summary at the top of a page names each field it links to (« Nom de famille : Ce champ est obligatoire. »): the
+page's content is rendered first, each field's macro noting its label (:func:`note_label`), then the summary is put
+in the place :func:`defer_summary` marked (:func:`with_summary`, called once by ``base.html``).
 """
 
 from __future__ import annotations
@@ -11,10 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from attrs import field, frozen
+from flask import Flask, g, get_template_attribute
+from markupsafe import Markup, escape
 
 from cyclades_core.errors import CycladesError, ValidationError
 
-__all__ = ["FormErrors"]
+__all__ = ["FormErrors", "install"]
+
+_SUMMARY_MARK = Markup("<!--cyclades:resume-erreurs-->")
 
 
 @frozen
@@ -62,3 +70,34 @@ class FormErrors:
         for name, messages in self.by_field.items():
             found.extend((name, m) for m in messages)
         return found
+
+
+def note_label(name: str, label: str) -> str:
+    """Called by each field's macro: the label the summary gives ``name`` (without its trailing colon)."""
+    labels: dict[str, str] = g.setdefault("field_labels", {})
+    labels.setdefault(name, label.strip().rstrip(":").rstrip())
+    return ""
+
+
+def defer_summary(errors: FormErrors) -> Markup:
+    """The error summary's place: filled by :func:`with_summary` once every field has noted its label."""
+    if not errors:
+        return Markup("")
+    g.summary_errors = errors
+    return _SUMMARY_MARK
+
+
+def with_summary(content: Markup | str) -> Markup:
+    """The page's content (rendered by Jinja with autoescape: Markup) with its error summary, each message a link
+    naming its field."""
+    page = content if isinstance(content, Markup) else escape(content)
+    errors: FormErrors | None = g.pop("summary_errors", None)
+    labels: dict[str, str] = g.pop("field_labels", {})
+    if errors is None:
+        return page
+    render = get_template_attribute("_macros.html", "summary_box")
+    return page.replace(_SUMMARY_MARK, render(errors, labels), 1)
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.globals.update(note_label=note_label, defer_summary=defer_summary, with_summary=with_summary)
