@@ -4,7 +4,10 @@ field, long content on several pages inside the page box, determinism, embedded 
 from __future__ import annotations
 
 import io
+import platform
 import re
+import subprocess
+import sys
 
 import pypdf
 import pytest
@@ -90,6 +93,37 @@ def test_the_same_document_gives_the_same_bytes_with_embedded_fonts(portal: Port
     second = portal.documents.render(token, candidature_id, DocumentKind.CONFIRMATION).data
     assert first == second
     assert first.count(b"/FontFile2") == 2  # the regular and bold TrueType fonts, embedded
+
+
+_RENDER_IN_A_CHILD = """
+import hashlib, sys
+if sys.argv[1] == "pure-python":
+    sys.modules["_rl_accel"] = None  # reportlab falls back to its Python functions
+from reportlab.lib import rl_accel
+from cyclades_adapters.pdf import ReportlabRenderer
+from cyclades_core.ports.files import DocumentContent, DocumentTable
+rows = tuple((f"E{i} - Épreuve «œ» n°{i}", f"U{i}", "Inscrit", "Ponctuel", "12,5") for i in range(25))
+content = DocumentContent(
+    ("CONFIRMATION D'INSCRIPTION", "BREVET DE TECHNICIEN SUPERIEUR"), ("N° candidat : 02141027040",),
+    (("", ("Recteur", "1 chemin de l'olivier", "25000 BESANCON")),),
+    (DocumentTable("EPREUVES OBLIGATOIRES", ("Epreuve", "Unité", "Position", "Mode", "Note"), rows),), "ABCD-EFGH-IJKL",
+)
+print(len(rl_accel._c_funcs), hashlib.sha256(ReportlabRenderer().render(content)).hexdigest())
+"""
+
+
+def test_reportlab_s_c_accelerator_changes_no_byte_of_a_document() -> None:
+    """The ``pdf`` extra installs rl_accel (CPython): a document must not depend on whether it is there."""
+    answers = {
+        mode: subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+            [sys.executable, "-c", _RENDER_IN_A_CHILD, mode], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for mode in ("accelerated", "pure-python")
+    }
+    assert answers["pure-python"][0] == "0"
+    if platform.python_implementation() == "CPython":
+        assert int(answers["accelerated"][0]) > 0, "rl_accel is not installed: pip install 'cyclades[pdf]'"
+    assert answers["accelerated"][1] == answers["pure-python"][1]
 
 
 def test_thirty_long_epreuves_flow_onto_pages_without_leaving_the_page_box() -> None:
