@@ -130,6 +130,18 @@ def sources_section(rows: Sequence[Row]) -> str:
                 "* Checked against the annex: Banque-Conseiller de clientèle, E1, E2, E3, E4 (U41, U42), E5, matches the",
                 "  guide's spécialité 31310. Aéronautique's E2 is one unit, U2, as the annex writes it: the shipped",
                 "  entry's parts E2-A and E2-B carry no unit of their own (they had U21/U22 before this was checked).",
+                "* **Which sessions**: the arrêté's title says « à compter des sessions d'examen 2022, 2023 et 2024 ».",
+                "  The décret n° 2024-788 du 8 juillet 2024 (« au plus neuf épreuves obligatoires et, le cas échéant,",
+                "  deux épreuves facultatives ») and the arrêtés of the same day rewrote the spécialités' règlements",
+                "  d'examen (no sub-épreuves, a « Crédits européens » column), read in part on legal.tricoteuses.fr",
+                "  (e.g. <https://legal.tricoteuses.fr/articles/JORFARTI000049926207>); the first session of the new",
+                "  tables was not found in the stored texts, so the units above are those of the 2022-2024 sessions.",
+                "* **Codes**: the guide's « Banque - conseiller de clientèle (31310) » fits the last five characters of",
+                "  the Éducation nationale's 8-character code diplôme (« 320 » for a BTS, then five), as an official",
+                "  2016 circular writes « Spécialité TOURISME–(33420) »; the current codes are in ONISEP's open data,",
+                "  reachable here only as a copy inside a third-party repository, so none is shipped. The shipped",
+                "  Aéronautique entry's code \"32025\" is the example catalogue's own value, marked « to confirm » in",
+                "  `bts.toml`: no source gives it (the current Aéronautique code diplôme reads 32025303 in that copy).",
             ]
         )
         + "\n"
