@@ -103,7 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
     runs = parser.parse_args().runs
-    doc, renderer = content(), ReportlabRenderer()
+    doc, renderer = content(), ReportlabRenderer(cache_size=0)  # every round a real render
     sizes = {"library": len(renderer.render(doc)), "bare": len(bare(doc))}
     print(f"PDF sizes: library {sizes['library']} bytes, bare {sizes['bare']} bytes")
     sides = {"library": lambda: renderer.render(doc), "bare": lambda: bare(doc)}

@@ -27,7 +27,9 @@ def text_of(data: bytes) -> str:
 
 @pytest.fixture
 def portal() -> Portal:
-    return guide_portal(ManualClock(DURING), renderer=ReportlabRenderer(), document_key=b"0123456789abcdef-key")
+    return guide_portal(
+        ManualClock(DURING), renderer=ReportlabRenderer(cache_size=0), document_key=b"0123456789abcdef-key"
+    )
 
 
 @pytest.fixture
@@ -197,3 +199,51 @@ def test_a_line_is_laid_out_as_a_paragraph_would_be_at_the_frame_s_edge_and_in_i
     assert "MONSIEUR" in lines
     assert "X" * 78 in lines
     assert lines[lines.index("a b") : lines.index("fin") + 1] == ["a b", "lead", "x y", "fin"]
+
+
+def _counting(renderer: ReportlabRenderer) -> list[DocumentContent]:
+    """The contents ``renderer`` really lays out from now on."""
+    laid_out: list[DocumentContent] = []
+    real = renderer._render
+
+    def render(content: DocumentContent) -> bytes:
+        laid_out.append(content)
+        return real(content)
+
+    renderer._render = render  # type: ignore[method-assign]
+    return laid_out
+
+
+def _document(verification: str) -> DocumentContent:
+    return DocumentContent(("CONFIRMATION D'INSCRIPTION",), ("Version : 1",), (("", ("DUBOIS Pierre",)),),
+                           verification=verification)  # fmt: skip
+
+
+def test_the_same_content_is_laid_out_once_and_given_again_byte_for_byte() -> None:
+    renderer = ReportlabRenderer()
+    laid_out = _counting(renderer)
+    first = renderer.render(_document("ABCD-EFGH-IJKL"))
+    again = renderer.render(_document("ABCD-EFGH-IJKL"))  # an equal content, another object
+    assert again == first
+    assert len(laid_out) == 1
+    assert ReportlabRenderer(cache_size=0).render(_document("ABCD-EFGH-IJKL")) == first  # what a render gives
+
+
+def test_another_content_is_another_document_and_the_oldest_are_forgotten() -> None:
+    renderer = ReportlabRenderer(cache_size=2)
+    laid_out = _counting(renderer)
+    a, b, c = (renderer.render(_document(code)) for code in ("AAAA", "BBBB", "CCCC"))
+    assert len({a, b, c}) == 3  # the verification code (or a new version) is part of what is rendered
+    renderer.render(_document("CCCC"))
+    renderer.render(_document("AAAA"))  # forgotten: two documents are kept, the most recently used
+    assert [d.verification for d in laid_out] == ["AAAA", "BBBB", "CCCC", "AAAA"]
+
+
+def test_a_renderer_without_a_cache_lays_out_every_time() -> None:
+    renderer = ReportlabRenderer(cache_size=0)
+    laid_out = _counting(renderer)
+    renderer.render(_document("AAAA"))
+    renderer.render(_document("AAAA"))
+    assert len(laid_out) == 2
+    with pytest.raises(ValueError, match="cache_size"):
+        ReportlabRenderer(cache_size=-1)

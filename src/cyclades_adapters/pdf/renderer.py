@@ -2,13 +2,17 @@
 titled blocks, tables whose cells wrap, page numbers "Page n / N" and the verification code on every page.
 
 Fonts: the DejaVu-derived Vera family shipped with reportlab, embedded (é, œ, °, « » covered). Byte-deterministic
-(``invariant=1``): the same content gives the same bytes.
+(``invariant=1``): the same content gives the same bytes — so a renderer keeps the last documents it rendered, keyed
+by their whole content (the verification code and the version included), and gives them again without laying them
+out: a candidate opening, printing and downloading their confirmation costs one render.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import threading
+from collections import OrderedDict
 from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -119,9 +123,35 @@ class _NumberedCanvas(pdfcanvas.Canvas):  # type: ignore[misc]
 
 
 class ReportlabRenderer:
+    """``cache_size``: how many rendered documents (the most recently used) are kept to be given again for the same
+    content; 0 keeps none. About 45 KB each for a one-page confirmation."""
+
     media_type = "application/pdf"
 
+    def __init__(self, *, cache_size: int = 64) -> None:
+        if cache_size < 0:
+            raise ValueError("cache_size must be 0 or more")
+        self.cache_size = cache_size
+        self._rendered: OrderedDict[DocumentContent, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
     def render(self, content: DocumentContent) -> bytes:
+        if not self.cache_size:
+            return self._render(content)
+        with self._lock:
+            found = self._rendered.get(content)
+            if found is not None:
+                self._rendered.move_to_end(content)
+                return found
+        data = self._render(content)  # outside the lock: two threads may both render a new document, same bytes
+        with self._lock:
+            self._rendered[content] = data
+            self._rendered.move_to_end(content)
+            while len(self._rendered) > self.cache_size:
+                self._rendered.popitem(last=False)
+        return data
+
+    def _render(self, content: DocumentContent) -> bytes:
         _fonts()
         buffer = io.BytesIO()
         document = SimpleDocTemplate(
