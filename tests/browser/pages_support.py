@@ -108,15 +108,28 @@ def _describe(page: Page, selector: str) -> list[dict[str, Any]]:
                 invalid: e.getAttribute('aria-invalid'),
                 describedby: (e.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean),
                 href: e.getAttribute('href'),
+                text: (e.innerText || '').trim(),
             }))""",
         ),
     )
 
 
+def _label_of(page: Page, target: str) -> str:
+    """The label a field shows (its <label>, or its fieldset's <legend>), without the « * » and a trailing colon."""
+    text = page.evaluate(
+        """id => { const e = document.getElementById(id); if (!e) return '';
+            const l = e.tagName === 'FIELDSET' ? e.querySelector('legend') : document.querySelector(`label[for="${id}"]`);
+            if (!l) return ''; const c = l.cloneNode(true); c.querySelectorAll('abbr').forEach(a => a.remove());
+            return c.textContent; }""",
+        target,
+    )
+    return " ".join(str(text).split()).removesuffix(":").strip()
+
+
 def error_summary_problems(page: Page) -> list[str]:
     """What a refused form's error summary lacks: present, focused on arrival (it or an element inside it), each of
-    its links leading to an element that exists, and each invalid field (aria-invalid="true") described by elements
-    that exist, one of them its error message."""
+    its links leading to an element that exists and naming it by its label, and each invalid field
+    (aria-invalid="true") described by elements that exist, one of them its error message."""
     problems: list[str] = []
     summary = page.locator(".resume-erreurs")
     if summary.count() != 1:
@@ -136,6 +149,8 @@ def error_summary_problems(page: Page) -> list[str]:
         target = href[1:] if href.startswith("#") else ""
         if not target or page.locator(f"[id='{target}']").count() != 1:
             problems.append(f"the summary's link {href!r} leads to no element of the page")
+        elif (label := _label_of(page, target)) and not str(found["text"]).startswith(f"{label} : "):
+            problems.append(f"the summary's link {found['text']!r} does not name its field « {label} »")
     invalid = _describe(page, "[aria-invalid=true]")
     if not invalid:
         problems.append('no field is marked aria-invalid="true"')

@@ -157,7 +157,7 @@ def test_mon_compte_shows_a_refused_email_change_next_to_its_field(server: LiveS
     assert error_summary_problems(page) == [], error_summary_problems(page)  # before anything moves the focus
     assert field(email, "Nouvelle adresse mail").input_value() == "claire.nouvelle@ac-rennes.fr"  # kept as typed
     summary = page.locator(".resume-erreurs a[href='#current_password']")
-    assert summary.inner_text() == "Le mot de passe actuel est incorrect.", visit.text()
+    assert summary.inner_text() == "Mot de passe actuel : Le mot de passe actuel est incorrect.", visit.text()
     summary.click()
     assert page.evaluate("document.activeElement.id") == "current_password"
     visit.assert_no_problem()
