@@ -39,6 +39,17 @@ class TestForgottenPassword:
         assert [m.recipient for m in resets] == ["paul.martin@l.com"] * 2
         assert "https://cyclades.exemple.fr/modifier-mon-mot-de-passe?jeton=" in resets[0].body
 
+    @pytest.mark.parametrize("blank", ["", "   ", "\t"])
+    def test_an_empty_identifier_is_refused_as_a_mandatory_field(self, portal: Portal, blank: str) -> None:
+        """« Identifiant de connexion : * »: the field is mandatory; an empty one was answered « Vous allez recevoir
+        un mail… » as if something had been typed. The refusal names the field and says nothing of any account."""
+        with pytest.raises(ValidationError) as refused:
+            portal.password_reset.request_password_reset(blank)
+        assert [(e.field, e.code, e.message) for e in refused.value.errors] == [
+            ("login", "required", "Ce champ est obligatoire.")
+        ]
+        assert mails(portal) == []
+
     @pytest.mark.parametrize(
         ("look_alike", "resets_to_karl"),
         [("\u212aarl@exemple.fr", 1), ("KARL@EXEMPLE.FR\u200b", 0), ("ka\u0131rl@exemple.fr", 0),

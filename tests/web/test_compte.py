@@ -88,6 +88,18 @@ def test_the_reset_mail_link_opens_the_new_password_form(client: FlaskClient, po
     assert post(client, "/connexion", {"identifier": ACCRALL["email"], "password": "Autre*Mot9"}).status_code == 303
 
 
+@pytest.mark.rule("ACC-10")
+def test_an_empty_reset_identifier_is_named_next_to_its_field(client: FlaskClient, portal: Portal) -> None:
+    """« Identifiant de connexion : * »: an empty field is refused, not answered « Vous allez recevoir un mail… »."""
+    answer = post(client, "/mot-de-passe-oublie", {"identifier": "  "})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert 'id="identifier-erreur"' in page
+    assert "Identifiant de connexion : Ce champ est obligatoire." in page  # the summary names the field
+    assert "Vous allez recevoir un mail" not in page
+    assert portal.outbox.pending() == []
+
+
 def test_every_form_carries_a_csrf_token(client: FlaskClient) -> None:
     for path in ("/creer-mon-compte", "/connexion", "/mot-de-passe-oublie", "/renvoyer-le-lien"):
         assert len(csrf_of(client, path)) == 64

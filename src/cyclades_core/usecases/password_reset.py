@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cyclades_core.errors import InvalidLink, LinkExpired
+from cyclades_core.errors import InvalidLink, LinkExpired, ValidationError
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.mail import password_changed_mail, reset_mail
 from cyclades_core.model.text import lookup_key
@@ -51,11 +51,14 @@ class PasswordResetService(AccountSection):
           when there is none to mail); only then, for an active account — or an unactivated one within its 48 h,
           whose link will also activate it — the new link and its mail in the outbox.
 
-        A later request revokes earlier links. Throttled per identifier, per account and, when the web layer passes
+        An empty identifier is a ValidationError naming ``login`` (the field is mandatory, and says nothing of any
+        account). A later request revokes earlier links. Throttled per identifier, per account and, when the web layer passes
         the client's address as ``source``, per source (E4); a refused request only queues no mail. A request the
         source limit refuses counts against nothing else. The source is kept only hashed, until the limiter's
         counters expire.
         """
+        if not isinstance(identifier, str) or not identifier.strip():  # « Identifiant de connexion : * »
+            raise ValidationError.single("login", "required", "Ce champ est obligatoire.")
         now = self._clock.now()
         outcome = self._reset_outcome(identifier)
         minute = timedelta(minutes=1)
