@@ -274,7 +274,7 @@ class Visit:
         field(page, "Commune de naissance").select_option(label=person.commune)
         field(page, "Mot de passe").fill(person.password)  # a password is never sent back: typed after the search
         field(page, "Confirmation du mot de passe").fill(person.password)
-        self.click(button(page, "Créer mon compte"), "compte-en-cours-de-creation")
+        self.click(button(page, "Créer le compte"), "compte-en-cours-de-creation")
         assert "Votre compte est en cours de création." in self.text(), self.text()
 
     def activate(self, mail_link: str) -> None:

@@ -213,12 +213,12 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(server: LiveServe
 
 @pytest.mark.rule("ACC-06")
 def test_the_resend_and_help_pages(server: LiveServer, page: Page) -> None:
-    """« Recevoir à nouveau le lien d'activation » answers the same whatever the address; « Besoin d'aide pour vous
+    """« Je n'ai pas reçu le mail, effectuer un nouvel envoi » answers the same whatever the address; « Besoin d'aide pour vous
     connecter ? » tells where the login is."""
     visit = PageVisit.on(page, server)
     visit.goto("/renvoyer-le-lien", "renvoyer-le-lien")
     field(page, "Adresse mail").fill("personne@ac-rennes.fr")
-    visit.click(button(page, "Envoyer le lien"), "renvoyer-le-lien-envoye")
+    visit.click(button(page, "Effectuer un nouvel envoi"), "renvoyer-le-lien-envoye")
     assert "un nouveau lien d'activation lui a été envoyé" in visit.text(), visit.text()
     visit.goto("/connexion", "connexion")
     visit.click(link(page, "Besoin d'aide pour vous connecter ?"), "besoin-d-aide")
@@ -303,7 +303,7 @@ def test_a_refused_account_creation_focuses_its_error_summary_linked_to_its_fiel
     field(page, "Adresse mail").fill("pas-une-adresse")
     field(page, "Mot de passe").fill("court")
     with page.expect_navigation() as navigation:
-        button(page, "Créer mon compte").click()
+        button(page, "Créer le compte").click()
     response = navigation.value
     status = 0 if response is None else response.status
     assert 400 <= status < 500, status

@@ -119,7 +119,7 @@ def test_the_served_portals_mails_are_read_back_with_their_link_to_it(
     }.items():
         page.locator(f"[name={name}]").fill(value)
     page.locator("[name=birth_departement]").select_option("014")
-    page.get_by_role("button", name="Créer mon compte").click()
+    page.get_by_role("button", name="Créer le compte").click()
     shot(page, "compte-cree")
     mail = server.wait_for_mails(1)[-1]
     assert (mail.subject, mail.to) == ("[CYCLADES] Activer mon compte", "accrall@ac-rennes.fr")

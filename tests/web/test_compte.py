@@ -37,6 +37,32 @@ def test_a_refused_creation_names_each_field_next_to_it_and_in_the_summary(clien
 
 
 @pytest.mark.rule("ACC-01")
+@pytest.mark.rule("ACC-06")
+def test_the_creation_form_and_its_confirmation_carry_the_guide_s_buttons(client: FlaskClient, portal: Portal) -> None:
+    """« Formulaire de création » … « J'ai déjà un compte » … « Créer le compte »; then « Confirmation de réception de
+    mail » with « J'ai bien reçu le mail » and « Je n'ai pas reçu le mail, effectuer un nouvel envoi », which sends
+    the link again to the address just typed."""
+    page = client.get("/creer-mon-compte").get_data(as_text=True)
+    assert "<h1>Formulaire de création</h1>" in page
+    assert '<a href="/connexion">J\'ai déjà un compte</a>' in page
+    assert ">Créer le compte</button>" in page
+    created = post(client, "/creer-mon-compte", ACCRALL, page="/creer-mon-compte")
+    confirmation = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert "Vous allez recevoir un mail à l&#39;adresse accrall@ac-rennes.fr" in confirmation
+    assert '<a class="bouton bouton-principal" href="/connexion">J\'ai bien reçu le mail</a>' in confirmation
+    assert ">Je n&#39;ai pas reçu le mail, effectuer un nouvel envoi</button>" in confirmation
+    assert 'name="email" value="accrall@ac-rennes.fr"' in confirmation
+    [first] = portal.outbox.pending()
+    again = post(client, "/renvoyer-le-lien", {"email": "accrall@ac-rennes.fr"}, page="/creer-mon-compte")
+    assert again.status_code == 200
+    assert "un nouveau lien d'activation lui a été envoyé" in again.get_data(as_text=True)
+    resent = portal.outbox.pending()[-1]
+    assert resent.recipient == "accrall@ac-rennes.fr"
+    assert mail_link(resent) != mail_link(first)
+    assert client.get("/compte-en-cours-de-creation").status_code == 303  # shown once: nothing left in the cookie
+
+
+@pytest.mark.rule("ACC-01")
 def test_the_commune_search_works_without_javascript(client: FlaskClient) -> None:
     answer = post(client, "/creer-mon-compte", {**ACCRALL, "birth_commune": "MAY-SUR", "action": "rechercher-commune"},
                   page="/creer-mon-compte")  # fmt: skip

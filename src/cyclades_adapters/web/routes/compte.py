@@ -54,16 +54,19 @@ def creer_post() -> Any:
         )
     except CycladesError as refused:
         return _creation_page(values, FormErrors.of(refused))
-    session["compte_cree"] = created.message  # shown once by the page the browser is sent to (POST/redirect/GET)
+    # Shown once by the page the browser is sent to (POST/redirect/GET), then gone from the message cookie.
+    session["compte_cree"] = {"message": created.message, "email": created.email}
     return redirect("/compte-en-cours-de-creation", code=303)
 
 
 @blueprint.get("/compte-en-cours-de-creation")
 def cree() -> Any:
-    message = session.pop("compte_cree", None)
-    if not isinstance(message, str):
+    """« Confirmation de réception de mail » with the guide's two buttons: « J'ai bien reçu le mail » (to the login)
+    and « Je n'ai pas reçu le mail, effectuer un nouvel envoi » (the resend, for the address just typed)."""
+    created = session.pop("compte_cree", None)
+    if not isinstance(created, dict) or not isinstance(created.get("message"), str):
         return redirect("/creer-mon-compte", code=303)
-    return render_template("compte/cree.html", lines=message.split("\n"))
+    return render_template("compte/cree.html", lines=created["message"].split("\n"), email=created.get("email", ""))
 
 
 @blueprint.get("/activer-mon-compte")
