@@ -106,8 +106,8 @@ def create_app(portal: Portal, settings: WebSettings) -> Flask:
         SESSION_COOKIE_NAME="cyclades_messages",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        MAX_CONTENT_LENGTH=max_bytes,
-        MAX_FORM_MEMORY_SIZE=512 * 1024,
+        MAX_CONTENT_LENGTH=max_bytes,  # a pièce's upload; every other request: security.FORM_BYTES
+        MAX_FORM_MEMORY_SIZE=security.FORM_BYTES,
         SESSION_COOKIE_SECURE=settings.cookie_secure,
         TEMPLATES_AUTO_RELOAD=False,
         PROPAGATE_EXCEPTIONS=False,

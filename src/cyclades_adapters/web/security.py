@@ -7,6 +7,11 @@
 - **Sessions**: the core's session token in the ``cyclades_session`` cookie (the back office's in
   ``cyclades_gestion``), HttpOnly, SameSite=Lax, ``Secure`` unless ``WebSettings.cookie_secure`` is off, replaced at
   every login (the core issues a fresh token), deleted at logout.
+- **Request bodies**: every request but a pièce's upload (a multipart body to ``pieces.deposer``) is limited to
+  :data:`FORM_BYTES` (512 KiB) before anything reads it, so a form is refused with 413 from its ``Content-Length``
+  before the CSRF check parses it; the upload keeps ``MAX_CONTENT_LENGTH`` (the largest pièce plus 64 KiB). A body
+  streamed without ``Content-Length`` (chunked) is parsed within its limit and refused with 413 when more follows: it
+  is never cut short and processed.
 - **Headers** on every response: a Content-Security-Policy with no inline script or style and
   ``frame-ancestors 'none'``, ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``,
   ``X-Frame-Options: DENY``, ``Strict-Transport-Security`` when the cookies are ``Secure`` (served over HTTPS), and
@@ -24,6 +29,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from flask import Flask, Response, abort, current_app, g, redirect, request
+from werkzeug.wsgi import LimitedStream
 
 from cyclades_adapters.web.settings import WebSettings
 from cyclades_core.errors import CycladesError
@@ -31,8 +37,10 @@ from cyclades_core.errors import CycladesError
 __all__ = [
     "CSRF_COOKIE",
     "CSRF_FIELD",
+    "FORM_BYTES",
     "MANAGER_COOKIE",
     "SESSION_COOKIE",
+    "UPLOAD_ENDPOINTS",
     "clear_session",
     "client_source",
     "csrf_token",
@@ -48,6 +56,11 @@ MANAGER_COOKIE = "cyclades_gestion"
 CSRF_COOKIE = "cyclades_csrf"
 CSRF_FIELD = "csrf_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: The largest body of a request that is not a pièce's upload: a form's fields, the draft carried between tabs.
+FORM_BYTES = 512 * 1024
+#: The routes whose multipart body may be as large as ``MAX_CONTENT_LENGTH`` (a pièce's file).
+UPLOAD_ENDPOINTS = frozenset({"pieces.deposer"})
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -90,13 +103,26 @@ def renew_csrf() -> None:
     g.csrf_new = True
 
 
+def _limit_body() -> None:
+    """Before anything reads the body: a form's small limit everywhere but a pièce's upload (werkzeug reads a
+    url-encoded body whole and splits it with no limit on its fields, so 5 MB of ``a&a&…`` cost seconds), and a
+    streamed body parsed now, within it, and refused when more follows (werkzeug cuts it at the limit silently)."""
+    if request.endpoint not in UPLOAD_ENDPOINTS or request.mimetype != "multipart/form-data":
+        request.max_content_length = min(FORM_BYTES, request.max_content_length or FORM_BYTES)
+    if request.content_length is None and request.mimetype in _FORM_TYPES:
+        _ = request.form  # read up to the limit (a multipart body past it is refused with 413 here)
+        stream = request.stream  # the limited stream the form was read from
+        if isinstance(stream, LimitedStream) and stream.is_exhausted and request.input_stream.read(1):
+            abort(413)  # the server ends the stream (wsgi.input_terminated): a byte past the limit is more body
+
+
 def _check_csrf() -> None:
     if request.method not in UNSAFE_METHODS:
         return
     if not request.form and not request.files and (request.content_length or request.headers.get("Transfer-Encoding")):
         abort(400)  # a body that is no form this portal sends (bytes that are not UTF-8, another content type)
     cookie = request.cookies.get(CSRF_COOKIE, "")
-    sent = request.form.get(CSRF_FIELD, "")  # the body's size was checked against max_content_length first
+    sent = request.form.get(CSRF_FIELD, "")  # within the limit _limit_body set
     if not cookie or not sent or not hmac.compare_digest(_sign(cookie), sent):
         abort(403, description="csrf")
 
@@ -131,6 +157,7 @@ def _after(response: Response) -> Response:
 
 
 def install(app: Flask) -> None:
+    app.before_request(_limit_body)  # first: the CSRF check reads the form
     app.before_request(_check_csrf)
     app.after_request(_after)
     app.jinja_env.globals["csrf_token"] = csrf_token
