@@ -89,3 +89,42 @@ def test_the_core_needs_only_attrs_dateutil_and_email_validator_and_psycopg_bina
     assert "cattrs" in sql
     assert "cattrs" in {r.name for r in extra("portal")}
     assert {r.name for r in extra("testing")} == {"pytest"}
+
+
+WITHOUT_PYTEST = """
+import sys
+sys.modules["pytest"] = None
+from datetime import UTC, datetime
+from cyclades_core.testing import ManualClock, link_in, minimal_pdf
+print(ManualClock(datetime(2022, 1, 10, tzinfo=UTC)).now().date(), link_in.__name__, minimal_pdf()[:5])
+try:
+    from cyclades_core.testing import StorageContract
+except ImportError:
+    print("suites: pytest needed")
+"""
+
+
+def test_the_helpers_of_cyclades_core_testing_import_without_pytest() -> None:
+    """README.md and docs/getting-started.md import ``link_in`` and ``ManualClock`` from ``cyclades_core.testing`` on
+    installs that bring no pytest (``cyclades[portal]``, ``cyclades[all]``): the contract suites load on first use."""
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", WITHOUT_PYTEST], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [
+        "2022-01-10 link_in b'%PDF-'",
+        "suites: pytest needed",
+    ]
+
+
+def test_every_name_of_cyclades_core_testing_still_imports_from_it_with_pytest() -> None:
+    import cyclades_core.testing as testing
+    from cyclades_core.testing import StorageContract, UploadInspectorContract, contracts, inspection_contract
+
+    assert StorageContract is contracts.StorageContract
+    assert UploadInspectorContract is inspection_contract.UploadInspectorContract
+    assert inspection_contract.minimal_pdf is testing.minimal_pdf
+    for name in testing.__all__:
+        assert getattr(testing, name) is not None, name
+    assert set(testing.__all__) <= set(dir(testing))
+    assert set(contracts.__all__) - {"T0"} <= set(testing.__all__)
