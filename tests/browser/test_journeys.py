@@ -140,8 +140,12 @@ def test_accrall_registers_prints_modifies_and_deposits_his_pieces_until_they_ar
     numero = visit.save()
     assert "Version : 02" in numero, numero
 
-    # CAN-15, DOC-03: « Mes documents (Visualiser/imprimer) », the confirmation as a PDF.
-    visit.click(link(page, "Mes documents (Visualiser/imprimer)"), "mes-documents")
+    # CAN-15: « Visualiser/imprimer » on the N° Inscription tab gives the confirmation itself (version 2)…
+    name, data = visit.download(link(page, "Visualiser/imprimer"))
+    assert data.startswith(b"%PDF"), name
+    assert "Version : 2" in pdf_text(data), pdf_text(data)
+    # DOC-03: … which « Mes documents » lists too.
+    visit.click(link(page, "Mes documents"), "mes-documents")
     name, data = visit.download(page.get_by_role("link", name=re.compile(r"^Confirmation d'inscription")))
     assert data.startswith(b"%PDF"), name
     confirmation = pdf_text(data)

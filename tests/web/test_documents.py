@@ -38,7 +38,10 @@ def test_the_published_documents_are_listed_with_their_version_and_update_time(
     page = documents_page(client, cid)
     assert page.count("<h1>") == 1
     assert "Liste des documents publiés" in page
-    assert "Cliquer sur le lien pour ouvrir/télécharger le document." in page
+    documents = page.count("</a> : Version n°")
+    assert documents >= 1
+    # « - Cliquer sur le lien pour ouvrir/télécharger le document. » before each document, as the guide lists them
+    assert page.count("Cliquer sur le lien pour ouvrir/télécharger le document.") == documents
     link = (
         f'<a href="/mes-documents/{cid}/confirmation-inscription.pdf" download>Confirmation d&#39;inscription [PDF]</a>'
     )

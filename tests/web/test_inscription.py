@@ -117,6 +117,19 @@ def test_a_closed_service_refuses_the_start_with_the_guides_message(candidate: F
 
 
 @pytest.mark.rule("CAN-02")
+def test_enregistrer_is_shown_on_every_tab_and_active_only_on_the_last(candidate: FlaskClient) -> None:
+    """« Je clique sur Suivant pour consulter/renseigner tous les onglets, le bouton Enregistrer sera actif uniquement
+    sur le dernier onglet. »"""
+    first = start(candidate)
+    for page in (text(first), text(press(candidate, first))):
+        assert '<button type="button" class="bouton bouton-secondaire" disabled>Enregistrer</button>' in page
+        assert 'formaction="/inscription/enregistrer"' not in page
+    recap = text(to_recapitulatif(candidate, start(candidate)))
+    assert 'formaction="/inscription/enregistrer">Enregistrer</button>' in recap
+    assert "disabled>Enregistrer" not in recap
+
+
+@pytest.mark.rule("CAN-02")
 @pytest.mark.rule("CAN-03")
 def test_the_form_shows_the_guides_tabs_and_the_identification_fields_with_their_labels(candidate: FlaskClient) -> None:
     first = start(candidate)
@@ -377,6 +390,13 @@ def test_enregistrer_shows_the_numero_page_with_the_guides_texts(candidate: Flas
         assert line in page, line
     assert f'href="/mes-documents/{candidature_id}"' in page
     assert f'href="/mes-pieces-justificatives/{candidature_id}"' in page
+    # « Depuis l'onglet « N°Inscription », je peux cliquer sur le bouton Visualiser/Imprimer pour éditer ma
+    # confirmation d'inscription »: the button gives the PDF itself
+    pdf = f"/mes-documents/{candidature_id}/confirmation-inscription.pdf"
+    assert f'href="{pdf}" download>Visualiser/imprimer</a>' in page
+    printed = candidate.get(pdf)
+    assert printed.status_code == 200
+    assert printed.data.startswith(b"%PDF-")
     token = portal.accounts.login(ACCRALL["email"], PASSWORD).session_token
     [card] = portal.candidatures.mes_inscriptions(token).cards
     assert card.inscription_number == "001"

@@ -3,9 +3,11 @@ their actions, « Mon inscription », the withdrawal with its confirmation, and 
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
+import pypdf
 import pytest
 from flask.testing import FlaskClient
 
@@ -165,13 +167,37 @@ def test_mon_inscription_shows_the_recapitulatif_as_the_guide_prints_it(client: 
     assert '<th scope="row">EF1 - Langue vivante 2 - Russe</th>' in html
     assert "pas encore enregistrée" not in html  # saved: no warning
     assert '<form method="post" action="/mon-inscription' not in html  # read-only
+    # the guide's épreuve lines carry no heading of their own; the table's are its words (« Mode évaluation »)
+    assert '<th scope="col">Epreuve</th><th scope="col">Position</th><th scope="col">Mode évaluation</th>' in html
+
+
+@pytest.mark.rule("CAN-12", "CAN-15")
+def test_mon_inscription_s_visualiser_imprimer_gives_the_saved_recapitulatif(
+    client: FlaskClient, registered: str
+) -> None:
+    """« L'écran est le même que celui présenté précédemment »: the Récapitulatif in consultation mode keeps its
+    « Visualiser/imprimer », which gives the « RECAPITULATIF D'INSCRIPTION » of the saved version."""
+    html = page(client, f"/mon-inscription/{registered}")
+    path = f"/mon-inscription/{registered}/recapitulatif-inscription.pdf"
+    assert f'<a class="bouton bouton-principal" href="{path}" download>Visualiser/imprimer</a>' in html
+    answer = client.get(path)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "application/pdf"
+    assert answer.headers["Content-Disposition"].startswith("attachment;")
+    assert answer.headers["Cache-Control"] == "no-store"
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(answer.data)).pages)
+    assert "RECAPITULATIF D'INSCRIPTION" in text
+    assert "Version : 1 du 10/11/2021" in text
+    assert "Inscription n° : 001" in text
+    assert "pas encore enregistrée" not in text
 
 
 @pytest.mark.rule("CAN-12")
 def test_another_accounts_or_an_unknown_candidature_is_not_found(app: object, portal: Portal, registered: str) -> None:
     other = app.test_client()  # type: ignore[attr-defined]
     signed_in(other, portal, OTHER)
-    for path in (f"/mon-inscription/{registered}", "/mon-inscription/inconnue", f"/desinscription/{registered}"):
+    for path in (f"/mon-inscription/{registered}", "/mon-inscription/inconnue", f"/desinscription/{registered}",
+                 f"/mon-inscription/{registered}/recapitulatif-inscription.pdf"):  # fmt: skip
         answer = other.get(path)
         assert answer.status_code == 404, path
         assert "Candidature introuvable." in answer.get_data(as_text=True)

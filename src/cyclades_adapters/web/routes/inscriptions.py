@@ -1,6 +1,6 @@
 """Guide sections 8 « MES INSCRIPTIONS » and 12 « SE DESINSCRIRE »: the page after login with one card per active
-candidature (ACC-13, CAN-13, CAN-14), « Mon inscription » (the saved Récapitulatif, read-only, CAN-12) and the
-withdrawal with its confirmation step (UNS-01 … UNS-04).
+candidature (ACC-13, CAN-13, CAN-14), « Mon inscription » (the saved Récapitulatif, read-only, CAN-12, with
+« Visualiser/imprimer » its PDF) and the withdrawal with its confirmation step (UNS-01 … UNS-04).
 
 What a card offers comes from the core (``InscriptionCard.can_modify``, ``can_withdraw``); the pages decide nothing.
 """
@@ -11,9 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request
+from werkzeug.wrappers import Response
 
 from cyclades_adapters.web import security
 from cyclades_adapters.web.app import portal
+from cyclades_adapters.web.downloads import attachment
 from cyclades_adapters.web.errors import FormErrors
 from cyclades_adapters.web.navigation import PARIS
 from cyclades_core import InscriptionCard, PasswordChangeRequired, Recapitulatif
@@ -58,6 +60,15 @@ def mon_inscription(candidature_id: str) -> str:
     """CAN-12 « Mon inscription »: the Récapitulatif in consultation mode."""
     recap: Recapitulatif = portal().candidatures.mon_inscription(security.current_token(), candidature_id)
     return render_template("inscriptions/mon_inscription.html", recap=recap, candidature_id=candidature_id)
+
+
+@blueprint.get("/mon-inscription/<candidature_id>/recapitulatif-inscription.pdf")
+@security.login_required
+def recapitulatif_pdf(candidature_id: str) -> Response:
+    """« Visualiser/imprimer » on the Récapitulatif in consultation mode: the « RECAPITULATIF D'INSCRIPTION » of the
+    saved candidature (its version, its verification code)."""
+    rendered = portal().documents.render_recapitulatif(security.current_token(), candidature_id)
+    return attachment(rendered.data, rendered.media_type, rendered.filename, fallback="recapitulatif.pdf")
 
 
 def _card(candidature_id: str) -> InscriptionCard | None:
