@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from attrs import frozen
 
 from cyclades_adapters.observability import log_storage_opened, logging_unit_of_work
-from cyclades_core.errors import ConfigurationError
+from cyclades_core.errors import ConfigurationError, StorageNotMigrated
 from cyclades_core.model.verification import DocumentSigner
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
@@ -67,6 +67,8 @@ DEFAULT_STORAGE_URL = "memory://"
 EXTERNAL_STORAGE_URL = "external://"
 DOCUMENT_KEY_ENV = "CYCLADES_DOCUMENT_KEY"
 DOCUMENT_OLD_KEYS_ENV = "CYCLADES_DOCUMENT_OLD_KEYS"
+#: Appended to :class:`StorageNotMigrated` when ``build_portal`` refuses a database: the other way to migrate it.
+_MIGRATE_HINT = "Depuis Python : build_portal(storage_url, migrate=True) crée ou met à jour le schéma au démarrage."
 
 
 @frozen
@@ -136,11 +138,17 @@ def _storage(
             raise ConfigurationError(
                 f"storage_url / {DATABASE_URL_ENV} : {scheme!r} demande l'extra 'sql' (pip install 'cyclades[sql]')."
             ) from missing
-        sql = SqlDatabase(url)
-        if migrate:
-            sql.upgrade()
-        if check:
-            sql.check()  # J4: the outbox relays only durable commits
+        try:
+            # Without ``migrate``, a SQLite file that does not exist is StorageNotMigrated, never created empty.
+            sql = SqlDatabase(url, create=migrate)
+            if migrate:
+                sql.upgrade()
+            if check:
+                sql.check()  # J4: the outbox relays only durable commits
+                if not migrate:
+                    sql.require_current()  # no portal whose use cases would meet missing tables
+        except StorageNotMigrated as not_migrated:
+            raise StorageNotMigrated(f"{not_migrated.message} {_MIGRATE_HINT}") from None
         return sql, sql.unit_of_work, SqlCandidateNumberAllocator(sql), SqlRateLimiter(sql)
     raise ConfigurationError(
         f"storage_url / {DATABASE_URL_ENV} : schéma de stockage non pris en charge {scheme!r} dans {url!r} "
@@ -231,7 +239,8 @@ def build_portal(
     """Build a portal. Every argument is optional; ``None`` means the embedded default.
 
     ``storage_url``: ``memory://`` (default), ``sqlite:///path.db`` or ``postgresql+psycopg://…`` (extra ``sql``;
-    the schema is migrated by ``migrate=True`` or ``SqlDatabase(url).upgrade()``). ``environ`` defaults to ``os.environ`` and is read for
+    the schema is migrated by ``migrate=True``, ``cyclades db upgrade`` or ``SqlDatabase(url).upgrade()``).
+    ``environ`` defaults to ``os.environ`` and is read for
     ``CYCLADES_DATABASE_URL`` only when ``storage_url`` is not given. ``catalogue`` defaults to the catalogue
     shipped with the package (académies, BTS spécialités, reference lists), with no session configured.
     ``file_store`` defaults to an in-memory store (use ``FileSystemFileStore(root)`` for real deployments, with a
@@ -241,9 +250,14 @@ def build_portal(
     ``UploadInspector``); ``renderer`` to the simple
     PDF renderer; ``mailer`` to an in-memory mailer (use ``SmtpMailer`` or ``EmlFolderMailer``), driven by
     ``portal.relay``; ``breached_passwords`` to none (only the built-in blocklist of common passwords; see
-    ``RangeFileBreachedPasswords``). With SQL storage the durability settings are checked at once (``SqlDatabase.check``, J4):
-    a database that cannot be reached raises ``StorageUnavailable`` here, unless ``check_storage=False`` (a
-    process built before its database is up; the check is then left to ``cyclades db upgrade``).
+    ``RangeFileBreachedPasswords``). With SQL storage the database is checked at once: its durability settings
+    (``SqlDatabase.check``, J4) and, unless ``migrate=True``, its schema: a database without the library's tables or
+    at an older revision raises ``StorageNotMigrated`` here (``SqlDatabase.require_current``; its message says to
+    run ``cyclades db upgrade`` or to pass ``migrate=True``) rather than giving a portal whose use cases would fail.
+    A database that cannot be reached raises ``StorageUnavailable`` here, unless ``check_storage=False`` (a
+    process built before its database is up: nothing is read; the checks are then left to ``cyclades db
+    upgrade``). A SQLite file that does not exist is never created unless ``migrate=True`` (``StorageNotMigrated``,
+    naming the path, whatever ``check_storage``): a mistyped path is not a new empty database.
 
     Your own storage: ``uow`` (a :data:`~cyclades_core.ports.storage.UnitOfWorkFactory` that passes
     ``StorageContract``) instead of a URL, with ``rate_limiter`` (``RateLimiter``) and ``numbers``
