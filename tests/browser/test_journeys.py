@@ -153,7 +153,7 @@ def test_accrall_registers_prints_modifies_and_deposits_his_pieces_until_they_ar
     assert candidate_number in confirmation, confirmation
 
     # Section 11 (JUS-01, JUS-03, JUS-04): both online pièces deposited, then « J'ai fourni toutes mes pièces ».
-    visit.click(link(page, "Mes pièces justificatives"), "mes-pieces-justificatives")
+    visit.click(link(page, "Mes justificatifs"), "mes-pieces-justificatives")
     for title, code in ((CINSIG01, "CINSIG01"), (RELNOT01, "RELNOT01")):
         _deposit(visit, title, code, sample_pdf(tmp_path, f"{code.lower()}.pdf"))
     visit.click(button(page, "J'ai fourni toutes mes pièces"), "pieces-validees")
@@ -178,7 +178,7 @@ def test_accrall_registers_prints_modifies_and_deposits_his_pieces_until_they_ar
     # The candidate sees the status and the comment, deposits CINSIG01 again and validates again (JUS-05).
     visit.log_in(ACCRALL)
     visit.click(
-        page.get_by_role("link", name=re.compile(r"^Mes pièces justificatives \(inscription")), "pieces-non-conforme"
+        page.get_by_role("link", name=re.compile(r"^Mes justificatifs \(inscription")), "pieces-non-conforme"
     )
     piece = _piece(page, "CINSIG01")
     assert texts_in(piece.inner_text(), ["Non conforme", COMMENT]) == [], piece.inner_text()

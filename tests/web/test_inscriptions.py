@@ -88,7 +88,8 @@ def test_a_saved_candidature_has_its_card_with_everything_and_every_action_while
                  f"/mes-documents/{registered}", f"/mes-pieces-justificatives/{registered}",
                  f"/desinscription/{registered}"):  # fmt: skip
         assert f'href="{href}"' in card
-    for label in ("Mon inscription", "Modifier", "Mes documents", "Mes pièces justificatives", "Se désinscrire"):
+    # « Via Mes justificatifs, j'accède à la liste des pièces à fournir pour chaque candidature. »
+    for label in ("Mon inscription", "Modifier", "Mes documents", "Mes justificatifs", "Se désinscrire"):
         assert f'{label}<span class="visuellement-cache"> (inscription n° 001)</span></a>' in card
 
 
