@@ -29,6 +29,12 @@ def ouverture() -> str:
     openings = catalogue.openings(domain, exam_code, session_id) if session_id else []
     academie_code = request.args.get("academie", "")
     chosen = next((o for o in openings if o.academie.code == academie_code), None)
+    # « Résumé de la sélection »: Examen, BREVET DE TECHNICIEN SUPERIEUR, BTS 2022 (the guide's example)
+    summary = [
+        domain.value,
+        *(e.name for e in exams if e.code == exam_code),
+        *(s.label for s in sessions if s.id == session_id),
+    ]
     return render_template(
         "accueil/ouverture.html",
         domains=[(d.value, d.value) for d in Domain],
@@ -40,4 +46,5 @@ def ouverture() -> str:
         openings=openings,
         chosen=chosen,
         searched=bool(session_id),
+        summary=summary,
     )
