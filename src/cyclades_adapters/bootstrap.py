@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -35,14 +36,14 @@ from cyclades_core.usecases.accounts import (
     PasswordResetService,
     SessionService,
 )
-from cyclades_core.usecases.audit import AuditService
+from cyclades_core.usecases.audit import DEFAULT_RETENTION, AuditService
 from cyclades_core.usecases.candidatures import CandidatureService
 from cyclades_core.usecases.catalogue import CatalogueService
 from cyclades_core.usecases.documents import DocumentService
 from cyclades_core.usecases.mail import MailRelay, OutboxService, ReminderService
 from cyclades_core.usecases.management import EstablishmentService, ManagerService
 from cyclades_core.usecases.manager_accounts import ManagerAccountService
-from cyclades_core.usecases.pieces import PieceService
+from cyclades_core.usecases.pieces import DEFAULT_MAX_BYTES, PieceService
 from cyclades_core.usecases.reference import ReferenceService
 
 if TYPE_CHECKING:
@@ -176,6 +177,22 @@ def _key(text: str, name: str) -> bytes:
     return text.encode()
 
 
+def _upload_limit(max_upload_bytes: int | None, scanner: FileScanner) -> int:
+    """``max_upload_bytes`` checked as ``PieceService`` checks it, the message naming ``build_portal``'s argument."""
+    limit = DEFAULT_MAX_BYTES if max_upload_bytes is None else max_upload_bytes
+    if limit < 1:
+        raise ConfigurationError(
+            f"max_upload_bytes : la taille maximale d'un dépôt ({limit}) doit être d'au moins 1 octet."
+        )
+    if limit > scanner.max_bytes:
+        raise ConfigurationError(
+            f"max_upload_bytes : la taille maximale d'un dépôt ({limit} octets) dépasse ce que l'antivirus analyse "
+            f"(scanner.max_bytes = {scanner.max_bytes} octets) ; passez une limite plus basse ou un scanner qui "
+            "analyse des fichiers plus grands."
+        )
+    return limit
+
+
 def document_signer(
     document_key: bytes | None = None,
     old_keys: Sequence[bytes] | None = None,
@@ -235,6 +252,8 @@ def build_portal(
     environ: Mapping[str, str] | None = None,
     migrate: bool = False,
     check_storage: bool = True,
+    max_upload_bytes: int | None = None,
+    audit_retention: timedelta | None = None,
 ) -> Portal:
     """Build a portal. Every argument is optional; ``None`` means the embedded default.
 
@@ -265,11 +284,27 @@ def build_portal(
     shared between processes): without them, ConfigurationError naming them. With a URL they replace the storage's
     own limiter and allocator.
 
+    ``max_upload_bytes``: the largest pièce a candidate may deposit (``PieceService.max_bytes``; default 5 MiB); it
+    may not exceed what the scanner scans whole (``scanner.max_bytes``: 25 MiB for the built-in scanner and
+    ``ClamdScanner``'s default), else ConfigurationError naming it. ``audit_retention``: how long audit records are
+    kept before ``portal.audit.purge_expired()`` removes them (``AuditService.retention``; default 365 days), a
+    positive ``timedelta``.
+
     ``document_key`` (else ``CYCLADES_DOCUMENT_KEY``) signs the documents' verification codes; it is required with
     every storage but ``memory://`` (ConfigurationError naming the variable). ``document_old_keys`` (else
     ``CYCLADES_DOCUMENT_OLD_KEYS``, comma-separated) still verify the documents printed before a rotation.
     """
     env = os.environ if environ is None else environ
+    if file_store is None or scanner is None:
+        from cyclades_adapters.memory import MemoryFileStore, SignatureScanner
+
+        file_store = file_store or MemoryFileStore()
+        scanner = scanner or SignatureScanner()
+    # The settings first: a wrong one is refused before the storage is opened (or migrated).
+    upload_limit = _upload_limit(max_upload_bytes, scanner)
+    retention = DEFAULT_RETENTION if audit_retention is None else audit_retention
+    if retention <= timedelta(0):
+        raise ConfigurationError("audit_retention : la durée de conservation du journal d'audit doit être positive.")
     storage: MemoryDatabase | SqlDatabase | None
     if uow is not None:
         if storage_url is not None:
@@ -303,11 +338,6 @@ def build_portal(
         from cyclades_adapters.files import FileCatalogue
 
         catalogue = FileCatalogue.default()
-    if file_store is None or scanner is None:
-        from cyclades_adapters.memory import MemoryFileStore, SignatureScanner
-
-        file_store = file_store or MemoryFileStore()
-        scanner = scanner or SignatureScanner()
     if inspector is None:
         from cyclades_adapters.files.inspection import ParserUploadInspector
 
@@ -343,7 +373,13 @@ def build_portal(
         managers=ManagerAccountService(ports, catalogue=catalogue, breached=breached_passwords),
         establishments=EstablishmentService(uow=uow, clock=clock, catalogue=catalogue, scolaire=sections.scolaire),
         pieces=PieceService(
-            uow=uow, clock=clock, authenticator=authenticator, store=file_store, inspector=inspector, scanner=scanner
+            uow=uow,
+            clock=clock,
+            authenticator=authenticator,
+            store=file_store,
+            inspector=inspector,
+            scanner=scanner,
+            max_bytes=upload_limit,
         ),
         documents=DocumentService(
             uow=uow,
@@ -357,7 +393,7 @@ def build_portal(
         outbox=OutboxService(uow=uow, clock=clock),
         relay=MailRelay(uow=uow, clock=clock, mailer=mailer),
         reminders=ReminderService(uow=uow, clock=clock, catalogue=catalogue),
-        audit=AuditService(uow=uow, clock=clock),
+        audit=AuditService(uow=uow, clock=clock, retention=retention),
         reference=ReferenceService(birthplaces=birthplaces, catalogue=catalogue),
         unit_of_work=uow,
         clock=clock,

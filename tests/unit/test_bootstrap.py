@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,10 @@ from cyclades_adapters import build_portal
 from cyclades_adapters.memory import MemoryDatabase
 from cyclades_adapters.sql import SqlDatabase
 from cyclades_core.errors import ConfigurationError, StorageNotMigrated, StorageUnavailable
-from cyclades_core.testing import PlainHasher
+from cyclades_core.testing import ManualClock, PlainHasher
+from cyclades_core.usecases.audit import AuditService
 from tests.conftest import DOCUMENT_KEY as KEY
-from tests.conftest import form
+from tests.conftest import T0, form
 from tests.sql_support import postgres_database, postgres_url
 
 
@@ -125,3 +127,34 @@ def test_a_postgresql_database_without_the_schema_or_at_an_older_revision_is_ref
         with admin.begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         admin.dispose()
+
+
+# -- the documented settings reachable through build_portal (integrator review, finding 4) ------------------------------
+
+
+def test_the_audit_retention_is_an_argument_of_build_portal() -> None:
+    """I4: the retention is configurable where everything else is (it needed ``AuditService(retention=…)``, which
+    ``build_portal`` gave no way to reach); the purge follows it; a retention of zero or less is refused."""
+    clock = ManualClock(T0)
+    portal = build_portal(clock=clock, hasher=PlainHasher(), environ={}, audit_retention=timedelta(days=180))
+    assert portal.audit.retention == timedelta(days=180)
+    account_id = portal.accounts.create_account(form()).account_id  # audited: account_created
+    clock.advance(days=180)
+    assert portal.audit.purge_expired() == 0
+    clock.advance(days=1)
+    assert portal.audit.purge_expired() == 1
+    assert portal.audit.records_for(account_id) == []
+    assert build_portal(hasher=PlainHasher(), environ={}).audit.retention == timedelta(days=365)  # the default
+    for wrong in (timedelta(0), timedelta(days=-1)):
+        with pytest.raises(ConfigurationError, match=r"^audit_retention : .*positive"):
+            build_portal(hasher=PlainHasher(), environ={}, audit_retention=wrong)
+        with pytest.raises(ConfigurationError, match=r"^retention : .*positive"):
+            AuditService(uow=MemoryDatabase().unit_of_work, clock=clock, retention=wrong)
+
+
+def test_a_wrong_setting_is_refused_before_the_storage_is_touched(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    for wrong in ({"audit_retention": timedelta(0)}, {"max_upload_bytes": 0}):
+        with pytest.raises(ConfigurationError, match=r"^(audit_retention|max_upload_bytes) : "):
+            build_portal(f"sqlite:///{path}", environ={}, document_key=KEY, migrate=True, **wrong)  # type: ignore[arg-type]
+    assert not path.exists()

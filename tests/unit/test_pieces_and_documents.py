@@ -266,6 +266,31 @@ class TestWhatIsAccepted:
         with pytest.raises(ConfigurationError, match=r"scanner\.max_bytes"):
             PieceService(uow=None, clock=None, authenticator=None, store=MemoryFileStore(),  # type: ignore[arg-type]
                          inspector=None, scanner=SignatureScanner(max_bytes=1024), max_bytes=2048)  # fmt: skip
+        with pytest.raises(ConfigurationError, match=r"max_bytes .*au moins 1 octet"):
+            PieceService(uow=None, clock=None, authenticator=None, store=MemoryFileStore(),  # type: ignore[arg-type]
+                         inspector=None, scanner=SignatureScanner(), max_bytes=0)  # fmt: skip
+
+    def test_build_portal_sets_the_upload_limit_and_checks_it_as_the_service_does(self, clock: ManualClock) -> None:
+        """Integrator review, finding 4 (H1, H6): ``max_upload_bytes`` reaches ``portal.pieces`` (a deposit over it
+        is refused); a limit above the scanner's, or under one byte, is refused naming the argument."""
+        portal = guide_portal(clock, max_upload_bytes=64 * 1024)
+        assert portal.pieces.max_bytes == 64 * 1024
+        assert portal.pieces.accepted.endswith("Taille maximale : 0.0625 Mo.")
+        token = signed_in(portal)
+        candidature_id = register(portal, token)
+        with pytest.raises(FileTooLarge):
+            upload(portal, token, candidature_id, "CINSIG01", minimal_pdf(more=[b"% " + b"x" * 70_000]))
+        upload(portal, token, candidature_id, "CINSIG01")  # under the limit
+        with pytest.raises(ConfigurationError, match=r"^max_upload_bytes : .*\(scanner\.max_bytes = 1024 octets\)"):
+            guide_portal(clock, scanner=SignatureScanner(max_bytes=1024), max_upload_bytes=2048)
+        with pytest.raises(ConfigurationError, match=r"^max_upload_bytes : .*26214400 octets"):  # the default scanner's
+            guide_portal(clock, max_upload_bytes=26214400 + 1)
+        for wrong in (0, -1):
+            with pytest.raises(ConfigurationError, match=r"^max_upload_bytes : .*au moins 1 octet"):
+                guide_portal(clock, max_upload_bytes=wrong)
+        larger = guide_portal(clock, scanner=SignatureScanner(max_bytes=50 << 20), max_upload_bytes=50 << 20)
+        assert larger.pieces.max_bytes == 50 << 20
+        assert guide_portal(clock).pieces.max_bytes == 5 << 20  # the default, unchanged
 
 
 @pytest.mark.rule("JUS-04")

@@ -5,18 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from cyclades_core.errors import ConfigurationError
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.text import lookup_key
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.storage import UnitOfWorkFactory
 
-__all__ = ["AuditService"]
+__all__ = ["DEFAULT_RETENTION", "AuditService"]
+
+#: 12 months: the CNIL recommends keeping access logs 6 to 12 months (I4).
+DEFAULT_RETENTION = timedelta(days=365)
 
 
 class AuditService:
-    """``retention`` defaults to 12 months (the CNIL recommends 6 to 12 months for access logs)."""
+    """``retention`` defaults to 12 months (the CNIL recommends 6 to 12 months for access logs); it must be positive
+    (ConfigurationError): a retention of zero or less would erase the trail at each purge."""
 
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, retention: timedelta = timedelta(days=365)) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, retention: timedelta = DEFAULT_RETENTION) -> None:
+        if retention <= timedelta(0):
+            raise ConfigurationError("retention : la durée de conservation du journal d'audit doit être positive.")
         self._uow = uow
         self._clock = clock
         self.retention = retention

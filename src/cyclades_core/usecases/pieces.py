@@ -191,7 +191,12 @@ class PieceService:
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         """``inspector`` is required: without one, a PDF's content would go unchecked (there is no fail-open
-        default; ``build_portal`` supplies the parser-backed one)."""
+        default; ``build_portal`` supplies the parser-backed one). ``max_bytes``: the largest deposit, at least one
+        byte and no more than the scanner scans whole (``scanner.max_bytes``), else ConfigurationError."""
+        if max_bytes < 1:
+            raise ConfigurationError(
+                f"max_bytes : la taille maximale d'un dépôt ({max_bytes}) doit être d'au moins 1 octet."
+            )
         if max_bytes > scanner.max_bytes:
             raise ConfigurationError(
                 f"max_bytes : la taille maximale d'un dépôt ({max_bytes} octets) dépasse ce que l'antivirus analyse"
