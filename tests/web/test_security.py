@@ -279,3 +279,35 @@ def test_a_chunked_form_within_the_limit_is_processed(client: FlaskClient, porta
         answer = _chunked(client, "/mot-de-passe-oublie", head + b"b" * size)
         assert answer.status_code == 200, (size, answer.status_code)
         assert "Vous allez recevoir un mail" in answer.get_data(as_text=True)
+
+
+# -- the re-authentication of « Modifier mon compte » (review of the web portal, finding 2) -----------------------
+
+
+@pytest.mark.rule("ACC-14")
+def test_the_current_password_of_mon_compte_cannot_be_guessed_without_limit(
+    client: FlaskClient, portal: Portal
+) -> None:
+    """A session holder used to try passwords on « Modifier mon adresse mail » until the right one changed the
+    address: now throttled as the login is, past which even the right one is refused (429) and nothing changes."""
+    signed_in(client, portal)
+    target = {"new_email": "attaquant@exemple.fr", "new_email_confirmation": "attaquant@exemple.fr"}
+    codes = [
+        post(client, "/mon-compte/email", {**target, "current_password": f"Guess*{i:03d}x"}, page="/mon-compte")
+        .status_code
+        for i in range(20)
+    ]  # fmt: skip
+    assert codes[:5] == [400] * 5
+    assert set(codes[5:]) == {429}
+    answer = post(client, "/mon-compte/email", {**target, "current_password": PASSWORD}, page="/mon-compte")
+    assert answer.status_code == 429
+    assert "Trop de demandes successives. Veuillez réessayer dans quelques minutes." in answer.get_data(as_text=True)
+    password = {
+        "mdp_current_password": PASSWORD,
+        "new_password": "Nouv3au*Mdp",
+        "new_password_confirmation": "Nouv3au*Mdp",
+    }
+    assert post(client, "/mon-compte/mot-de-passe", password, page="/mon-compte").status_code == 429
+    session = client.get_cookie(SESSION_COOKIE)
+    assert session is not None
+    assert portal.my_account.account(session.value).email == ACCRALL["email"]

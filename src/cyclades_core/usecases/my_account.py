@@ -4,7 +4,15 @@ ACC-12, L3)."""
 
 from __future__ import annotations
 
-from cyclades_core.errors import AccountHasCandidatures, ConcurrencyConflict, EmailAlreadyUsed, ValidationError
+from datetime import datetime
+
+from cyclades_core.errors import (
+    AccountHasCandidatures,
+    ConcurrencyConflict,
+    EmailAlreadyUsed,
+    TooManyRequests,
+    ValidationError,
+)
 from cyclades_core.model.account import Account
 from cyclades_core.model.audit import AuditRecord
 from cyclades_core.model.mail import account_deleted_mail, email_changed_mail, password_changed_mail
@@ -24,6 +32,7 @@ from cyclades_core.usecases.account_support import (
 )
 from cyclades_core.usecases.authentication import SessionAuthenticator
 from cyclades_core.usecases.identities import IdentityParser
+from cyclades_core.usecases.login_throttle import LoginThrottle
 
 __all__ = ["MyAccountService"]
 
@@ -78,9 +87,14 @@ class MyAccountService(AccountSection):
             account.initial_password_expires_at, candidatures, versions, pieces, documents, audit, now,
         )  # fmt: skip
 
-    def change_password(self, session_token: str, current_password: str, new_password: str, confirmation: str) -> None:
-        """ACC-11 / D6: requires the current password; ends the other sessions and outstanding reset links."""
-        principal, account = self._reauthenticate(session_token, current_password, allow_initial=True)
+    def change_password(
+        self, session_token: str, current_password: str, new_password: str, confirmation: str, *,
+        source: str | None = None,
+    ) -> None:  # fmt: skip
+        """ACC-11 / D6: requires the current password, throttled like a login (see :meth:`change_email`); ends the
+        other sessions and outstanding reset links. Also the scolaire candidate's change of its initial password
+        (C6)."""
+        principal, account = self._reauthenticate(session_token, current_password, allow_initial=True, source=source)
         check_new_account_password(account, new_password, confirmation)
         if new_password == current_password:
             raise ValidationError.single(
@@ -98,12 +112,21 @@ class MyAccountService(AccountSection):
             uow.audit.append(AuditRecord.of(now, "password_changed", f"candidate:{account.id}", account.id))
             uow.commit()
 
-    def change_email(self, session_token: str, current_password: str, new_email: str, confirmation: str) -> None:
+    def change_email(
+        self, session_token: str, current_password: str, new_email: str, confirmation: str, *,
+        source: str | None = None,
+    ) -> None:  # fmt: skip
         """ACC-11 / F3: re-authentication, uniqueness kept, the old address told, outstanding links revoked.
 
         Decision: the new address is used at once (no second confirmation loop); the old one is told by mail.
+
+        The current password is throttled as a login of the account is (ACC-14, C3): its failures count under the
+        login's counters (per account, and per account and source with a ``source``, the client's address), and
+        past ``login_throttle.free_failures`` even the right password is refused with TooManyRequests, unchecked,
+        until the delay ends; failures are audited as the login's (``kind=reauth``). Whoever holds a session cannot
+        guess the password without limit.
         """
-        _, account = self._reauthenticate(session_token, current_password, allow_initial=False)
+        _, account = self._reauthenticate(session_token, current_password, allow_initial=False, source=source)
         email = parse_email(new_email, "new_email")
         if email_key(confirmation or "") != email.key:
             raise ValidationError.single(
@@ -161,13 +184,29 @@ class MyAccountService(AccountSection):
             uow.audit.append(AuditRecord.of(now, "account_deleted", f"candidate:{account.id}", account.id))
             uow.commit()
 
-    def _reauthenticate(self, session_token: str, password: str, *, allow_initial: bool) -> tuple[Principal, Account]:
+    def _reauthenticate(
+        self, session_token: str, password: str, *, allow_initial: bool, source: str | None
+    ) -> tuple[Principal, Account]:
+        """The signed-in account, once its current password is checked under the login's throttle (the same keys
+        as :meth:`SessionService.login` for this account: one budget of guesses for both doors)."""
+        now = self._clock.now()
         with self._uow() as uow:
-            principal = self._authenticator.principal(
-                uow, session_token, self._clock.now(), allow_initial=allow_initial
-            )
+            principal = self._authenticator.principal(uow, session_token, now, allow_initial=allow_initial)
             account = get_account(uow, principal.account_id)
             uow.commit()
+        throttle = LoginThrottle(self._limiter, self.settings, "login")
+        counters = throttle.counters(account.id, source, now)
+        if throttle.throttled(counters, now):  # refused unchecked, and not counted (C3)
+            self._audit_failure(now, account, "authn_login_lock", "throttled")
+            raise TooManyRequests()
         if not self._hasher.verify(account.password_hash, password):
+            self._audit_failure(now, account, throttle.failed(counters, now), "password")
             raise ValidationError.single("current_password", "wrong_password", "Le mot de passe actuel est incorrect.")
+        throttle.succeeded(counters)
         return principal, account
+
+    def _audit_failure(self, now: datetime, account: Account, action: str, reason: str) -> None:
+        with self._uow() as uow:
+            actor = f"candidate:{account.id}"
+            uow.audit.append(AuditRecord.of(now, action, actor, account.id, kind="reauth", reason=reason))
+            uow.commit()
