@@ -14,6 +14,7 @@ items (``Country``, ``Departement``, ``Commune``, ``Nationality``) and every err
 from __future__ import annotations
 
 import importlib
+import logging as _logging
 from typing import TYPE_CHECKING, Any
 
 from cyclades_core import errors
@@ -61,6 +62,12 @@ from cyclades_core.errors import (  # every error of cyclades_core.errors.__all_
     ValidationError,
     WithdrawalAfterClosing,
 )
+
+# Every logger of the library is under ``cyclades`` (docs/operations.md, "Logging"); the application routes them. With
+# no handler anywhere, Python would fall back to ``logging.lastResort`` and print each WARNING (a failed login's audit
+# record) on stderr: a library adds a NullHandler to its top logger instead (the logging HOWTO's advice). A handler the
+# application adds, on the root logger or on ``cyclades``, still receives every record.
+_logging.getLogger("cyclades").addHandler(_logging.NullHandler())
 
 if TYPE_CHECKING:
     from cyclades_core._version import __version__

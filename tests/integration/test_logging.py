@@ -4,11 +4,16 @@ personal datum or a secret (C7, L1) — checked by scanning every captured recor
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from cyclades_adapters import Portal
+from cyclades_adapters.cli.logs import library_warnings_on_stderr
 from cyclades_adapters.memory import MemoryDatabase
 from cyclades_adapters.observability import audit_extra, log_storage_opened, logging_unit_of_work
 from cyclades_core.errors import CandidatureNotFound, InvalidCredentials, ValidationError
@@ -186,3 +191,83 @@ def test_the_storage_is_logged_by_its_scheme_alone(caplog: pytest.LogCaptureFixt
     seen = repr(vars(record)) + record.getMessage()
     assert "s3cr3t" not in seen
     assert "db.interne" not in seen
+
+
+# -- no handler of the library's own (integrator review, finding 7) ------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+FAILED_LOGIN = """
+from cyclades_adapters import build_portal
+from cyclades_core.errors import InvalidCredentials
+from cyclades_core.testing import PlainHasher
+portal = build_portal(hasher=PlainHasher(), environ={})
+try:
+    portal.sessions.login("personne@exemple.fr", "Mauvais*Passe9")
+except InvalidCredentials:
+    print("refused")
+"""
+
+
+def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """A fresh interpreter, whose logging nobody configured (pytest's handlers are not there)."""
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )  # fmt: skip
+
+
+def test_a_host_that_configured_no_logging_gets_nothing_on_stderr_and_one_that_did_gets_every_record() -> None:
+    """The ``cyclades`` logger has a NullHandler: without it Python's last-resort handler printed every WARNING (here
+    ``audit authn_login_fail (anonymous)``) on the stderr of a host that had configured no logging."""
+    quiet = _python(FAILED_LOGIN)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "refused\n", "")
+    routed = _python(
+        "import logging\nlogging.basicConfig(format='%(name)s %(levelname)s %(message)s')\n" + FAILED_LOGIN
+    )
+    assert routed.returncode == 0, routed.stderr
+    assert routed.stderr.splitlines() == ["cyclades.audit WARNING audit authn_login_fail (anonymous)"]
+    assert any(isinstance(h, logging.NullHandler) for h in logging.getLogger("cyclades").handlers)
+
+
+RELAY_FAILS = """
+import sys
+from datetime import UTC, datetime
+from cyclades_adapters.cli import main
+from cyclades_adapters.sql import SqlDatabase
+from cyclades_core.model.mail import MailKind, OutboxMessage
+database = SqlDatabase(sys.argv[1])
+database.upgrade()
+with database.unit_of_work() as uow:
+    uow.outbox.add(OutboxMessage("m0", MailKind.ACTIVATION, None, "a@exemple.fr", "s", "b", datetime(2021, 1, 1, tzinfo=UTC)))
+    uow.commit()
+database.dispose()
+sys.exit(main(["outbox", "relay", "--database-url", sys.argv[1], "--smtp-host", "127.0.0.1", "--smtp-port", "1",
+               "--smtp-security", "none", "--smtp-timeout", "2"]))
+"""
+
+
+def test_the_cyclades_command_still_shows_the_library_s_warnings_on_stderr(tmp_path: Path) -> None:
+    """The command is an application: it routes the ``cyclades`` warnings to stderr itself (``cli/logs.py``), as the
+    last-resort handler did before the NullHandler — a mail to retry here; the web errors and audit warnings under
+    ``cyclades serve``, whose workers inherit the handler."""
+    relay = _python(RELAY_FAILS, f"sqlite:///{tmp_path / 'relay.db'}")
+    assert relay.returncode == 1, relay.stderr
+    warning, summary = relay.stderr.splitlines()
+    assert warning.startswith("mail m0 (activation) to retry after attempt 1: "), warning  # e.g. ConnectionRefusedError
+    assert summary == "Des envois ont échoué : voir « cyclades outbox failed »."
+
+
+def test_the_command_s_handler_only_stands_in_for_a_missing_configuration_and_goes_with_the_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, library = logging.getLogger(), logging.getLogger("cyclades")
+    before = list(library.handlers)
+    monkeypatch.setattr(root, "handlers", [])  # a process that configured no logging (pytest's handlers set aside)
+    with library_warnings_on_stderr():
+        logging.getLogger("cyclades.mail.relay").warning("mail m0 (activation) to retry")
+        logging.getLogger("cyclades.audit").info("audit account_created")  # under WARNING: not shown, as before
+    assert library.handlers == before
+    assert capsys.readouterr().err == "mail m0 (activation) to retry\n"
+    monkeypatch.setattr(root, "handlers", [logging.NullHandler()])  # a process that configured its logging
+    with library_warnings_on_stderr():
+        assert library.handlers == before  # the records go where it routes them

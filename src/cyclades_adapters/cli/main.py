@@ -185,11 +185,13 @@ def _error(code: str, message: str) -> None:
 
 def main(argv: list[str] | None = None, *, _group: click.Group | None = None) -> int:
     """Run the CLI; every error becomes one French line on stderr and an exit code, never a traceback."""
+    from cyclades_adapters.cli.logs import library_warnings_on_stderr
     from cyclades_core.errors import ConfigurationError, CycladesError, StorageNotMigrated, StorageUnavailable
 
     group = _group or cli
     try:
-        click.Group.main(group, args=argv, prog_name="cyclades", standalone_mode=False)
+        with library_warnings_on_stderr():  # the library's warnings, as before its NullHandler
+            click.Group.main(group, args=argv, prog_name="cyclades", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Interrompu.", err=True)
         return 130
