@@ -103,7 +103,7 @@ class TestShippedData:
 
     def test_the_guide_s_example_session_loads_beside_it(self) -> None:
         catalogue = FileCatalogue.default(example_catalogue_path())
-        assert [s.academie_code for s in catalogue.services("BTS-2022")] == ["03", "10", "16"]
+        assert [s.academie_code for s in catalogue.services("BTS-2022")] == ["03", "16"]
 
 
 class TestBadFiles:

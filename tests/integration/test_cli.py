@@ -100,6 +100,24 @@ def test_catalogue_check_fails_on_an_academie_without_a_printable_contact(
     assert "LYON" in capsys.readouterr().err
 
 
+@pytest.mark.rule("DOC-05")
+def test_every_shipped_example_catalogue_passes_catalogue_check(capsys: pytest.CaptureFixture[str]) -> None:
+    """The example catalogues (getting-started's, the one ``cyclades serve --demo`` loads) open services only in
+    académies whose contact can be printed: a candidate who registers there gets a confirmation."""
+    from datetime import UTC, datetime
+
+    from cyclades_adapters.cli.serve import demo_catalogue
+    from cyclades_adapters.files import example_catalogue_path
+    from cyclades_core.usecases.service_contact import unprintable_contacts
+
+    examples = sorted(example_catalogue_path().parent.glob("*.toml"))
+    assert example_catalogue_path() in examples
+    for example in examples:
+        assert main(["catalogue", "check", str(example)]) == 0, capsys.readouterr().err
+        assert capsys.readouterr().err == ""
+    assert unprintable_contacts(demo_catalogue(datetime.now(UTC))) == ()
+
+
 def test_document_verify(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CYCLADES_DOCUMENT_KEY", "a-secret-of-at-least-16")
     code = DocumentSigner(b"a-secret-of-at-least-16").code(DocumentKind.CONFIRMATION, "02141027040", "001", 1)

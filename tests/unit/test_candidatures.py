@@ -402,7 +402,7 @@ class TestSave:
         assert refused.value.http_status == 409
         assert "« Mes inscriptions »" in refused.value.message
         with pytest.raises(CandidatureAlreadyExists):
-            portal.candidatures.start(token, "BTS-2022", "10")
+            portal.candidatures.start(token, "BTS-2022", "16")
         assert [c.inscription_number for c in portal.candidatures.mes_inscriptions(token).cards] == ["001"]
         portal.candidatures.withdraw(token, saved.candidature_id, confirmed=True)  # UNS-03: then a new one is possible
         again = portal.candidatures.save(token, fill(portal, portal.candidatures.start(token, "BTS-2022", "03"),
@@ -577,7 +577,7 @@ class TestModify:
         candidature_id = register(portal, token)
         draft = fill(portal, portal.candidatures.edit(token, candidature_id), accrall_tabs())
         with pytest.raises(CandidatureNotFound):
-            portal.candidatures.save(token, evolve(draft, academie_code="10"))
+            portal.candidatures.save(token, evolve(draft, academie_code="16"))
         recap = portal.candidatures.mon_inscription(token, candidature_id)
         assert recap.version == 1
 

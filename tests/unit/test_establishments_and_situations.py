@@ -50,8 +50,8 @@ def test_the_establishment_s_code_alone_is_kept_as_its_label() -> None:
 def test_where_no_list_is_configured_the_typed_establishment_is_kept() -> None:
     portal = guide_portal()
     token = signed_in(portal)
-    assert portal.catalogue.catalogue.establishments("10") == []
-    section = informations(portal, token, academie="10", establishment="CNED")
+    assert portal.catalogue.catalogue.establishments("16") == []
+    section = informations(portal, token, academie="16", establishment="CNED")
     assert section["Votre établissement"] == "CNED"
 
 

@@ -144,7 +144,9 @@ def test_a_visitor_without_a_session_is_sent_to_the_login(client: FlaskClient) -
 def test_a_candidature_of_an_academie_without_a_printable_contact_gets_a_french_error_page(
     client: FlaskClient, portal: Portal
 ) -> None:
-    """DOC-05: no placeholder is printed; the page says so in French, never a trace."""
+    """DOC-05: no placeholder is printed; the page says so in French, never a trace. The shipped example opens no
+    such académie: the integrator's own catalogue opens Lyon here, whose contact is not shipped."""
+    portal.catalogue.open_service("BTS-2022", "10", "01/11/2021 08:00", "29/11/2021 18:00")
     cid = candidate(client, portal, academie="10")
     answer = client.get(f"/mes-documents/{cid}/confirmation-inscription.pdf")
     page = answer.get_data(as_text=True)

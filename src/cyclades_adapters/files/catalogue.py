@@ -190,7 +190,7 @@ def default_catalogue_paths() -> list[Path]:
 
 
 def example_catalogue_path() -> Path:
-    """The guide's example session (BTS 2022 open in Besançon, Lyon and Toulouse)."""
+    """The guide's example session (BTS 2022 open in Besançon and Toulouse; the guide's Lyon has no contact to print)."""
     return Path(str(resources.files("cyclades_adapters").joinpath("data/catalogue/examples/guide-bts-2022.toml")))
 
 
