@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from cyclades_adapters.bootstrap import Portal
 from cyclades_adapters.web import WebSettings, create_app
-from cyclades_adapters.web.security import CSRF_COOKIE, SESSION_COOKIE
+from cyclades_adapters.web.security import CSRF_COOKIE, MANAGER_COOKIE, SESSION_COOKIE
 from cyclades_core.testing import link_in
 from tests.web.support import ACCRALL, PASSWORD, SECRET, csrf_of, post, signed_in
 
@@ -73,12 +73,12 @@ def test_the_session_cookie_is_httponly_samesite_lax_secure_and_replaced_at_each
     tokens = []
     for _ in range(2):
         answer = post(client, "/connexion", {"identifier": ACCRALL["email"], "password": PASSWORD})
-        [cookie] = [c for c in answer.headers.getlist("Set-Cookie") if c.startswith(f"{SESSION_COOKIE}=")]
+        [cookie] = [c for c in answer.headers.getlist("Set-Cookie") if c.startswith(f"__Host-{SESSION_COOKIE}=")]
         assert "HttpOnly" in cookie
         assert "SameSite=Lax" in cookie
         assert "Secure" in cookie
         tokens.append(cookie.split(";", 1)[0])
-        assert any(c.startswith(f"{CSRF_COOKIE}=") for c in answer.headers.getlist("Set-Cookie"))
+        assert any(c.startswith(f"__Host-{CSRF_COOKIE}=") for c in answer.headers.getlist("Set-Cookie"))
     assert tokens[0] != tokens[1]
 
 
@@ -311,3 +311,129 @@ def test_the_current_password_of_mon_compte_cannot_be_guessed_without_limit(
     session = client.get_cookie(SESSION_COOKIE)
     assert session is not None
     assert portal.my_account.account(session.value).email == ACCRALL["email"]
+
+
+# -- CSRF bound to the session, __Host- cookies (review of the web portal, finding 4) ------------------------------
+
+
+def _csrf_pair(app: Flask) -> tuple[str, str]:
+    """An attacker's own visit: the value of its CSRF cookie and the token its page carries."""
+    attacker = app.test_client()
+    token = csrf_of(attacker, "/mot-de-passe-oublie")
+    cookie = attacker.get_cookie(CSRF_COOKIE)
+    assert cookie is not None
+    return cookie.value, token
+
+
+def test_a_planted_csrf_cookie_and_the_attacker_s_token_fail_for_a_signed_in_candidate(
+    app: Flask, client: FlaskClient, portal: Portal
+) -> None:
+    """A host of the same site plants ``cyclades_csrf`` (Domain=<parent>, a longer Path: sent first) and makes the
+    victim's browser post a form with the token of the attacker's own visit: the token is bound to the session too."""
+    from tests.web.support_pieces import candidate
+
+    candidature_id = candidate(client, portal)
+    victim = client.get_cookie(SESSION_COOKIE)
+    own = client.get_cookie(CSRF_COOKIE)
+    assert victim is not None
+    assert own is not None
+    planted, token = _csrf_pair(app)
+    cookies = f"{CSRF_COOKIE}={planted}; {SESSION_COOKIE}={victim.value}; {CSRF_COOKIE}={own.value}"
+    answer = app.test_client(use_cookies=False).post(
+        f"/desinscription/{candidature_id}", data={"csrf_token": token, "confirmation": "oui"},
+        headers={"Cookie": cookies},
+    )  # fmt: skip
+    assert answer.status_code == 403
+    assert [card.candidature_id for card in portal.sessions.home(victim.value).candidatures] == [candidature_id]
+
+
+def test_a_planted_csrf_cookie_and_the_attacker_s_token_fail_for_a_signed_in_manager(
+    app: Flask, client: FlaskClient, portal: Portal
+) -> None:
+    from tests.web.support_gestion import add_managers, candidature, signed_in_manager
+
+    add_managers(portal)
+    token, candidature_id = candidature(portal)
+    signed_in_manager(client)
+    manager = client.get_cookie(MANAGER_COOKIE)
+    assert manager is not None
+    planted, attacker_token = _csrf_pair(app)
+    answer = app.test_client(use_cookies=False).post(
+        f"/gestion/candidatures/{candidature_id}/etat",
+        data={"csrf_token": attacker_token, "action": "ecarter", "reason": "Doublon"},
+        headers={"Cookie": f"{CSRF_COOKIE}={planted}; {MANAGER_COOKIE}={manager.value}"},
+    )  # fmt: skip
+    assert answer.status_code == 403
+    assert portal.candidatures.mes_inscriptions(token).cards  # not set aside
+
+
+def test_a_form_shown_to_a_signed_in_browser_still_posts_and_login_still_works(
+    client: FlaskClient, portal: Portal
+) -> None:
+    """The login form's token is issued before any session, the next pages' with it; a logout then a login work."""
+    signed_in(client, portal)
+    assert post(client, "/deconnexion", {}, page="/mon-compte").status_code == 303
+    again = post(client, "/connexion", {"identifier": ACCRALL["email"], "password": PASSWORD}, page="/connexion")
+    assert again.status_code == 303
+    assert post(client, "/mon-compte/supprimer", {"confirmation": "oui"}, page="/mon-compte").status_code == 303
+
+
+def test_a_login_page_that_drops_an_ended_session_gives_a_token_for_the_browser_without_it(
+    client: FlaskClient, portal: Portal
+) -> None:
+    signed_in(client, portal)
+    session = client.get_cookie(SESSION_COOKIE)
+    assert session is not None
+    portal.sessions.logout(session.value)  # ended elsewhere: the login page drops the cookie…
+    token = csrf_of(client, "/connexion")
+    assert client.get_cookie(SESSION_COOKIE) is None
+    answer = client.post(  # …and its form, sent without it, is accepted
+        "/connexion", data={"identifier": ACCRALL["email"], "password": PASSWORD, "csrf_token": token}
+    )
+    assert answer.status_code == 303
+
+
+HOST = "__Host-"
+
+
+def _set_cookies(answer: object) -> dict[str, str]:
+    headers = answer.headers.getlist("Set-Cookie")  # type: ignore[attr-defined]
+    return {cookie.split("=", 1)[0]: cookie for cookie in headers}
+
+
+def test_secure_cookies_are_named_with_the_host_prefix_path_slash_and_no_domain(portal: Portal) -> None:
+    """``__Host-``: the browser accepts the cookie only Secure, with Path=/ and no Domain, from the portal's own
+    host, so a sibling host can neither plant nor overwrite it."""
+    from tests.web.support_gestion import add_managers, manager_login
+
+    app = create_app(portal, WebSettings(secret_key=SECRET))  # the default: Secure cookies
+    client = app.test_client()
+    csrf_of(client, "/creer-mon-compte")
+    post(client, "/creer-mon-compte", ACCRALL, page="/creer-mon-compte")
+    post(client, "/activer-mon-compte", {"jeton": link_in(portal.outbox.pending()[-1])})
+    seen = _set_cookies(post(client, "/connexion", {"identifier": ACCRALL["email"], "password": PASSWORD}))
+    seen |= _set_cookies(post(client, "/deconnexion", {}))
+    add_managers(portal)
+    seen |= _set_cookies(manager_login(client))
+    expected = {f"{HOST}{name}" for name in (CSRF_COOKIE, SESSION_COOKIE, MANAGER_COOKIE, "cyclades_messages")}
+    assert set(seen) == expected
+    for cookie in seen.values():
+        attributes = [part.strip().lower() for part in cookie.split(";")[1:]]
+        assert "secure" in attributes
+        assert "path=/" in attributes
+        assert not any(part.startswith("domain") for part in attributes)
+
+
+def test_with_secure_cookies_an_unprefixed_planted_cookie_is_ignored(portal: Portal) -> None:
+    """A sibling host can set ``cyclades_session`` (not ``__Host-cyclades_session``): the portal does not read it,
+    so it cannot sign the victim into the attacker's account, nor serve as the CSRF value."""
+    app = create_app(portal, WebSettings(secret_key=SECRET))
+    attacker = app.test_client()
+    signed_in(attacker, portal)
+    stolen = attacker.get_cookie(f"{HOST}{SESSION_COOKIE}")
+    assert stolen is not None
+    victim = app.test_client()
+    victim.set_cookie(SESSION_COOKIE, stolen.value)
+    answer = victim.get("/mon-compte")
+    assert answer.status_code in (302, 303)
+    assert answer.headers["Location"].startswith("/connexion")

@@ -103,7 +103,7 @@ def create_app(portal: Portal, settings: WebSettings) -> Flask:
         max_bytes = portal.pieces.max_bytes + 64 * 1024
     app.secret_key = settings.secret_key  # signs the one-shot messages shown after a redirect (flash)
     app.config.update(
-        SESSION_COOKIE_NAME="cyclades_messages",
+        SESSION_COOKIE_NAME=security.cookie_name(security.MESSAGES_COOKIE, secure=settings.cookie_secure),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=max_bytes,  # a pièce's upload; every other request: security.FORM_BYTES

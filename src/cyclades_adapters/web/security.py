@@ -1,12 +1,20 @@
 """CSRF tokens, cookies and security headers (docs/security.md, "The web portal").
 
 - **CSRF**: a random per-browser value in the ``cyclades_csrf`` cookie (HttpOnly, SameSite=Lax); every form carries
-  ``csrf_token`` = HMAC-SHA256(secret, that value). A state-changing request (POST, PUT, PATCH, DELETE) without a
-  matching pair is refused with 403 before the route runs, so nothing changes. The value is renewed at login and
-  logout, so a token seen before the login is worthless after it.
+  ``csrf_token`` = HMAC-SHA256(secret, that value *and the session cookies the browser holds*, the candidate's
+  ``cyclades_session`` and the manager's ``cyclades_gestion``, empty when absent). A state-changing request (POST,
+  PUT, PATCH, DELETE) without a matching triple is refused with 403 before the route runs, so nothing changes. Bound
+  to the session, a token from an attacker's own visit fails in a signed-in victim's browser even when the attacker
+  has planted its CSRF value there. The value is renewed at login and logout, so a token seen before the login is
+  worthless after it; a login form's token, issued before the session exists, is bound to no session.
 - **Sessions**: the core's session token in the ``cyclades_session`` cookie (the back office's in
   ``cyclades_gestion``), HttpOnly, SameSite=Lax, ``Secure`` unless ``WebSettings.cookie_secure`` is off, replaced at
   every login (the core issues a fresh token), deleted at logout.
+- **Cookie names**: with ``Secure`` cookies every cookie of the portal (those three and Flask's
+  ``cyclades_messages``) is named with the ``__Host-`` prefix (:func:`cookie_name`), always with ``Path=/`` and no
+  ``Domain``: a browser then takes it only from the portal's own host over HTTPS, so another host of the same site
+  can neither plant nor overwrite it, and a cookie of the bare name that such a host planted is never read. Over
+  local http (``cookie_secure=False``) browsers refuse the prefix: the names are bare.
 - **Request bodies**: every request but a pièce's upload (a multipart body to ``pieces.deposer``) is limited to
   :data:`FORM_BYTES` (512 KiB) before anything reads it, so a form is refused with 413 from its ``Content-Length``
   before the CSRF check parses it; the upload keeps ``MAX_CONTENT_LENGTH`` (the largest pièce plus 64 KiB). A body
@@ -38,11 +46,14 @@ __all__ = [
     "CSRF_COOKIE",
     "CSRF_FIELD",
     "FORM_BYTES",
+    "HOST_PREFIX",
     "MANAGER_COOKIE",
+    "MESSAGES_COOKIE",
     "SESSION_COOKIE",
     "UPLOAD_ENDPOINTS",
     "clear_session",
     "client_source",
+    "cookie_name",
     "csrf_token",
     "install",
     "live_session",
@@ -54,6 +65,10 @@ __all__ = [
 SESSION_COOKIE = "cyclades_session"
 MANAGER_COOKIE = "cyclades_gestion"
 CSRF_COOKIE = "cyclades_csrf"
+#: Flask's session cookie, which carries only the one-shot messages shown after a redirect (``flash``).
+MESSAGES_COOKIE = "cyclades_messages"
+#: Before every cookie's name when the cookies are ``Secure`` (:func:`cookie_name`).
+HOST_PREFIX = "__Host-"
 CSRF_FIELD = "csrf_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: The largest body of a request that is not a pièce's upload: a form's fields, the draft carried between tabs.
@@ -75,15 +90,39 @@ def settings() -> WebSettings:
     return found
 
 
-def _sign(value: str) -> str:
-    return hmac.new(settings().secret_key, b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
+def cookie_name(name: str, *, secure: bool | None = None) -> str:
+    """The name the browser holds ``name``'s cookie under: ``__Host-`` in front when the cookies are ``Secure``
+    (``secure``, or else the settings of the application serving the request)."""
+    if secure is None:
+        secure = settings().cookie_secure
+    return f"{HOST_PREFIX}{name}" if secure else name
+
+
+def _cookie_value(name: str) -> str:
+    """The value the browser sent for ``name``'s cookie (the first, when several came), or ""."""
+    return request.cookies.get(cookie_name(name), "")
+
+
+def _sessions() -> tuple[str, str]:
+    """The session cookies a CSRF token is bound to, as the browser holds them once this response is in: the
+    candidate's and the manager's, "" when absent (a login form's token is bound to no session)."""
+    pending = g.get("session_cookie")
+    held = {name: _cookie_value(name) for name in (SESSION_COOKIE, MANAGER_COOKIE)}
+    if pending is not None:
+        held[pending[0]] = pending[1]
+    return held[SESSION_COOKIE], held[MANAGER_COOKIE]
+
+
+def _sign(value: str, sessions: tuple[str, str]) -> str:
+    message = "".join(f"{len(part)}:{part}" for part in (value, *sessions))  # each part's length: no ambiguity
+    return hmac.new(settings().secret_key, b"csrf:" + message.encode(), hashlib.sha256).hexdigest()
 
 
 def _browser_value() -> str:
     """This browser's CSRF value: the cookie's, or a new one sent with this response."""
     value = g.get("csrf_value")
     if value is None:
-        cookie = request.cookies.get(CSRF_COOKIE, "")
+        cookie = _cookie_value(CSRF_COOKIE)
         value = cookie if len(cookie) == 43 and cookie.isascii() else None
         if value is None:
             value = secrets.token_urlsafe(32)
@@ -93,8 +132,8 @@ def _browser_value() -> str:
 
 
 def csrf_token() -> str:
-    """The hidden field's value for this browser (``{{ csrf_field() }}`` in a template)."""
-    return _sign(_browser_value())
+    """The hidden field's value for this browser and its sessions (``{{ csrf_field() }}`` in a template)."""
+    return _sign(_browser_value(), _sessions())
 
 
 def renew_csrf() -> None:
@@ -121,16 +160,19 @@ def _check_csrf() -> None:
         return
     if not request.form and not request.files and (request.content_length or request.headers.get("Transfer-Encoding")):
         abort(400)  # a body that is no form this portal sends (bytes that are not UTF-8, another content type)
-    cookie = request.cookies.get(CSRF_COOKIE, "")
+    cookie = _cookie_value(CSRF_COOKIE)
     sent = request.form.get(CSRF_FIELD, "")  # within the limit _limit_body set
-    if not cookie or not sent or not hmac.compare_digest(_sign(cookie), sent):
+    if not cookie or not sent or not hmac.compare_digest(_sign(cookie, _sessions()), sent):
         abort(403, description="csrf")
 
 
-def _cookie(response: Response, name: str, value: str, *, max_age: int | None = None) -> None:
-    response.set_cookie(
-        name, value, max_age=max_age, path="/", secure=settings().cookie_secure, httponly=True, samesite="Lax"
-    )
+def _cookie(response: Response, name: str, value: str) -> None:
+    """Set (or, with no ``value``, delete) ``name``'s cookie: ``Path=/`` and no ``Domain``, as ``__Host-`` needs."""
+    secure = settings().cookie_secure
+    if value:
+        response.set_cookie(cookie_name(name), value, path="/", secure=secure, httponly=True, samesite="Lax")
+    else:
+        response.delete_cookie(cookie_name(name), path="/", secure=secure, httponly=True, samesite="Lax")
 
 
 def _after(response: Response) -> Response:
@@ -138,11 +180,7 @@ def _after(response: Response) -> Response:
         _cookie(response, CSRF_COOKIE, str(g.csrf_value))
     pending = g.get("session_cookie")
     if pending is not None:
-        name, value = pending
-        if value:
-            _cookie(response, name, value)
-        else:
-            response.delete_cookie(name, path="/", secure=settings().cookie_secure, httponly=True, samesite="Lax")
+        _cookie(response, *pending)
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -151,7 +189,7 @@ def _after(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if settings().cookie_secure:  # served over HTTPS: browsers keep to it
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.cookies.get(SESSION_COOKIE) or request.cookies.get(MANAGER_COOKIE) or pending is not None:
+    if _cookie_value(SESSION_COOKIE) or _cookie_value(MANAGER_COOKIE) or pending is not None:
         headers["Cache-Control"] = "no-store"
     return response
 
@@ -169,8 +207,7 @@ def install(app: Flask) -> None:
 
 def session_token(cookie: str = SESSION_COOKIE) -> str | None:
     """The session token the browser sent, if any (the core decides whether it is valid)."""
-    value = request.cookies.get(cookie)
-    return value or None
+    return _cookie_value(cookie) or None
 
 
 def live_session(authenticate: Callable[[str], object], cookie: str = SESSION_COOKIE) -> bool:
