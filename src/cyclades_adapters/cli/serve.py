@@ -30,6 +30,7 @@ from cyclades_core.errors import ConfigurationError
 if TYPE_CHECKING:
     from cyclades_adapters.bootstrap import Portal
     from cyclades_adapters.files import FileCatalogue
+    from cyclades_adapters.sql import SqlDatabase
 
 __all__ = ["ServeConfig", "demo_catalogue", "serve"]
 
@@ -55,13 +56,46 @@ class ServeConfig:
     trust_proxy: bool = False
 
 
-def _key_file(path: Path, env_name: str) -> bytes:
-    """The key of ``env_name``, else the one kept in ``path``, created on first run (0600, written whole then linked
-    into place: two processes starting together read the same complete key). ConfigurationError for a key shorter
-    than 32 bytes, naming where it came from."""
+#: The web secret signs the CSRF tokens, the draft carried between tabs and the one-shot messages: WebSettings asks
+#: 32 bytes. The document key follows the library's rule (build_portal, document_signer and the other commands: 16).
+WEB_SECRET_MIN = 32
+DOCUMENT_KEY_MIN = 16
+
+
+def _given_key(path: Path, env_name: str, minimum: int) -> bytes | None:
+    """The key of ``env_name``, else the one kept in ``path``; None when neither exists yet (:func:`_create_key`
+    makes it). Reads only: a start refused for a key creates nothing. ConfigurationError for a key shorter than
+    ``minimum`` bytes, naming where it came from."""
     value = os.environ.get(env_name)
-    key = value.encode() if value else None
-    if key is None and not path.exists():
+    if value:
+        key, source = value.encode(), env_name
+    elif path.is_file():
+        key, source = path.read_bytes().strip(), f"{path} (ou {env_name})"
+    else:
+        return None
+    if len(key) < minimum:
+        raise ConfigurationError(f"{source} : la clé doit compter au moins {minimum} caractères.")
+    return key
+
+
+def _document_key(path: Path) -> bytes | None:
+    """``CYCLADES_DOCUMENT_KEY``, else the key kept in ``path``, checked as build_portal checks them (16 characters
+    or more, no comma; ``CYCLADES_DOCUMENT_OLD_KEYS`` too), the message naming the variable as the other commands
+    do; None when the key is still to be created."""
+    from cyclades_adapters.bootstrap import DOCUMENT_KEY_ENV, document_signer
+
+    if os.environ.get(DOCUMENT_KEY_ENV):
+        document_signer()  # the variable and the old keys, with the library's own messages
+        return os.environ[DOCUMENT_KEY_ENV].encode()
+    key = _given_key(path, DOCUMENT_KEY_ENV, DOCUMENT_KEY_MIN)
+    document_signer(key, required=False)  # CYCLADES_DOCUMENT_OLD_KEYS
+    return key
+
+
+def _create_key(path: Path) -> bytes:
+    """The key kept in ``path``, created on first run (0600, written whole then linked into place: two processes
+    starting together read the same complete key)."""
+    if not path.exists():
         temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
         with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
             handle.write(secrets.token_urlsafe(48).encode())
@@ -70,12 +104,7 @@ def _key_file(path: Path, env_name: str) -> bytes:
         with suppress(FileExistsError):
             os.link(temporary, path)  # atomic: the first process wins, and its key is complete
         temporary.unlink()
-    if key is None:
-        key = path.read_bytes().strip()
-    if len(key) < 32:
-        source = env_name if value else f"{path} (ou {env_name})"
-        raise ConfigurationError(f"{source} : la clé doit compter au moins 32 caractères.")
-    return key
+    return path.read_bytes().strip()
 
 
 def demo_catalogue(now: datetime, *extra: Path) -> FileCatalogue:
@@ -265,30 +294,44 @@ def prepare(
     catalogue_files: tuple[Path, ...], demo: bool, cheap_hashing: bool, insecure_cookies: bool, base_url: str | None,
     now: datetime, trust_proxy: bool = False,
 ) -> ServeConfig:  # fmt: skip
-    """The configuration of a run: the data folder made, the database migrated, the keys read or created."""
-    from cyclades_adapters.bootstrap import DATABASE_URL_ENV, DOCUMENT_KEY_ENV
+    """The configuration of a run: the data folder made, the database migrated, the keys read or created.
+
+    Everything that can be refused is checked first (the address, the keys given, the URL given), so a refused start
+    creates nothing: no data folder, database or key file."""
+    from cyclades_adapters.bootstrap import DATABASE_URL_ENV
     from cyclades_adapters.sql import SqlDatabase
 
     _check_port_free(host, port)
     os.umask(0o077)  # the database, the mails (with their links) and the pièces are personal data: owner only
     data_dir = data_dir.resolve()
+    document_key = _document_key(data_dir / "document-key")
+    web_secret = _given_key(data_dir / "web-secret", WEB_SECRET_ENV, WEB_SECRET_MIN)
+    given_url = database_url or os.environ.get(DATABASE_URL_ENV)
+    url = given_url or f"sqlite:///{data_dir / 'cyclades.db'}"
+    if schema:
+        url = f"{url}{'&' if '?' in url else '?'}schema={schema}"
+    if given_url:  # its own place: migrated (or refused: unsupported, unreachable) before the data folder is made
+        _upgrade(SqlDatabase(url))
     for folder in (data_dir, data_dir / "mails", data_dir / "files"):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         folder.chmod(0o700)
-    url = database_url or os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{data_dir / 'cyclades.db'}"
-    if schema:
-        url = f"{url}{'&' if '?' in url else '?'}schema={schema}"
-    database = SqlDatabase(url)
-    database.upgrade()
-    database.dispose()
+    if not given_url:
+        _upgrade(SqlDatabase(url))
     return ServeConfig(
         host=host, port=port, database_url=url, data_dir=data_dir,
         base_url=(base_url or f"http://{host}:{port}").rstrip("/"),
-        document_key=_key_file(data_dir / "document-key", DOCUMENT_KEY_ENV),
-        web_secret=_key_file(data_dir / "web-secret", WEB_SECRET_ENV),
+        document_key=document_key or _create_key(data_dir / "document-key"),
+        web_secret=web_secret or _create_key(data_dir / "web-secret"),
         catalogue_files=catalogue_files, demo_now=now if demo else None, cheap_hashing=cheap_hashing,
         cookie_secure=not insecure_cookies, workers=workers, trust_proxy=trust_proxy,
     )  # fmt: skip
+
+
+def _upgrade(database: SqlDatabase) -> None:
+    try:
+        database.upgrade()
+    finally:
+        database.dispose()
 
 
 def serve(
