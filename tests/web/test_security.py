@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from cyclades_adapters.bootstrap import Portal
 from cyclades_adapters.web import WebSettings, create_app
-from cyclades_adapters.web.security import CSRF_COOKIE, MANAGER_COOKIE, SESSION_COOKIE
+from cyclades_adapters.web.security import CSRF_COOKIE, MANAGER_COOKIE, MESSAGES_COOKIE, SESSION_COOKIE
 from cyclades_core.testing import link_in
 from tests.web.support import ACCRALL, PASSWORD, SECRET, csrf_of, post, signed_in
 
@@ -437,3 +437,73 @@ def test_with_secure_cookies_an_unprefixed_planted_cookie_is_ignored(portal: Por
     answer = victim.get("/mon-compte")
     assert answer.status_code in (302, 303)
     assert answer.headers["Location"].startswith("/connexion")
+
+
+# -- the saved candidature's confirmation in the message cookie (review of the web portal, finding 5) -------------
+
+
+def _messages(app: Flask, client: FlaskClient) -> dict[str, object]:
+    """What the message cookie (Flask's session, signed but readable by anyone) holds in this browser."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    cookie = client.get_cookie(MESSAGES_COOKIE)
+    if cookie is None:
+        return {}
+    interface = app.session_interface
+    assert isinstance(interface, SecureCookieSessionInterface)
+    serializer = interface.get_signing_serializer(app)
+    assert serializer is not None
+    return dict(serializer.loads(cookie.value))
+
+
+def _save_again(client: FlaskClient, candidature_id: str) -> None:
+    """« Modifier », through the tabs, « Enregistrer »: the N° Inscription page's data goes into the cookie."""
+    from tests.web.support_inscription import form_of, through_tabs
+
+    _, fields = form_of(
+        through_tabs(client, client.get(f"/inscription/{candidature_id}/modifier")).get_data(as_text=True)
+    )
+    assert client.post("/inscription/enregistrer", data=fields).status_code == 303
+    assert client.get(f"/inscription/{candidature_id}/numero").status_code == 200
+
+
+def test_the_saved_candidature_s_confirmation_leaves_the_browser_at_logout(
+    app: Flask, client: FlaskClient, portal: Portal
+) -> None:
+    from tests.web.support_pieces import candidate
+
+    candidature_id = candidate(client, portal)
+    _save_again(client, candidature_id)
+    saved = _messages(app, client)["inscription_enregistree"]
+    assert isinstance(saved, dict)
+    assert post(client, "/deconnexion", {}).status_code == 303
+    assert "Vous êtes déconnecté." in client.get("/connexion").get_data(as_text=True)  # the flash is still shown
+    left = repr(_messages(app, client))
+    assert "inscription_enregistree" not in left
+    assert saved["candidate_number"] not in left
+    assert saved["account_id"] not in left
+
+
+def _session_after_login(client: FlaskClient) -> str:
+    assert post(client, "/connexion", {"identifier": ACCRALL["email"], "password": PASSWORD}).status_code == 303
+    cookie = client.get_cookie(SESSION_COOKIE)
+    assert cookie is not None
+    return cookie.value
+
+
+def test_the_confirmation_leaves_at_the_next_login_and_at_the_manager_s_logout(
+    app: Flask, client: FlaskClient, portal: Portal
+) -> None:
+    from tests.web.support_gestion import add_managers, signed_in_manager
+    from tests.web.support_pieces import candidate
+
+    candidature_id = candidate(client, portal)
+    _save_again(client, candidature_id)
+    _session_after_login(client)  # a login in this browser, without a logout first
+    assert "inscription_enregistree" not in _messages(app, client)
+    _save_again(client, candidature_id)
+    add_managers(portal)
+    signed_in_manager(client)
+    _save_again(client, candidature_id)  # the candidate is still signed in beside the manager
+    assert post(client, "/gestion/deconnexion", {}, page="/gestion/candidatures").status_code == 303
+    assert "inscription_enregistree" not in _messages(app, client)

@@ -15,6 +15,9 @@
   ``Domain``: a browser then takes it only from the portal's own host over HTTPS, so another host of the same site
   can neither plant nor overwrite it, and a cookie of the bare name that such a host planted is never read. Over
   local http (``cookie_secure=False``) browsers refuse the prefix: the names are bare.
+- **Messages**: at every login and logout (:func:`start_session`, :func:`clear_session`) the message cookie keeps
+  only its one-shot messages; what a page kept there for the signed-in person (a saved candidature's confirmation)
+  goes, so that it does not stay readable in the browser (the cookie is signed, not encrypted).
 - **Request bodies**: every request but a pièce's upload (a multipart body to ``pieces.deposer``) is limited to
   :data:`FORM_BYTES` (512 KiB) before anything reads it, so a form is refused with 413 from its ``Content-Length``
   before the CSRF check parses it; the upload keeps ``MAX_CONTENT_LENGTH`` (the largest pièce plus 64 KiB). A body
@@ -37,6 +40,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from flask import Flask, Response, abort, current_app, g, redirect, request
+from flask import session as messages
 from werkzeug.wsgi import LimitedStream
 
 from cyclades_adapters.web.settings import WebSettings
@@ -225,14 +229,30 @@ def live_session(authenticate: Callable[[str], object], cookie: str = SESSION_CO
 
 
 def start_session(token: str, cookie: str = SESSION_COOKIE) -> None:
-    """Send the fresh session token of a login, and a fresh CSRF value with it."""
+    """Send the fresh session token of a login, and a fresh CSRF value with it; forget what the message cookie held
+    for whoever was signed in before."""
     g.session_cookie = (cookie, token)
     renew_csrf()
+    _forget_signed_in_data()
 
 
 def clear_session(cookie: str = SESSION_COOKIE) -> None:
+    """Drop the session cookie (a logout, an ended session), with a fresh CSRF value; forget what the message cookie
+    held for the person signed in."""
     g.session_cookie = (cookie, "")
     renew_csrf()
+    _forget_signed_in_data()
+
+
+#: The message cookie's key of the one-shot messages (``flash``), which survive a login or a logout.
+_FLASHES = "_flashes"
+
+
+def _forget_signed_in_data() -> None:
+    """Drop every key of the message cookie but its one-shot messages (the N° Inscription page's data, which names the
+    candidate: readable by anyone at the browser, since the cookie is signed, not encrypted)."""
+    for key in [key for key in messages if key != _FLASHES]:
+        messages.pop(key)
 
 
 def client_source() -> str:

@@ -72,6 +72,8 @@ RECAP = "Récapitulatif"
 YES_NO = ((YES, "Oui"), (NO, "Non"))
 POSITIONS = (("Inscrit", "Inscrit"), ("Non Inscrit", "Non Inscrit"))
 GROUPS = ((1, "Session normale 1er groupe"), (2, "Session normale 2nd groupe"))
+#: The N° Inscription page's data after « Enregistrer », kept in the message cookie for this browser; it names the
+#: candidate, so it goes at every login and logout (``security.start_session``, ``security.clear_session``).
 CONFIRMATION_KEY = "inscription_enregistree"
 
 
