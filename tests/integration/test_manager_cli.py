@@ -4,10 +4,13 @@ one French line per error, the exit codes of the other commands."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -116,11 +119,13 @@ def test_refusals_are_one_french_line_with_the_usual_exit_codes(tmp_path: Path) 
     assert cyclades("manager", "list", "--database-url", url).stdout.strip() == "Gestionnaires : 0"
 
 
-def test_the_password_is_typed_twice_without_echo(tmp_path: Path) -> None:
+def test_the_password_is_typed_twice_without_echo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'ops.db'}"
     database = SqlDatabase(url)
     database.upgrade()
     database.dispose()
+    cli_main = importlib.import_module("cyclades_adapters.cli.main")  # the package's ``main`` is the function
+    monkeypatch.setattr(cli_main, "_can_prompt", lambda: True)  # click's runner types on a pipe: as on a terminal
     runner = CliRunner()
     args = ["manager", "add", "gest.rennes", "--academie", "14", "--database-url", url]
     mismatch = runner.invoke(cli, args, input=f"{PASSWORD}\nAutre*Chose9\n")
@@ -143,6 +148,70 @@ def test_the_password_is_typed_twice_without_echo(tmp_path: Path) -> None:
     finally:
         if isinstance(portal.storage, SqlDatabase):
             portal.storage.dispose()
+
+
+def migrated(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'ops.db'}"
+    database = SqlDatabase(url)
+    database.upgrade()
+    database.dispose()
+    return url
+
+
+@pytest.mark.parametrize("command", [["add", "gest.cron", "--academie", "03"], ["password", "gest.cron"]])
+def test_without_a_terminal_the_password_needs_password_stdin(tmp_path: Path, command: list[str]) -> None:
+    """As cron or Ansible run it: no terminal (a new session, standard input at its end). One French line naming
+    --password-stdin and the usage code, before the database is opened; not getpass' English warnings and 130."""
+    url = migrated(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    refused = subprocess.run(  # noqa: S603 - our own module
+        [sys.executable, "-m", "cyclades_adapters.cli", "manager", *command, "--database-url", url],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False, timeout=120, env=env,
+        start_new_session=True,  # no controlling terminal: /dev/tty cannot be opened
+    )  # fmt: skip
+    assert refused.returncode == 2, refused.stderr
+    line = one_error_line(refused, "usage")
+    assert "--password-stdin" in line
+    assert "aucun terminal pour saisir le mot de passe" in line
+    assert "Mot de passe" not in refused.stderr
+    assert refused.stdout == ""
+    assert cyclades("manager", "list", "--database-url", url).stdout.strip() == "Gestionnaires : 0"
+
+
+def test_on_a_real_terminal_the_password_is_asked_twice_without_echo(tmp_path: Path) -> None:
+    """A pseudo-terminal as standard input: the check lets the prompt through, getpass turns echo off, no warning."""
+    url = migrated(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    controller, terminal = os.openpty()
+    process = subprocess.Popen(  # noqa: S603 - our own module
+        [sys.executable, "-m", "cyclades_adapters.cli", "manager", "add", "gest.tty", "--academie", "03",
+         "--database-url", url],
+        stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
+    )  # fmt: skip
+    os.close(terminal)
+    assert process.stderr is not None
+    shown = b""
+    try:
+        for prompt in (b"Mot de passe: ", b"Confirmation du mot de passe: "):
+            deadline = time.monotonic() + 60
+            while prompt not in shown:  # getpass writes its space once echo is off: typing before would be lost
+                assert time.monotonic() < deadline, shown
+                if select.select([process.stderr], [], [], 0.1)[0]:
+                    chunk = os.read(process.stderr.fileno(), 4096)
+                    assert chunk, shown
+                    shown += chunk
+            shown = shown.split(prompt, 1)[1]
+            os.write(controller, f"{PASSWORD}\n".encode())
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(controller)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, shown + err
+    assert out.decode().strip() == "Gestionnaire créé : gest.tty (académies : 03)"
+    assert b"Warning" not in shown + err
+    assert PASSWORD.encode() not in shown + err + out
 
 
 def test_help_is_in_french_for_every_manager_command() -> None:

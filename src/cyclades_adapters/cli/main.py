@@ -638,6 +638,32 @@ def manager() -> None:
     """Les comptes du service gestionnaire (back office) : création, liste, désactivation, mot de passe."""
 
 
+def _can_prompt() -> bool:
+    """Whether a password can be typed without echo: standard input is a terminal, or the process has one
+    (``/dev/tty``, where getpass asks when standard input is a pipe). Without either, getpass would print English
+    warnings, read the pipe with echo, or stop at its end."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return True
+    if os.name == "nt":
+        return False
+    try:
+        terminal = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return False
+    os.close(terminal)
+    return True
+
+
+def _check_password_source(from_stdin: bool) -> None:
+    """Before anything is opened: with no terminal to type the password in (cron, Ansible, a CI job),
+    ``--password-stdin`` is needed — a usage error (exit 2) naming it."""
+    if not from_stdin and not _can_prompt():
+        raise click.UsageError(
+            "aucun terminal pour saisir le mot de passe sans écho : donnez-le sur la première ligne de l'entrée "
+            "standard avec --password-stdin."
+        )
+
+
 def _manager_password(from_stdin: bool) -> str:
     """The password from the first line of standard input, or typed twice without echo (the two must match)."""
     if from_stdin:
@@ -652,7 +678,8 @@ def _manager_password(from_stdin: bool) -> str:
 
 
 _PASSWORD_STDIN_HELP = (
-    "Lire le mot de passe sur la première ligne de l'entrée standard (sinon il est demandé sans écho)."
+    "Lire le mot de passe sur la première ligne de l'entrée standard (sinon il est demandé sans écho ; sans "
+    "terminal, cette option est nécessaire)."
 )
 
 
@@ -666,6 +693,7 @@ _PASSWORD_STDIN_HELP = (
 def manager_add(login: str, database_url: str | None, schema: str | None, academies: tuple[str, ...], name: str,
                 password_stdin: bool) -> None:  # fmt: skip
     """Crée le compte gestionnaire LOGIN pour ces académies (mot de passe : la politique des candidats)."""
+    _check_password_source(password_stdin)
     portal = _portal(_url(database_url, schema))
     view = portal.managers.add(login, _manager_password(password_stdin), academies, name=name)
     click.echo(f"Gestionnaire créé : {view.login} (académies : {', '.join(view.academie_codes)})")
@@ -706,6 +734,7 @@ def manager_disable(login: str, database_url: str | None, schema: str | None) ->
 @click.option("--password-stdin", is_flag=True, help=_PASSWORD_STDIN_HELP)
 def manager_password(login: str, database_url: str | None, schema: str | None, password_stdin: bool) -> None:
     """Remplace le mot de passe du gestionnaire LOGIN ; ses sessions en cours sont closes."""
+    _check_password_source(password_stdin)
     portal = _portal(_url(database_url, schema))
     view = portal.managers.change_password(login, _manager_password(password_stdin))
     click.echo(f"Mot de passe du gestionnaire {view.login} remplacé.")
