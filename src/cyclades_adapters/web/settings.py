@@ -19,8 +19,10 @@ class WebSettings:
     secret_key: bytes = field(validator=_long_enough, repr=False)
     #: ``Secure`` on every cookie: keep it on behind HTTPS; ``False`` only for a portal served over local http.
     cookie_secure: bool = True
-    #: The largest request body accepted, refused with 413 before it is read; ``None``: the portal's largest pièce
-    #: (``portal.pieces.max_bytes``) plus 64 KiB for the form's other fields and the multipart framing.
+    #: The largest body of a pièce's upload (a multipart body to ``pieces.deposer``), refused with 413 before it is
+    #: read; ``None``: the portal's largest pièce (``portal.pieces.max_bytes``) plus 64 KiB for the form's other fields
+    #: and the multipart framing. Every other request is limited to ``security.FORM_BYTES`` (512 KiB), or to this
+    #: when it is smaller.
     max_request_bytes: int | None = field(default=None, validator=optional(ge(1024)))
     #: Rows per page of the back office's list of candidatures.
     page_size: int = field(default=50, validator=ge(1))

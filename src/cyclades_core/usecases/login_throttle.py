@@ -1,5 +1,7 @@
 """The throttling of logins, shared by the candidates' and the managers' logins (docs/security.md, "Throttling that
-cannot be turned against the owner"; C2, C3, issue 15).
+cannot be turned against the owner"; C2, C3, issue 15), and by the re-authentication of « Modifier mon compte »,
+which counts under the candidates' login keys of the account (docs/security.md, "Re-authentication in « Modifier mon
+compte »").
 
 One attempt counts under three limiter keys: ``pair`` (the subject and the source, or the subject alone without a
 source), whose consecutive failures decide the delays of ``login_throttle``; with a source, ``source`` (the
