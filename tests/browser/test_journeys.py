@@ -177,9 +177,7 @@ def test_accrall_registers_prints_modifies_and_deposits_his_pieces_until_they_ar
 
     # The candidate sees the status and the comment, deposits CINSIG01 again and validates again (JUS-05).
     visit.log_in(ACCRALL)
-    visit.click(
-        page.get_by_role("link", name=re.compile(r"^Mes justificatifs \(inscription")), "pieces-non-conforme"
-    )
+    visit.click(page.get_by_role("link", name=re.compile(r"^Mes justificatifs \(inscription")), "pieces-non-conforme")
     piece = _piece(page, "CINSIG01")
     assert texts_in(piece.inner_text(), ["Non conforme", COMMENT]) == [], piece.inner_text()
     _deposit(visit, CINSIG01, "CINSIG01", sample_pdf(tmp_path, "cinsig01-lisible.pdf"))

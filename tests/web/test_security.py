@@ -313,6 +313,30 @@ def test_the_current_password_of_mon_compte_cannot_be_guessed_without_limit(
     assert portal.my_account.account(session.value).email == ACCRALL["email"]
 
 
+@pytest.mark.rule("ACC-14")
+def test_the_guesses_of_one_address_do_not_hold_back_the_owner_at_another(client: FlaskClient, portal: Portal) -> None:
+    """The pages pass the client's address (as the login does): a session thief's failures throttle their own
+    address, not the owner's right password typed from another one."""
+    signed_in(client, portal)
+    thief, owner = (
+        {"environ_overrides": {"REMOTE_ADDR": "203.0.113.7"}},
+        {"environ_overrides": {"REMOTE_ADDR": "198.51.100.2"}},
+    )
+    target = {"new_email": "attaquant@exemple.fr", "new_email_confirmation": "attaquant@exemple.fr"}
+    codes = {
+        post(client, "/mon-compte/email", {**target, "current_password": f"Guess*{i:03d}x"}, page="/mon-compte", **thief)
+        .status_code
+        for i in range(8)
+    }  # fmt: skip
+    assert 429 in codes
+    mine = {"new_email": "dack.accrall@ac-rennes.fr", "new_email_confirmation": "dack.accrall@ac-rennes.fr"}
+    answer = post(client, "/mon-compte/email", {**mine, "current_password": PASSWORD}, page="/mon-compte", **owner)
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    session = client.get_cookie(SESSION_COOKIE)
+    assert session is not None
+    assert portal.my_account.account(session.value).email == "dack.accrall@ac-rennes.fr"
+
+
 # -- CSRF bound to the session, __Host- cookies (review of the web portal, finding 4) ------------------------------
 
 

@@ -165,7 +165,7 @@ def email() -> Any:
     try:
         portal().my_account.change_email(
             security.current_token(), form.get("current_password", ""), form.get("new_email", ""),
-            form.get("new_email_confirmation", ""),
+            form.get("new_email_confirmation", ""), source=security.client_source(),
         )  # fmt: skip
     except CycladesError as refused:
         return _account_page("email", None, FormErrors.of(refused))
@@ -180,7 +180,7 @@ def mot_de_passe() -> Any:
     try:
         portal().my_account.change_password(
             security.current_token(), form.get("mdp_current_password", ""), form.get("new_password", ""),
-            form.get("new_password_confirmation", ""),
+            form.get("new_password_confirmation", ""), source=security.client_source(),
         )  # fmt: skip
     except CycladesError as refused:
         aliases = {"current_password": "mdp_current_password"}  # two forms on the page: ids must differ

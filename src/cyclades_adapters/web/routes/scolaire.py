@@ -82,7 +82,7 @@ def mot_de_passe_post() -> Any:
     try:
         portal().my_account.change_password(
             security.current_token(), form.get("current_password", ""), form.get("new_password", ""),
-            form.get("new_password_confirmation", ""),
+            form.get("new_password_confirmation", ""), source=security.client_source(),
         )  # fmt: skip
     except CycladesError as refused:
         return _password_page(FormErrors.of(refused))
