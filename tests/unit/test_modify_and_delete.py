@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -95,6 +96,31 @@ class TestModifyAccount:
         with pytest.raises(IdentityFrozen, match="contacter le service gestionnaire"):
             portal.accounts.update_identity(session.session_token, identity_form(**change))
         assert portal.accounts.account(session.session_token) == before
+
+    def test_the_account_names_the_services_to_contact_latest_candidature_first(
+        self, portal: Portal, active_account: ActiveAccount
+    ) -> None:
+        """« …je dois contacter le service gestionnaire dont les coordonnées sont indiquées en haut de la page »:
+        one service per académie of the account's candidatures, as the N° Inscription tab prints it; the académie's
+        name alone where no contact is configured (never a placeholder, DOC-05)."""
+        session = active_account()
+        assert portal.accounts.account(session.session_token).service_contacts == ()
+        with portal.unit_of_work() as uow:
+            account = uow.accounts.get(session.account_id)
+            assert account is not None
+            for number, code, day in (("001", "03", 10), ("002", "10", 12), ("003", "19", 14), ("004", "03", 16)):
+                at = datetime(2021, 11, day, 9, 0, tzinfo=UTC)
+                uow.candidatures.add(make_candidature(account, inscription_number=number, academie_code=code, now=at))
+            uow.commit()
+        view = portal.accounts.account(session.session_token)
+        assert view.identity_frozen
+        assert view.service_contacts == (
+            ("ACADÉMIE DE BESANCON", "Recteur", "1 chemin de l'olivier", "25000 BESANCON", "Tel : 03 83 03 03 03",
+             "sactBesancon@ac-besancon.fr"),
+            ("ACADÉMIE DE REIMS", "Rectorat de Reims", "1, Rue Navier", "51082 REIMS CEDEX", "Tel : 0326056969",
+             "contact@ac-reims.fr"),
+            ("ACADÉMIE DE LYON",),
+        )  # fmt: skip
 
     def test_email_and_password_stay_changeable_with_a_candidature(
         self, portal: Portal, active_account: ActiveAccount

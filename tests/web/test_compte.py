@@ -146,3 +146,24 @@ def test_once_a_candidature_exists_mon_compte_shows_the_identity_read_only(clien
     assert "<dt>Département, DOM ou COM de naissance</dt><dd>014 - Calvados</dd>" in after
     assert 'action="/mon-compte/email"' in after
     assert 'action="/mon-compte/mot-de-passe"' in after
+
+
+@pytest.mark.rule("ACC-11")
+def test_once_a_candidature_exists_mon_compte_shows_the_service_to_contact_at_the_top(
+    client: FlaskClient, portal: Portal
+) -> None:
+    """« Si une autre information est erronée, je dois contacter le service gestionnaire dont les coordonnées sont
+    indiquées en haut de la page ou sur mon récapitulatif d'inscription. »"""
+    signed_in(client, portal)
+    assert 'aria-label="Service gestionnaire"' not in client.get("/mon-compte").get_data(as_text=True)
+    token = client.get_cookie("cyclades_session")
+    assert token is not None
+    register(portal, token.value)  # at Besançon, the guide's example
+    page = client.get("/mon-compte").get_data(as_text=True)
+    service = page.index('aria-label="Service gestionnaire"')
+    assert service < page.index("Je peux tout modifier avant de créer ma première candidature.")  # at the top
+    assert (
+        "<address>ACADÉMIE DE BESANCON<br>Recteur<br>1 chemin de l&#39;olivier<br>25000 BESANCON<br>"
+        "Tel : 03 83 03 03 03<br>sactBesancon@ac-besancon.fr</address>"
+    ) in page
+    assert "coordonnées sont indiquées en haut de la page ou sur votre récapitulatif d'inscription" in page

@@ -206,9 +206,15 @@ class AccountView:
     #: ACC-11: « Dès qu'une candidature existe, seuls l'adresse mail et le mot de passe sont modifiables » (and
     #: ACC-12: the account cannot be deleted) — set by ``MyAccountService.account``.
     identity_frozen: bool = False
+    #: ACC-11: « je dois contacter le service gestionnaire dont les coordonnées sont indiquées en haut de la page »:
+    #: the managing service of each académie the account has a candidature in (latest first), as the N° Inscription
+    #: tab prints it (``ACADÉMIE DE REIMS``, then the contact's lines; the name alone where none is configured).
+    service_contacts: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
-    def of(cls, account: Account, *, identity_frozen: bool = False) -> AccountView:
+    def of(
+        cls, account: Account, *, identity_frozen: bool = False, service_contacts: tuple[tuple[str, ...], ...] = ()
+    ) -> AccountView:
         return cls(
             id=account.id,
             kind=account.kind,
@@ -221,6 +227,7 @@ class AccountView:
             activated_at=account.activated_at,
             version=account.version,
             identity_frozen=identity_frozen,
+            service_contacts=service_contacts,
         )
 
 

@@ -112,7 +112,9 @@ class AccountSections:
             registration=AccountCreationService(ports, identities=identities, passwords=passwords),
             sessions=SessionService(ports, authenticator=authenticator, catalogue=catalogue),
             password_reset=PasswordResetService(ports, passwords=passwords),
-            my_account=MyAccountService(ports, authenticator=authenticator, identities=identities, passwords=passwords),
+            my_account=MyAccountService(
+                ports, authenticator=authenticator, identities=identities, passwords=passwords, catalogue=catalogue
+            ),
             scolaire=ScolaireRegistrar(ports, identities=identities),
             authenticator=authenticator,
             identities=identities,

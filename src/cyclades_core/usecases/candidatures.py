@@ -71,7 +71,7 @@ from cyclades_core.usecases.ownership import owned_candidature
 from cyclades_core.usecases.pieces import sync_pieces
 from cyclades_core.usecases.publication import publish_confirmation
 from cyclades_core.usecases.recapitulatif import NOT_YET_SAVED, Recapitulatif, build_recapitulatif
-from cyclades_core.usecases.service_contact import contact_problem
+from cyclades_core.usecases.service_contact import contact_lines
 
 __all__ = [
     "NOT_YET_SAVED",
@@ -130,9 +130,7 @@ class SaveConfirmation:
     def contact(self) -> tuple[str, ...]:
         """``ACADÉMIE DE REIMS`` / ``Rectorat de Reims`` / ``1, Rue Navier`` / … / ``contact@ac-reims.fr``; the
         académie's name alone where its contact is not configured (never a placeholder, DOC-05)."""
-        if contact_problem(self.academie) is not None:
-            return (self.academie.label,)
-        return (self.academie.label, *self.academie.contact.lines())
+        return contact_lines(self.academie)
 
     @property
     def lines(self) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ ACC-12, L3)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from cyclades_core.errors import (
@@ -15,10 +16,12 @@ from cyclades_core.errors import (
 )
 from cyclades_core.model.account import Account
 from cyclades_core.model.audit import AuditRecord
+from cyclades_core.model.candidature import Candidature
 from cyclades_core.model.mail import account_deleted_mail, email_changed_mail, password_changed_mail
 from cyclades_core.model.text import check_form
 from cyclades_core.model.tokens import TokenPurpose
 from cyclades_core.model.values import ErrorCollector, email_key, mask_email, parse_email
+from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.usecases.account_forms import AccountView, IdentityForm, PersonalData, Principal
 from cyclades_core.usecases.account_support import (
     LINK_PURPOSES,
@@ -33,6 +36,7 @@ from cyclades_core.usecases.account_support import (
 from cyclades_core.usecases.authentication import SessionAuthenticator
 from cyclades_core.usecases.identities import IdentityParser
 from cyclades_core.usecases.login_throttle import LoginThrottle
+from cyclades_core.usecases.service_contact import contact_lines
 
 __all__ = ["MyAccountService"]
 
@@ -53,21 +57,34 @@ class MyAccountService(AccountSection):
         authenticator: SessionAuthenticator,
         identities: IdentityParser,
         passwords: BreachedPasswordCheck,
+        catalogue: Catalogue | None = None,
     ) -> None:
         super().__init__(ports)
         self._authenticator = authenticator
         self._identities = identities
         self._passwords = passwords
+        self._catalogue = catalogue
 
     def account(self, session_token: str) -> AccountView:
-        """ "Modifier mon compte" shows the account first, and whether its identity can still change (ACC-11)."""
+        """ "Modifier mon compte" shows the account first, whether its identity can still change (ACC-11), and then
+        the managing services to contact for a correction (« dont les coordonnées sont indiquées en haut de la
+        page »): one per académie of the account's candidatures, latest first (with a catalogue)."""
         with self._uow() as uow:
             principal, touched = self._authenticator.check(uow, session_token, self._clock.now(), allow_initial=False)
             account = get_account(uow, principal.account_id)
-            frozen = uow.candidatures.has_any(account.id)
+            candidatures = uow.candidatures.for_account(account.id)
             if touched:
                 uow.commit()
-        return AccountView.of(account, identity_frozen=frozen)
+        return AccountView.of(
+            account, identity_frozen=bool(candidatures), service_contacts=self._service_contacts(candidatures)
+        )
+
+    def _service_contacts(self, candidatures: Sequence[Candidature]) -> tuple[tuple[str, ...], ...]:
+        if self._catalogue is None:
+            return ()
+        latest = sorted(candidatures, key=lambda c: c.created_at, reverse=True)
+        academies = (self._catalogue.academie(code) for code in dict.fromkeys(c.academie_code for c in latest))
+        return tuple(contact_lines(academie) for academie in academies if academie is not None)
 
     def export_my_data(self, session_token: str) -> PersonalData:
         """Right of access (L3): everything held about the signed-in account, read in one transaction. Password

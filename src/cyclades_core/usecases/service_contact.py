@@ -11,7 +11,7 @@ from cyclades_core.errors import ConfigurationError
 from cyclades_core.model.catalogue import Academie, Contact
 from cyclades_core.ports.catalogue import Catalogue
 
-__all__ = ["contact_problem", "printable_contact", "unprintable_contacts"]
+__all__ = ["contact_lines", "contact_problem", "printable_contact", "unprintable_contacts"]
 
 
 def contact_problem(academie: Academie) -> str | None:
@@ -23,6 +23,15 @@ def contact_problem(academie: Academie) -> str | None:
             "aucun document de cette académie ne peut être imprimé."
         )
     return None
+
+
+def contact_lines(academie: Academie) -> tuple[str, ...]:
+    """``ACADÉMIE DE REIMS`` / ``Rectorat de Reims`` / ``1, Rue Navier`` / … / ``contact@ac-reims.fr``, as the
+    N° Inscription tab shows the service; the académie's name alone where its contact is not configured (never a
+    placeholder, DOC-05)."""
+    if contact_problem(academie) is not None:
+        return (academie.label,)
+    return (academie.label, *academie.contact.lines())
 
 
 def printable_contact(academie: Academie) -> Contact:
