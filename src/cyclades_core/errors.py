@@ -12,7 +12,7 @@ The tree has one base per answer a web layer gives, each with its ``http_status`
   expired links);
 - 401 :class:`AuthenticationError`: wrong credentials, expired session, :class:`PasswordChangeRequired`;
 - 403 :class:`ForbiddenError`: closed service, frozen identity, illegal transitions, locked pièces…;
-- 404 :class:`NotFoundError`: account, candidature, catalogue item (or not the caller's);
+- 404 :class:`NotFoundError`: account, candidature, pièce, catalogue item, manager (or not the caller's);
 - 409 :class:`ConflictError`: duplicates (:class:`EmailAlreadyUsed`), :class:`ConcurrencyConflict`;
 - 429 :class:`TooManyRequests`: throttles (``retry_after`` in seconds when known);
 - 503 :class:`Unavailable`: :class:`StorageUnavailable`, :class:`MailDeliveryError`;
@@ -61,6 +61,7 @@ __all__ = [
     "NotFoundError",
     "PasswordChangeRequired",
     "PieceLocked",
+    "PieceNotFound",
     "ServiceClosed",
     "SessionExpired",
     "StorageNotMigrated",
@@ -342,6 +343,14 @@ class CandidatureAlreadyExists(ConflictError):
 class CandidatureNotFound(NotFoundError):
     code = "candidature_not_found"
     default_message = "Candidature introuvable."
+
+
+class PieceNotFound(NotFoundError):
+    """A pièce code the candidature does not ask for, or a pièce without a file where one is read. The candidature
+    itself was found (and is the caller's): a missing or foreign one is :class:`CandidatureNotFound`."""
+
+    code = "piece_not_found"
+    default_message = "Cette pièce n'est pas demandée pour cette candidature."
 
 
 class WithdrawalAfterClosing(ForbiddenError):

@@ -358,6 +358,20 @@ def test_demo_refuses_a_non_empty_folder_it_did_not_create_and_clears_its_own(tm
     assert (empty / MARKER).is_file()
 
 
+def test_demo_on_an_existing_file_says_it_is_not_a_folder_and_leaves_it(tmp_path: Path) -> None:
+    """Not click's generic « valeur invalide pour --dir »: the line says why, as the other refusals of --dir do."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    refused = _run("demo", "--dir", str(notes))
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        f"erreur [usage] --dir : {notes} existe et n'est pas un dossier (un fichier ?) : choisissez un dossier absent "
+        "ou vide."
+    ]
+    assert notes.read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
 def test_json_output_of_purge_reminders_relay_and_catalogue_check(tmp_path: Path) -> None:
     url = _migrated(tmp_path)
     purge = _run("purge", "--database-url", url, "--json")

@@ -556,7 +556,7 @@ def test_the_reproductions_of_the_issue_answer_as_for_unknown_values(
 ) -> None:
     """Issue 15, finding 1: each of these raised UnicodeEncodeError (SQLite, PostgreSQL) or DataError (NUL on
     PostgreSQL) before; each now answers as it does for any unknown value."""
-    from cyclades_core.errors import CandidatureNotFound, InvalidCredentials
+    from cyclades_core.errors import CandidatureNotFound, InvalidCredentials, PieceNotFound
 
     w = world_for(storage, tmp_path_factory)
     p = w.portal
@@ -573,7 +573,7 @@ def test_the_reproductions_of_the_issue_answer_as_for_unknown_values(
     ):
         with pytest.raises(CandidatureNotFound):
             call()
-    with pytest.raises(CandidatureNotFound):
+    with pytest.raises(PieceNotFound):  # the candidature is found: the pièce is not
         p.pieces.review(w.manager, w.candidature, typed, PieceStatus.RECUE)
     assert p.management.effectifs(w.manager, typed) == ()
     from cyclades_core.errors import ValidationError

@@ -15,7 +15,7 @@ import pytest
 
 from cyclades_adapters import Portal
 from cyclades_adapters.memory import MemoryDatabase, MemoryFileStore
-from cyclades_core.errors import CandidatureNotFound, ForbiddenError, ValidationError
+from cyclades_core.errors import CandidatureNotFound, ForbiddenError, PieceNotFound, ValidationError
 from cyclades_core.model.catalogue import DepositMode, Period
 from cyclades_core.model.pieces import (
     MANAGER_INFORMATION,
@@ -261,7 +261,7 @@ class TestWhatStaysRefused:
     def test_a_piece_the_candidature_does_not_ask_for_has_no_status(
         self, portal: Portal, token: str, candidature_id: str
     ) -> None:
-        with pytest.raises(CandidatureNotFound, match="pas demandée"):
+        with pytest.raises(PieceNotFound, match="pas demandée"):
             portal.pieces.review(BESANCON, candidature_id, "ATTEST99", PieceStatus.RECUE)
 
     @pytest.mark.parametrize("act", ["withdraw", "delete"])
@@ -350,7 +350,7 @@ class TestTheManagerSView:
         assert audit(portal, "piece_file_read") == [
             ("manager:gest-besancon", {"candidature": candidature_id, "piece": "CINSIG01"})
         ]
-        with pytest.raises(CandidatureNotFound, match="Aucun fichier"):
+        with pytest.raises(PieceNotFound, match="Aucun fichier"):
             portal.pieces.manager_file(BESANCON, candidature_id, "CERMED01")
 
     def test_a_file_the_antivirus_did_not_pass_is_not_handed_to_the_manager(

@@ -17,6 +17,7 @@ from cyclades_core.errors import (
     ConfigurationError,
     FileTooLarge,
     ForbiddenError,
+    PieceNotFound,
     ServiceClosed,
     ValidationError,
 )
@@ -163,6 +164,23 @@ class TestDeposit:
         ):
             with pytest.raises(CandidatureNotFound):
                 call()
+
+    def test_a_piece_code_the_candidature_does_not_ask_for_is_a_piece_not_found(
+        self, portal: Portal, token: str, candidature_id: str
+    ) -> None:
+        """The candidature is found (and the candidate's): the error names the pièce, not the candidature."""
+        for call in (
+            lambda: upload(portal, token, candidature_id, "NOPE"),
+            lambda: portal.pieces.delete_file(token, candidature_id, "NOPE"),
+            lambda: upload(portal, token, candidature_id, ""),
+        ):
+            with pytest.raises(PieceNotFound) as refused:
+                call()
+            assert not isinstance(refused.value, CandidatureNotFound)
+            assert (refused.value.code, refused.value.http_status) == ("piece_not_found", 404)
+            assert refused.value.message == "Cette pièce n'est pas demandée pour cette candidature."
+        with pytest.raises(CandidatureNotFound):  # a candidature that is not the caller's stays that
+            upload(portal, token, "0" * 32, "NOPE")
 
     def test_the_form_states_formats_and_size(self, portal: Portal) -> None:
         assert portal.pieces.accepted == "Formats acceptés : PDF, JPEG ou PNG. Taille maximale : 5 Mo."

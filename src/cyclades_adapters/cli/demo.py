@@ -128,7 +128,9 @@ def prepare_directory(directory: Path) -> None:
     try:
         if directory.exists():
             if not directory.is_dir():
-                raise ConfigurationError(f"{directory} n'est pas un dossier.")
+                raise ConfigurationError(
+                    f"{directory} existe et n'est pas un dossier (un fichier ?) : choisissez un dossier absent ou vide."
+                )
             if (directory / MARKER).is_file():
                 shutil.rmtree(directory)  # re-running starts over, cleanly: the folder is the demo's own
             elif any(directory.iterdir()):

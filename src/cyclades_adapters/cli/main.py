@@ -301,7 +301,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=Path("demo-output"),
               show_default=True, help="Dossier de la démonstration : absent, vide, ou créé par une démonstration "
               "précédente (vidé alors).")  # fmt: skip
 @click.option("--database-url", "--database", "database_url", default=None,

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 import attrs
 
@@ -25,12 +26,16 @@ from cyclades_core.model.values import ErrorCollector
 
 __all__ = [
     "INVALID_CHARACTERS",
+    "NOT_A_TEXT",
+    "check_choice",
     "check_form",
     "check_int",
     "check_text",
     "lookup_key",
     "storable",
 ]
+
+E = TypeVar("E", bound=Enum)
 
 #: The message of a field holding a character that cannot be stored.
 INVALID_CHARACTERS = "Ce champ contient des caractères non autorisés."
@@ -61,6 +66,14 @@ def check_text(value: str, field: str) -> str:
     return value
 
 
+def check_choice(value: E, choices: type[E], field: str) -> E:
+    """``value`` when a member of the enum ``choices``, else a ValidationError naming ``field`` (a caller's text, such
+    as ``"CONFIRMATION"``, where the member is expected)."""
+    if not isinstance(value, choices):
+        raise ValidationError.single(field, "invalid_choice", "Cette valeur ne fait pas partie des choix proposés.")
+    return value
+
+
 def check_int(value: int, field: str, *, minimum: int = 0, maximum: int = MAX_INT) -> int:
     """``value`` when an integer within ``[minimum, maximum]``, else a ValidationError naming ``field``."""
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
@@ -70,26 +83,43 @@ def check_int(value: int, field: str, *, minimum: int = 0, maximum: int = MAX_IN
     return value
 
 
+#: The message of a form field declared ``str`` given something else (a caller's number): ``invalid_text``.
+NOT_A_TEXT = "Ce champ doit être un texte."
+#: How attrs forms declare a text field (``from __future__ import annotations`` keeps annotations as text).
+_TEXT_TYPES = frozenset({"str", "str | None", "None | str", "Optional[str]"})
+
+
 def check_form(form: object, prefix: str = "", errors: ErrorCollector | None = None) -> ErrorCollector:
     """Record an ``invalid_characters`` error for every text field of ``form`` (an attrs form, or a dict of named
-    values; nested forms, tuples and lists walked) that cannot be stored; raise them all at once unless ``errors`` is given."""
+    values; nested forms, tuples and lists walked) that cannot be stored, and an ``invalid_text`` error for every
+    field of an attrs form declared ``str`` that holds something else but ``None`` (which the field's own check
+    treats as empty); raise them all at once unless ``errors`` is given."""
     collector = errors if errors is not None else ErrorCollector()
     for name, value in _text_fields(form, prefix):
-        if not storable(value):
+        if not isinstance(value, str):
+            collector.add(name, "invalid_text", NOT_A_TEXT)
+        elif not storable(value):
             collector.add(name, "invalid_characters", INVALID_CHARACTERS)
     if errors is None:
         collector.raise_if_any()
     return collector
 
 
-def _text_fields(value: Any, path: str) -> Iterator[tuple[str, str]]:
+def _declared_text(declared: object) -> bool:
+    return declared is str or (isinstance(declared, str) and declared in _TEXT_TYPES)
+
+
+def _text_fields(value: Any, path: str) -> Iterator[tuple[str, object]]:
     if isinstance(value, str):
         yield path, value
     elif attrs.has(type(value)):
         for attribute in attrs.fields(type(value)):
-            yield from _text_fields(
-                getattr(value, attribute.name), f"{path}.{attribute.name}" if path else attribute.name
-            )
+            item = getattr(value, attribute.name)
+            name = f"{path}.{attribute.name}" if path else attribute.name
+            if _declared_text(attribute.type) and item is not None and not isinstance(item, str):
+                yield name, item  # a number where the form takes text: refused, not parsed
+            else:
+                yield from _text_fields(item, name)
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _text_fields(item, f"{path}.{key}" if path else str(key))

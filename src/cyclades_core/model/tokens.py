@@ -26,8 +26,10 @@ def new_token() -> str:
 
 
 def digest(token: str) -> str:
-    """What the token store keeps: the token never is."""
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+    """What the token store keeps: the token never is. Anything but a ``str`` (a caller's ``None``) digests as the
+    empty text, which no token is: it finds nothing, as an unknown token does."""
+    text = token if isinstance(token, str) else ""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @frozen

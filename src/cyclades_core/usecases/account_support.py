@@ -113,12 +113,13 @@ def mail_account(
 def identifier_key(identifier: str) -> str:
     """A throttling key for what a visitor typed: its normalised form, hashed. The counters need only equality, and
     the typed address may be a non-user's (L1: no email kept in clear outside its account)."""
-    return digest(email_key(identifier))
+    return digest(email_key(identifier if isinstance(identifier, str) else ""))
 
 
 def find_by_identifier(uow: UnitOfWork, identifier: str) -> Account | None:
-    """The account an identifier names; ``None`` for an unknown one, and for text no storage can hold (issue 15)."""
-    text = lookup_key(identifier.strip())
+    """The account an identifier names; ``None`` for an unknown one, for text no storage can hold (issue 15) and for
+    anything but a ``str``."""
+    text = lookup_key(identifier.strip()) if isinstance(identifier, str) else None
     if text is None:
         return None
     kind = classify_identifier(text)

@@ -35,7 +35,7 @@ from cyclades_core.model.candidature import (
 from cyclades_core.model.catalogue import Academie, ExamSession, RegistrationService
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.mail import candidature_saved_mail, withdrawal_mail
-from cyclades_core.model.text import check_form, check_int, lookup_key
+from cyclades_core.model.text import check_choice, check_form, check_int, lookup_key
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
 from cyclades_core.ports.files import FileStore
@@ -422,6 +422,7 @@ class CandidatureService:
 
     def open_document(self, session_token: str, candidature_id: str, kind: DocumentKind) -> PublishedDocument:
         """The candidate opens a document: it is marked seen, which puts out the envelope (CAN-14)."""
+        kind = check_choice(kind, DocumentKind, "kind")
         principal = self._authenticator.authenticate(session_token)
         with self._uow() as uow:
             candidature = owned_candidature(uow, principal.account_id, candidature_id, self._clock.now())

@@ -14,6 +14,7 @@ from cyclades_core.model.candidature import AcquisKind, Candidature, EpreuvePosi
 from cyclades_core.model.catalogue import FRENCH_MONTHS, FRENCH_WEEKDAYS, Academie, Contact, DepositMode
 from cyclades_core.model.documents import DocumentKind, PublishedDocument
 from cyclades_core.model.pieces import Piece, PieceStatus
+from cyclades_core.model.text import check_choice
 from cyclades_core.model.verification import DocumentSigner
 from cyclades_core.ports.catalogue import Catalogue
 from cyclades_core.ports.clock import Clock
@@ -350,6 +351,7 @@ class DocumentService:
     def render(self, session_token: str, candidature_id: str, kind: DocumentKind) -> RenderedFile:
         """ "Visualiser/Imprimer" (CAN-15): the published document of the candidate's own candidature, rendered at
         its published version, marked seen (the envelope goes out, CAN-14)."""
+        kind = check_choice(kind, DocumentKind, "kind")
         now = self._clock.now()
         with self._uow() as uow:
             principal = self._authenticator.principal_in(uow, session_token)
@@ -375,6 +377,7 @@ class DocumentService:
     def publish(self, manager: Manager, candidature_id: str, kind: DocumentKind) -> PublishedDocument:
         """MGR-03: publish (or republish) a document on a candidature; it appears in "Mes documents" with its
         version and lights the envelope. A relance with no pièce awaited is refused (ConflictError)."""
+        kind = check_choice(kind, DocumentKind, "kind")
         now = self._clock.now()
         with self._uow() as uow:
             candidature = managed_candidature(uow, manager, candidature_id, now)

@@ -180,6 +180,7 @@ class ManagerAccountService:
         (``login_failures_per_source`` per ``login_source_window``), and once a login has
         ``login_throttle_per_account.free_failures`` failures from every source together, the sources that have
         failed for it get that policy's delays: a third party never holds back the manager's own clean source."""
+        password = password if isinstance(password, str) else ""  # a caller's None: a wrong password, not a crash
         now = self._clock.now()
         key = manager_login_key(login)
         with self._uow() as uow:

@@ -20,6 +20,7 @@ from cyclades_core.errors import (
     ConfigurationError,
     ForbiddenError,
     IllegalPieceTransition,
+    PieceNotFound,
     ValidationError,
 )
 from cyclades_core.model.audit import AuditRecord
@@ -346,7 +347,7 @@ class PieceService:
             candidature = self._own(uow, session_token, candidature_id)
             piece = self._piece(uow, candidature.id, code)
         if piece.file is None:
-            raise CandidatureNotFound("Aucun fichier déposé pour cette pièce.")
+            raise PieceNotFound("Aucun fichier déposé pour cette pièce.")
         return piece.file.display_name, piece.file.content_type, self._store.get(piece.file.file_id)
 
     # -- the managing service -----------------------------------------------------------------------------------
@@ -367,7 +368,7 @@ class PieceService:
         not given, the recorded one is kept) and comment.
 
         Refused: another académie's candidature (ForbiddenError, logged ``authz_fail``); a pièce the candidature
-        does not ask for (CandidatureNotFound); an online pièce the candidate has not validated yet, or a
+        does not ask for (PieceNotFound); an online pièce the candidate has not validated yet, or a
         candidature withdrawn or deleted (IllegalPieceTransition). No mail is sent (the guide: « Je ne reçois pas de
         mail automatique »); each change is audited (``piece_reviewed``, from → to, reception date, comment)."""
         now = self._clock.now()
@@ -424,14 +425,14 @@ class PieceService:
     def manager_file(self, manager: Manager, candidature_id: str, code: str) -> tuple[str, str, bytes]:
         """MGR-06: a deposited file, for the managing service to control: ``(display name, content type, bytes)``.
         Another académie's candidature is refused (ForbiddenError) and logged; a pièce without a file is
-        CandidatureNotFound; a file the antivirus did not pass is not handed out (ForbiddenError). Each download
+        PieceNotFound; a file the antivirus did not pass is not handed out (ForbiddenError). Each download
         is audited (``piece_file_read``)."""
         now = self._clock.now()
         with self._uow() as uow:
             candidature = managed_candidature(uow, manager, candidature_id, now)
             piece = self._piece(uow, candidature.id, code)
             if piece.file is None:
-                raise CandidatureNotFound("Aucun fichier déposé pour cette pièce.")
+                raise PieceNotFound("Aucun fichier déposé pour cette pièce.")
             if piece.file.scan is not ScanVerdict.CLEAN:
                 raise ForbiddenError("Ce fichier n'a pas été analysé par l'antivirus : il ne peut pas être ouvert.")
             uow.audit.append(
@@ -457,7 +458,7 @@ class PieceService:
     def _piece(uow: UnitOfWork, candidature_id: str, code: str) -> Piece:
         piece = uow.pieces.get(candidature_id, code) if lookup_key(code) else None
         if piece is None:
-            raise CandidatureNotFound("Cette pièce n'est pas demandée pour cette candidature.")
+            raise PieceNotFound()  # « Cette pièce n'est pas demandée pour cette candidature. »
         return piece
 
     def _audit(self, candidature: Candidature, action: str, actor: str, **details: object) -> None:

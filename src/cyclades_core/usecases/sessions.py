@@ -49,6 +49,7 @@ class SessionService(AccountSection):
         ``login_throttle_per_account.free_failures`` failures from all sources together, the sources that have
         failed for it get that policy's delays. Without one (library callers), the counter is per account alone.
         """
+        password = password if isinstance(password, str) else ""  # a caller's None: a wrong password, not a crash
         now = self._clock.now()
         with self._uow() as uow:
             account = find_by_identifier(uow, identifier)
