@@ -67,3 +67,22 @@ def test_a_document_kind_given_as_text_is_refused_naming_kind(portal: Portal) ->
             call()
         assert refused.value.fields == ("kind",)
     assert portal.documents.render(token, candidature_id, DocumentKind.CONFIRMATION).data.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("current", [None, NOT_TEXT, ""])
+def test_a_missing_current_password_is_a_missing_field_not_a_guess(portal: Portal, current: Any) -> None:
+    """« Modifier mon compte »: no current password (or not text) is « Ce champ est obligatoire. », refused before
+    the login's throttle counts anything (an AttributeError escaped before)."""
+    token = signed_in(portal)
+    for call in (
+        lambda: portal.my_account.change_password(token, current, "Nouv3au*Mdp", "Nouv3au*Mdp"),
+        lambda: portal.my_account.change_email(token, current, "autre@exemple.fr", "autre@exemple.fr"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            call()
+        assert [(e.field, e.code) for e in refused.value.errors] == [("current_password", "required")]
+    for _ in range(10):  # none of these counted: the right password still works at once
+        with pytest.raises(ValidationError):
+            portal.my_account.change_email(token, current, "autre@exemple.fr", "autre@exemple.fr")
+    portal.my_account.change_email(token, PASSWORD, "autre@exemple.fr", "autre@exemple.fr")
+    assert portal.my_account.account(token).email == "autre@exemple.fr"

@@ -205,7 +205,10 @@ class MyAccountService(AccountSection):
         self, session_token: str, password: str, *, allow_initial: bool, source: str | None
     ) -> tuple[Principal, Account]:
         """The signed-in account, once its current password is checked under the login's throttle (the same keys
-        as :meth:`SessionService.login` for this account: one budget of guesses for both doors)."""
+        as :meth:`SessionService.login` for this account: one budget of guesses for both doors). An empty (or
+        non-text) password is a missing field, not a guess: refused before anything is counted."""
+        if not isinstance(password, str) or not password:
+            raise ValidationError.single("current_password", "required", "Ce champ est obligatoire.")
         now = self._clock.now()
         with self._uow() as uow:
             principal = self._authenticator.principal(uow, session_token, now, allow_initial=allow_initial)
