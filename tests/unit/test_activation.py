@@ -230,6 +230,23 @@ class TestResend:
         portal.accounts.resend_activation("accrall@ac-rennes.fr")
         assert len(mails(portal)) == 1
 
+    def test_the_cooldown_answers_alike_whether_a_pending_account_holds_the_address(
+        self, portal: Portal, clock: ManualClock
+    ) -> None:
+        """E2: a second resend inside the cooldown was refused (429) only for an address a pending account holds,
+        which told a prober that someone had just signed up with it; now any address gets the same answers."""
+        portal.accounts.create_account(form())
+        answers: dict[str, list[str]] = {}
+        for address in ("accrall@ac-rennes.fr", "nobody@exemple.fr"):
+            for _ in range(2):
+                try:
+                    portal.accounts.resend_activation(address)
+                    answers.setdefault(address, []).append("ok")
+                except TooManyRequests:
+                    answers.setdefault(address, []).append("429")
+        assert answers == {"accrall@ac-rennes.fr": ["ok", "429"], "nobody@exemple.fr": ["ok", "429"]}
+        assert len(mails(portal, MailKind.ACTIVATION_RESEND)) == 1
+
 
 @pytest.mark.rule("ACC-04")
 def test_no_login_before_activation_and_the_same_failure_as_a_wrong_password(

@@ -112,19 +112,22 @@ class AccountCreationService(AccountSection):
     def resend_activation(self, email: str) -> None:
         """ACC-06: a new link, the old one revoked, the deadline NOT extended (B6).
 
-        Unknown or already active addresses get the same silent answer. Raises TooManyRequests inside the
-        cooldown.
+        Unknown or already active addresses get the same silent answer, and the same cooldown: a second request for
+        an address inside it raises TooManyRequests whether or not a pending account holds the address (counted by
+        the address before anything is looked up, so the refusal tells nothing, E2).
         """
         now = self._clock.now()
+        key = lookup_key(email_key(email)) if isinstance(email, str) else None
+        if key is None:  # no account can hold it
+            return
+        # The limiter is consulted outside any unit of work: it has its own transactions (one writer at a time).
+        if not self._limiter.hit(f"resend:{digest(key)}", now, 1, self.settings.resend_cooldown):
+            raise TooManyRequests(retry_after=self.settings.resend_cooldown.total_seconds())
         with self._uow() as uow:
-            key = lookup_key(email_key(email))
-            account = uow.accounts.find_by_email(key) if key else None
+            account = uow.accounts.find_by_email(key)
         deadline = account.activation_deadline if account is not None else None
         if account is None or deadline is None or account.is_active or account.activation_expired(now):
             return
-        # The limiter is consulted outside any unit of work: it has its own transactions (one writer at a time).
-        if not self._limiter.hit(f"resend:{account.id}", now, 1, self.settings.resend_cooldown):
-            raise TooManyRequests(retry_after=self.settings.resend_cooldown.total_seconds())
         with self._uow() as uow:
             current = uow.accounts.get(account.id)
             if current is None or current.is_active:
