@@ -19,6 +19,7 @@ def test_the_creation_page_shows_the_guides_fields_each_with_its_label(client: F
         assert label in page
     assert '<label for="birth_name">' in page
     assert 'id="birth_name"' in page
+    assert '<option value="99100" selected>France (dont Outre-mer)</option>' in page  # « Pays de naissance* : … »
 
 
 @pytest.mark.rule("ACC-01")

@@ -30,6 +30,9 @@ __all__ = [
 T = TypeVar("T")
 
 FRANCE = "99100"
+#: « Pays de naissance* : France (dont Outre-mer) »: the account forms write France as the guide does (INSEE's
+#: upper-case label elsewhere, as the Récapitulatif prints it).
+FRANCE_LABEL = "France (dont Outre-mer)"
 #: The fields of an identity form (creation, « Modifier mes informations », the manager's correction), the optional
 #: ones, and the submit button that asks for the communes of the chosen département (no JavaScript needed).
 IDENTITY_FIELDS = (
@@ -68,7 +71,7 @@ def birthplace_choices(values: Mapping[str, str]) -> dict[str, object]:
     query = values.get("birth_commune", "")
     communes = reference.communes(departement, query, limit=50) if departement else []
     return {
-        "countries": [(c.code, c.name) for c in reference.countries()],
+        "countries": [(c.code, FRANCE_LABEL if c.code == FRANCE else c.name) for c in reference.countries()],
         "departements": [(d.code, d.label) for d in reference.departements()],
         "communes": [(c.name, c.name) for c in communes],
         "france": FRANCE,
